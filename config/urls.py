@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ganxun.core.urls")),
+    path("accounts/", include("ganxun.accounts.urls")),
+    path("roster/", include("ganxun.roster.urls")),
+    path("audit/", include("ganxun.audit.urls")),
+    path("django-admin/", admin.site.urls),
+]

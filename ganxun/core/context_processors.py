@@ -1,0 +1,26 @@
+"""The navigation bar: only what exists and what this user may open."""
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+def navigation(request) -> dict:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    items = [(_("Home"), reverse("core:home"), "house")]
+    if user.is_admin or user.is_section_head:
+        items.append((_("Roster"), reverse("roster:cadre_list"), "people"))
+    if user.cadre_id:
+        items.append((_("My archive"), reverse("roster:cadre_detail", args=[user.cadre_id]), "journal-text"))
+    if user.is_admin:
+        items.append((_("Sections"), reverse("roster:section_list"), "diagram-3"))
+        items.append((_("Import"), reverse("roster:cadre_import"), "upload"))
+        items.append((_("Audit trail"), reverse("audit:event_list"), "shield-check"))
+    current = request.path
+    return {
+        "nav_items": [
+            {"label": label, "url": url, "icon": icon, "active": url != "/" and current.startswith(url)}
+            for label, url, icon in items
+        ]
+    }

@@ -1,0 +1,335 @@
+"""The roster: 科室, cadres and the tags admins put on them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .idcard import mask_id_number, mask_phone, validate_id_number
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("Male")
+    FEMALE = "F", _("Female")
+
+
+class Rank(models.TextChoices):
+    """公务员职级序列, highest first."""
+
+    INSPECTOR_1 = "inspector_1", _("First-grade inspector")
+    INSPECTOR_2 = "inspector_2", _("Second-grade inspector")
+    RESEARCHER_1 = "researcher_1", _("First-grade researcher")
+    RESEARCHER_2 = "researcher_2", _("Second-grade researcher")
+    RESEARCHER_3 = "researcher_3", _("Third-grade researcher")
+    RESEARCHER_4 = "researcher_4", _("Fourth-grade researcher")
+    PRINCIPAL_CLERK_1 = "principal_clerk_1", _("First-grade principal staff member")
+    PRINCIPAL_CLERK_2 = "principal_clerk_2", _("Second-grade principal staff member")
+    PRINCIPAL_CLERK_3 = "principal_clerk_3", _("Third-grade principal staff member")
+    PRINCIPAL_CLERK_4 = "principal_clerk_4", _("Fourth-grade principal staff member")
+    CLERK_1 = "clerk_1", _("First-grade staff member")
+    CLERK_2 = "clerk_2", _("Second-grade staff member")
+
+
+class LeadershipLevel(models.TextChoices):
+    """领导职务层次."""
+
+    DIVISION_CHIEF = "division_chief", _("Division chief")
+    DEPUTY_DIVISION_CHIEF = "deputy_division_chief", _("Deputy division chief")
+    SECTION_CHIEF = "section_chief", _("Section chief")
+    DEPUTY_SECTION_CHIEF = "deputy_section_chief", _("Deputy section chief")
+
+
+class Tier(models.TextChoices):
+    """The two categories the hour rules are set for."""
+
+    COUNTY_DIVISION = "county_division", _("County/division level and above")
+    TOWNSHIP_SECTION = "township_section", _("Township/section level and below")
+
+
+# 四级调研员 and above count as 县处级以上.
+COUNTY_DIVISION_RANKS = frozenset(
+    {
+        Rank.INSPECTOR_1,
+        Rank.INSPECTOR_2,
+        Rank.RESEARCHER_1,
+        Rank.RESEARCHER_2,
+        Rank.RESEARCHER_3,
+        Rank.RESEARCHER_4,
+    }
+)
+COUNTY_DIVISION_LEADERSHIP = frozenset({LeadershipLevel.DIVISION_CHIEF, LeadershipLevel.DEPUTY_DIVISION_CHIEF})
+SECTION_LEADERSHIP = frozenset({LeadershipLevel.SECTION_CHIEF, LeadershipLevel.DEPUTY_SECTION_CHIEF})
+
+
+class PoliticalStatus(models.TextChoices):
+    CPC_MEMBER = "cpc_member", _("CPC member")
+    CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
+    CYL_MEMBER = "cyl_member", _("Communist Youth League member")
+    DEMOCRATIC_PARTY = "democratic_party", _("Democratic party member")
+    MASSES = "masses", _("Ordinary citizen")
+
+
+PARTY_MEMBER_STATUSES = frozenset({PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY})
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("In post")
+    TRANSFERRED = "transferred", _("Transferred out")
+    RETIRED = "retired", _("Retired")
+
+
+class DerivedGroup(models.TextChoices):
+    """Groups computed from the roster fields, never stored."""
+
+    LEADER = "leader", _("Leading cadres")
+    SECTION_HEAD = "section_head", _("Section heads")
+    NEW_RECRUIT = "new_recruit", _("New recruits")
+    YOUNG = "young", _("Young cadres")
+    PARTY_MEMBER = "party_member", _("Party members")
+    LEAGUE_MEMBER = "league_member", _("League members")
+
+
+class SectionQuerySet(models.QuerySet["Section"]):
+    def visible_to(self, user) -> SectionQuerySet:
+        """The 科室 a user may see: all for admins, their own for everyone else."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.cadre_id is None:
+            return self.none()
+        return self.filter(cadres__pk=user.cadre_id)
+
+    def editable_by(self, user) -> SectionQuerySet:
+        """The 科室 whose cadres a user may create or edit."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_section_head:
+            return self.filter(pk=user.section_id_scope)
+        return self.none()
+
+
+class Section(models.Model):
+    """A 科室 of the bureau."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = SectionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("roster:section_detail", args=[self.pk])
+
+
+class Tag(models.Model):
+    """An admin-defined label: 业务骨干, 党务干部, 内训师, 应急支援队 …"""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def young_cadre_max_age() -> int:
+    return int(settings.GANXUN["YOUNG_CADRE_MAX_AGE"])
+
+
+def years_before(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` earlier (29 Feb falls back to 28 Feb)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+class CadreQuerySet(models.QuerySet["Cadre"]):
+    def visible_to(self, user) -> CadreQuerySet:
+        """The one chokepoint: admins see all, a section head their 科室, a cadre only themself."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_section_head and user.section_id_scope is not None:
+            return self.filter(section_id=user.section_id_scope)
+        if user.cadre_id is not None:
+            return self.filter(pk=user.cadre_id)
+        return self.none()
+
+    def editable_by(self, user) -> CadreQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        if user.is_section_head and user.section_id_scope is not None:
+            return self.filter(section_id=user.section_id_scope)
+        return self.none()
+
+    def active(self) -> CadreQuerySet:
+        return self.filter(status=Status.ACTIVE)
+
+    def in_tier(self, tier: str) -> CadreQuerySet:
+        county = Q(rank__in=COUNTY_DIVISION_RANKS) | Q(leadership_level__in=COUNTY_DIVISION_LEADERSHIP)
+        return self.filter(county) if tier == Tier.COUNTY_DIVISION else self.exclude(county)
+
+    def in_group(self, group: str, on: dt.date | None = None) -> CadreQuerySet:
+        """Cadres in a derived group on a given day (today by default)."""
+        on = on or timezone.localdate()
+        match group:
+            case DerivedGroup.LEADER:
+                return self.filter(leadership_level__in=COUNTY_DIVISION_LEADERSHIP)
+            case DerivedGroup.SECTION_HEAD:
+                return self.filter(leadership_level__in=SECTION_LEADERSHIP)
+            case DerivedGroup.NEW_RECRUIT:
+                return self.filter(hire_date__lte=on, probation_end__gte=on)
+            case DerivedGroup.YOUNG:
+                return self.filter(birth_date__gt=years_before(on, young_cadre_max_age() + 1))
+            case DerivedGroup.PARTY_MEMBER:
+                return self.filter(political_status__in=PARTY_MEMBER_STATUSES)
+            case DerivedGroup.LEAGUE_MEMBER:
+                return self.filter(political_status=PoliticalStatus.CYL_MEMBER)
+        raise ValueError(f"unknown group {group!r}")
+
+    def search(self, text: str) -> CadreQuerySet:
+        """Name, pinyin initials or the last digits of the ID number."""
+        text = text.strip()
+        if not text:
+            return self
+        query = Q(name__icontains=text)
+        if text.isascii() and text.isalpha():
+            query |= Q(name_initials__startswith=text.lower())
+        if text.isascii() and len(text) >= 4 and text[:-1].isdigit():
+            query |= Q(id_number__endswith=text.upper())
+        return self.filter(query)
+
+
+class Cadre(models.Model):
+    """A member of staff; never deleted: leaving the bureau is a status, and history stays."""
+
+    name = models.CharField(_("name"), max_length=30)
+    name_initials = models.CharField(_("pinyin initials"), max_length=30, blank=True, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
+    birth_date = models.DateField(_("birth date"))
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="cadres")
+    post = models.CharField(_("post"), max_length=50, blank=True, help_text=_("e.g. section chief, staff member"))
+    rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, blank=True)
+    leadership_level = models.CharField(
+        _("leadership post level"), max_length=30, choices=LeadershipLevel.choices, blank=True
+    )
+    political_status = models.CharField(
+        _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
+    )
+    party_branch = models.CharField(_("party branch"), max_length=50, blank=True)
+    work_start_date = models.DateField(_("date started work"), null=True, blank=True)
+    hire_date = models.DateField(_("date hired"), null=True, blank=True)
+    probation_end = models.DateField(_("probation ends"), null=True, blank=True)
+    rank_date = models.DateField(_("date of current rank"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="cadres")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = CadreQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cadre")
+        verbose_name_plural = _("cadres")
+        ordering = ["section__sort_order", "section__name", "name", "pk"]
+        indexes = [models.Index(fields=["section", "status"]), models.Index(fields=["name"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(probation_end__isnull=True)
+                | Q(hire_date__isnull=True)
+                | Q(probation_end__gte=models.F("hire_date")),
+                name="cadre_probation_after_hire",
+                violation_error_message=_("The probation cannot end before the hire date."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("roster:cadre_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        from .idcard import birth_date_of, gender_of
+
+        errors = {}
+        if self.id_number and len(self.id_number) == 18:
+            born = birth_date_of(self.id_number)
+            if born and self.birth_date and born != self.birth_date:
+                errors["birth_date"] = _("The birth date does not match the ID number (%(date)s).") % {
+                    "date": born.isoformat()
+                }
+            if self.gender and born and gender_of(self.id_number) != self.gender:
+                errors["gender"] = _("The gender does not match the ID number.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def id_number_masked(self) -> str:
+        return mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return mask_phone(self.phone)
+
+    @property
+    def tier(self) -> str:
+        if self.rank in COUNTY_DIVISION_RANKS or self.leadership_level in COUNTY_DIVISION_LEADERSHIP:
+            return Tier.COUNTY_DIVISION
+        return Tier.TOWNSHIP_SECTION
+
+    def get_tier_display(self) -> str:
+        return str(Tier(self.tier).label)
+
+    def age_on(self, day: dt.date) -> int:
+        return day.year - self.birth_date.year - ((day.month, day.day) < (self.birth_date.month, self.birth_date.day))
+
+    def groups_on(self, on: dt.date | None = None) -> list[str]:
+        """The derived groups this cadre falls in, as DerivedGroup values (mirrors in_group)."""
+        on = on or timezone.localdate()
+        groups = []
+        if self.leadership_level in COUNTY_DIVISION_LEADERSHIP:
+            groups.append(DerivedGroup.LEADER)
+        if self.leadership_level in SECTION_LEADERSHIP:
+            groups.append(DerivedGroup.SECTION_HEAD)
+        if self.hire_date and self.probation_end and self.hire_date <= on <= self.probation_end:
+            groups.append(DerivedGroup.NEW_RECRUIT)
+        if self.age_on(on) <= young_cadre_max_age():
+            groups.append(DerivedGroup.YOUNG)
+        if self.political_status in PARTY_MEMBER_STATUSES:
+            groups.append(DerivedGroup.PARTY_MEMBER)
+        if self.political_status == PoliticalStatus.CYL_MEMBER:
+            groups.append(DerivedGroup.LEAGUE_MEMBER)
+        return groups
+
+    def get_groups_display(self, on: dt.date | None = None) -> list[str]:
+        return [str(DerivedGroup(g).label) for g in self.groups_on(on)]

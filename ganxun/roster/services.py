@@ -1,0 +1,159 @@
+"""Writes to the roster.  Views, imports and commands all come through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from pypinyin import Style, lazy_pinyin
+
+from ganxun.audit.models import Action
+from ganxun.audit.services import audit_record, changed_fields
+
+from .models import Cadre, Section, Status, Tag
+
+# Fields a cadre form or import may set; the order is the order of the audit record.
+CADRE_FIELDS = (
+    "name",
+    "gender",
+    "birth_date",
+    "id_number",
+    "phone",
+    "section",
+    "post",
+    "rank",
+    "leadership_level",
+    "political_status",
+    "party_branch",
+    "work_start_date",
+    "hire_date",
+    "probation_end",
+    "rank_date",
+)
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials for search: 张晓明 -> zxm."""
+    return "".join(p[0] for p in lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore") if p).lower()
+
+
+def default_probation_end(hire_date: dt.date) -> dt.date:
+    """A new civil servant's probation (试用期) lasts one year."""
+    try:
+        end = hire_date.replace(year=hire_date.year + 1)
+    except ValueError:
+        end = hire_date.replace(year=hire_date.year + 1, day=28)
+    return end - dt.timedelta(days=1)
+
+
+def cadre_snapshot(cadre: Cadre) -> dict[str, Any]:
+    """What the audit trail keeps of a cadre: display values, ID number and phone masked."""
+    data: dict[str, Any] = {}
+    for field in CADRE_FIELDS:
+        if field == "id_number":
+            data[field] = cadre.id_number_masked
+        elif field == "phone":
+            data[field] = cadre.phone_masked
+        elif field == "section":
+            data[field] = cadre.section.name if cadre.section_id else None
+        else:
+            value = getattr(cadre, field)
+            display = getattr(cadre, f"get_{field}_display", None)
+            if display is not None and value:
+                value = str(display())
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            data[field] = value
+    data["status"] = str(cadre.get_status_display())
+    if cadre.pk:
+        data["tags"] = sorted(t.name for t in cadre.tags.all())
+    return data
+
+
+def _fill_derived(cadre: Cadre) -> None:
+    cadre.name_initials = name_initials(cadre.name)
+    if cadre.hire_date and not cadre.probation_end:
+        cadre.probation_end = default_probation_end(cadre.hire_date)
+
+
+@transaction.atomic
+def cadre_create(*, actor, tags: list[Tag] | None = None, **fields: Any) -> Cadre:
+    cadre = Cadre(**fields)
+    _fill_derived(cadre)
+    cadre.full_clean()
+    cadre.save()
+    if tags:
+        cadre.tags.set(tags)
+    audit_record(actor=actor, action=Action.CREATE, obj=cadre, after=cadre_snapshot(cadre))
+    return cadre
+
+
+@transaction.atomic
+def cadre_update(*, actor, cadre: Cadre, tags: list[Tag] | None = None, **fields: Any) -> Cadre:
+    """Change a cadre; the audit keeps only what changed.  ``status`` goes through cadre_set_status."""
+    before = cadre_snapshot(Cadre.objects.get(pk=cadre.pk))
+    for name, value in fields.items():
+        if name not in CADRE_FIELDS:
+            raise TypeError(f"cadre_update cannot set {name!r}")
+        setattr(cadre, name, value)
+    _fill_derived(cadre)
+    cadre.full_clean()
+    cadre.save()
+    if tags is not None:
+        cadre.tags.set(tags)
+    after = cadre_snapshot(cadre)
+    if before != after:
+        audit_record(actor=actor, action=Action.UPDATE, obj=cadre, before=before, after=after)
+    return cadre
+
+
+@transaction.atomic
+def cadre_set_status(*, actor, cadre: Cadre, status: str, note: str = "") -> Cadre:
+    """Transfer out, retire or reinstate a cadre.  A cadre is never deleted."""
+    if status not in Status.values:
+        raise ValueError(f"unknown status {status!r}")
+    old = cadre.get_status_display()
+    if cadre.status == status:
+        return cadre
+    cadre.status = status
+    cadre.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        action=Action.STATUS,
+        obj=cadre,
+        before={"status": str(old)},
+        after={"status": str(cadre.get_status_display())},
+        summary=note,
+    )
+    return cadre
+
+
+def section_snapshot(section: Section) -> dict[str, Any]:
+    return {"name": section.name, "sort_order": section.sort_order, "is_active": section.is_active}
+
+
+@transaction.atomic
+def section_create(*, actor, name: str, sort_order: int = 100, is_active: bool = True) -> Section:
+    section = Section(name=name.strip(), sort_order=sort_order, is_active=is_active)
+    section.full_clean()
+    section.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=section, after=section_snapshot(section))
+    return section
+
+
+@transaction.atomic
+def section_update(*, actor, section: Section, **fields: Any) -> Section:
+    before = section_snapshot(Section.objects.get(pk=section.pk))
+    for name, value in fields.items():
+        if name not in ("name", "sort_order", "is_active"):
+            raise TypeError(f"section_update cannot set {name!r}")
+        setattr(section, name, value)
+    section.full_clean()
+    section.save()
+    after = section_snapshot(section)
+    if before != after:
+        only_activity = set(changed_fields(before, after)) == {"is_active"}
+        action = Action.STATUS if only_activity else Action.UPDATE
+        audit_record(actor=actor, action=action, obj=section, before=before, after=after)
+    return section
