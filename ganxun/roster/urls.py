@@ -1,18 +1,18 @@
 from django.urls import path
 
-from .views import cadres, imports, sections
+from .views import cadres, excel, sections
 
 app_name = "roster"
 urlpatterns = [
     path("", cadres.cadre_list, name="cadre_list"),
-    path("export.xlsx", cadres.cadre_export, name="cadre_export"),
+    path("export.xlsx", excel.cadre_export, name="cadre_export"),
     path("cadres/new/", cadres.CadreCreateView.as_view(), name="cadre_create"),
     path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", cadres.CadreUpdateView.as_view(), name="cadre_update"),
     path("cadres/<int:pk>/status/", cadres.cadre_status, name="cadre_status"),
-    path("import/", imports.cadre_import, name="cadre_import"),
-    path("import/confirm/", imports.cadre_import_confirm, name="cadre_import_confirm"),
-    path("import/template.xlsx", imports.cadre_import_template, name="cadre_import_template"),
+    path("import/", excel.cadre_import, name="cadre_import"),
+    path("import/confirm/", excel.cadre_import_confirm, name="cadre_import_confirm"),
+    path("import/template.xlsx", excel.cadre_import_template, name="cadre_import_template"),
     path("sections/", sections.section_list, name="section_list"),
     path("sections/new/", sections.SectionCreateView.as_view(), name="section_create"),
     path("sections/<int:pk>/", sections.section_detail, name="section_detail"),

@@ -7,7 +7,7 @@ def cadre_list(request):
     return HttpResponse("")
 
 
-cadre_export = cadre_detail = cadre_status = cadre_list
+cadre_detail = cadre_status = cadre_list
 
 
 class CadreCreateView(View):

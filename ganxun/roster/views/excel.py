@@ -7,3 +7,4 @@ def cadre_import(request):
 
 
 cadre_import_confirm = cadre_import_template = cadre_import
+cadre_export = cadre_import
