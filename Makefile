@@ -28,7 +28,7 @@ assets:
 	npm ci --no-audit --no-fund --silent
 
 messages:
-	$(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules -v0
+	$(PY) manage.py catalogue --compile
 
 migrate:
 	$(PY) manage.py migrate -v0
