@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "ganxun.accounts",
     "ganxun.roster",
     "ganxun.audit",
+    "ganxun.hours",
+    "ganxun.training",
 ]
 
 MIDDLEWARE = [

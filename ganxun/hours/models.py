@@ -1,0 +1,286 @@
+"""The 学时 ledger and the rule tables it is judged against."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.roster.models import Tier
+
+
+class Bucket(models.TextChoices):
+    """Where an hour counts: the categories of the requirements and the caps."""
+
+    CENTRALISED = "centralised", _("Centralised training")
+    ONLINE = "online", _("Online training")
+    STUDY_GROUP = "study_group", _("Theory study group")
+    SELF_STUDY = "self_study", _("Self-study")
+    PRACTICE = "practice", _("Practice")
+
+
+class Source(models.TextChoices):
+    """What an entry was counted from; (cadre, source, source_id) is counted once."""
+
+    SESSION = "session", _("Session attended")
+    ONLINE_RECORD = "online_record", _("Imported online record")
+    OUTSIDE_CLASS = "outside_class", _("Outside class")
+    SELF_REPORT = "self_report", _("Self-report")
+    LECTURE = "lecture", _("Lecture given")
+
+
+class EntryStatus(models.TextChoices):
+    PENDING = "pending", _("Pending review")
+    SECTION_APPROVED = "section_approved", _("Approved by section head")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
+    def visible_to(self, user) -> LedgerEntryQuerySet:
+        """Entries of the cadres the user may see (the roster's chokepoint decides)."""
+        from ganxun.roster.models import Cadre
+
+        if user.is_authenticated and user.is_active and user.is_admin:
+            return self
+        return self.filter(cadre__in=Cadre.objects.visible_to(user).values("pk"))
+
+    def confirmed(self) -> LedgerEntryQuerySet:
+        return self.filter(status=EntryStatus.CONFIRMED)
+
+    def in_year(self, year: int) -> LedgerEntryQuerySet:
+        return self.filter(date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1))
+
+
+class LedgerEntry(models.Model):
+    """One counted thing for one cadre: the single source of truth for every 学时 figure."""
+
+    cadre = models.ForeignKey(
+        "roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="ledger_entries"
+    )
+    date = models.DateField(_("date"))
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    bucket = models.CharField(_("category"), max_length=20, choices=Bucket.choices)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices)
+    # The id of the row the entry was counted from (a session, an online record …); empty for a self-report,
+    # which is its own source.
+    source_id = models.BigIntegerField(_("source ID"), null=True, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    evidence = models.TextField(_("evidence"), blank=True)
+    evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
+    witness = models.CharField(_("witness"), max_length=50, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=EntryStatus.choices, default=EntryStatus.PENDING)
+    section_reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by section head"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    section_reviewed_at = models.DateTimeField(_("section review time"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decision time"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = LedgerEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hour entry")
+        verbose_name_plural = _("hour entries")
+        ordering = ["-date", "-pk"]
+        indexes = [
+            models.Index(fields=["cadre", "date"]),
+            models.Index(fields=["date", "status"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "source", "source_id"],
+                condition=Q(source_id__isnull=False),
+                name="ledger_source_counted_once",
+                violation_error_message=_("This has already been counted for this cadre."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0),
+                name="ledger_hours_not_negative",
+                violation_error_message=_("Hours cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(source="self_report") | Q(source_id__isnull=False),
+                name="ledger_source_id_unless_self_report",
+                violation_error_message=_("An entry must name the record it was counted from."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.date} {self.title} {self.hours}"
+
+
+class Unit(models.TextChoices):
+    """What a conversion rule converts from."""
+
+    DAY = "day", _("Day")
+    HALF_DAY = "half_day", _("Half day")
+    HOUR = "hour", _("Hour")
+    SESSION = "session", _("Session")
+    ONLINE_MINUTES = "online_minutes", _("Online minutes")
+    LECTURE_HOUR = "lecture_hour", _("Hour of lecturing")
+
+
+class Rounding(models.TextChoices):
+    NONE = "none", _("No rounding (two decimals)")
+    HALF_DOWN = "half_down", _("Down to a half hour")
+    WHOLE_DOWN = "whole_down", _("Down to a whole hour")
+    HALF_NEAREST = "half_nearest", _("To the nearest half hour")
+
+
+def apply_rounding(value: Decimal, rounding: str) -> Decimal:
+    """Round a raw 学时 figure as a rule says."""
+    match rounding:
+        case Rounding.HALF_DOWN:
+            return (value * 2).to_integral_value(rounding=ROUND_DOWN) / 2
+        case Rounding.WHOLE_DOWN:
+            return value.to_integral_value(rounding=ROUND_DOWN)
+        case Rounding.HALF_NEAREST:
+            return (value * 2).to_integral_value(rounding=ROUND_HALF_UP) / 2
+    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class ConversionRule(models.Model):
+    """学时折算 for one year: ``per`` units of ``unit`` are worth ``hours`` 学时, capped per item."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    per = models.DecimalField(
+        _("per quantity"),
+        max_digits=7,
+        decimal_places=2,
+        default=Decimal("1"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("How many units make up the hours below, e.g. 30 online minutes."),
+    )
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    rounding = models.CharField(_("rounding"), max_length=20, choices=Rounding.choices, default=Rounding.NONE)
+    per_item_cap = models.DecimalField(
+        _("cap per item"),
+        max_digits=6,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    class Meta:
+        verbose_name = _("conversion rule")
+        verbose_name_plural = _("conversion rules")
+        ordering = ["-year", "unit"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "unit"],
+                name="conversion_rule_one_per_unit_year",
+                violation_error_message=_("This unit already has a rule for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_unit_display()}"
+
+    def convert(self, quantity: Decimal) -> Decimal:
+        """学时 for ``quantity`` units, rounded and capped."""
+        value = apply_rounding(Decimal(quantity) / self.per * self.hours, self.rounding)
+        if self.per_item_cap is not None:
+            value = min(value, self.per_item_cap)
+        return value
+
+
+class Requirement(models.Model):
+    """How many 学时 a category of cadres must reach over a period (one year or a cycle)."""
+
+    name = models.CharField(_("name"), max_length=100)
+    tier = models.CharField(
+        _("tier"), max_length=20, choices=Tier.choices, blank=True, help_text=_("Empty: every cadre.")
+    )
+    start_year = models.PositiveSmallIntegerField(_("first year"))
+    end_year = models.PositiveSmallIntegerField(_("last year"))
+    hours = models.DecimalField(
+        _("required hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    buckets = models.JSONField(_("categories that count"), default=list, help_text=_("Empty: every category."))
+
+    class Meta:
+        verbose_name = _("hour requirement")
+        verbose_name_plural = _("hour requirements")
+        ordering = ["-start_year", "tier", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_year__gte=models.F("start_year")),
+                name="requirement_period_forwards",
+                violation_error_message=_("The last year cannot come before the first year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if not isinstance(self.buckets, list) or any(b not in Bucket.values for b in self.buckets):
+            raise ValidationError({"buckets": _("Choose categories from the list.")})
+
+    @property
+    def is_cycle(self) -> bool:
+        return self.end_year > self.start_year
+
+    def get_buckets_display(self) -> str:
+        if not self.buckets:
+            return str(_("All categories"))
+        return "、".join(str(Bucket(b).label) for b in self.buckets)
+
+
+class BucketCap(models.Model):
+    """At most ``cap`` 学时 of one category count in one year (e.g. self-study)."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    bucket = models.CharField(_("category"), max_length=20, choices=Bucket.choices)
+    cap = models.DecimalField(_("cap"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))])
+
+    class Meta:
+        verbose_name = _("yearly cap")
+        verbose_name_plural = _("yearly caps")
+        ordering = ["-year", "bucket"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "bucket"],
+                name="bucket_cap_one_per_year",
+                violation_error_message=_("This category already has a cap for this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_bucket_display()} ≤ {self.cap}"

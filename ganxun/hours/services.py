@@ -1,0 +1,128 @@
+"""Writes to the 学时 ledger.  Every entry is made here, by whoever counts the thing it comes from."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ganxun.audit.models import Action
+from ganxun.audit.services import audit_record
+
+from .models import ConversionRule, EntryStatus, LedgerEntry, Unit
+
+
+def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
+    """What the audit trail keeps of an entry."""
+    return {
+        "cadre": entry.cadre.name,
+        "date": entry.date.isoformat(),
+        "hours": str(entry.hours),
+        "bucket": str(entry.get_bucket_display()),
+        "source": str(entry.get_source_display()),
+        "title": entry.title,
+        "status": str(entry.get_status_display()),
+        "reason": entry.reason,
+    }
+
+
+def conversion_rule(*, year: int, unit: str) -> ConversionRule:
+    """The year's rule for a unit; a clear error when the admin has not set one."""
+    try:
+        return ConversionRule.objects.get(year=year, unit=unit)
+    except ConversionRule.DoesNotExist:
+        raise ValidationError(
+            _("No conversion rule for %(unit)s in %(year)s: please set the year's rules first.")
+            % {"unit": Unit(unit).label, "year": year}
+        ) from None
+
+
+def convert_hours(*, year: int, unit: str, quantity: Decimal) -> Decimal:
+    return conversion_rule(year=year, unit=unit).convert(quantity)
+
+
+@transaction.atomic
+def ledger_record(
+    *,
+    actor,
+    cadre,
+    date: dt.date,
+    hours: Decimal,
+    bucket: str,
+    source: str,
+    source_id: int,
+    title: str,
+    status: str = EntryStatus.CONFIRMED,
+    reason: str = "",
+    evidence: str = "",
+) -> LedgerEntry:
+    """Count one sourced thing for one cadre, or bring its existing entry up to date.
+
+    Idempotent: the (cadre, source, source_id) constraint means a source is counted once however often this
+    runs; a changed figure or status updates the one entry, and the audit trail keeps before and after.
+    """
+    entry = (
+        LedgerEntry.objects.select_for_update()
+        .filter(cadre=cadre, source=source, source_id=source_id)
+        .select_related("cadre")
+        .first()
+    )
+    now = timezone.now()
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    if entry is None:
+        entry = LedgerEntry(
+            cadre=cadre,
+            date=date,
+            hours=hours,
+            bucket=bucket,
+            source=source,
+            source_id=source_id,
+            title=title[:200],
+            status=status,
+            reason=reason,
+            evidence=evidence,
+            created_by=user,
+            decided_by=user if status in (EntryStatus.CONFIRMED, EntryStatus.REJECTED) else None,
+            decided_at=now if status in (EntryStatus.CONFIRMED, EntryStatus.REJECTED) else None,
+        )
+        entry.full_clean()
+        entry.save()
+        audit_record(actor=actor, action=Action.CREATE, obj=entry, after=entry_snapshot(entry))
+        return entry
+    before = entry_snapshot(entry)
+    entry.date, entry.hours, entry.bucket, entry.title = date, hours, bucket, title[:200]
+    entry.status, entry.reason = status, reason
+    if evidence:
+        entry.evidence = evidence
+    after = entry_snapshot(entry)
+    if before != after:
+        entry.decided_by, entry.decided_at = user, now
+        entry.full_clean()
+        entry.save()
+        audit_record(actor=actor, action=Action.UPDATE, obj=entry, before=before, after=after)
+    return entry
+
+
+@transaction.atomic
+def ledger_withdraw(*, actor, cadre, source: str, source_id: int, reason: str) -> LedgerEntry | None:
+    """The source no longer counts (attendance corrected, class not completed): reject its entry, keep the row."""
+    entry = (
+        LedgerEntry.objects.select_for_update()
+        .filter(cadre=cadre, source=source, source_id=source_id)
+        .select_related("cadre")
+        .first()
+    )
+    if entry is None or (entry.status == EntryStatus.REJECTED and entry.reason == reason):
+        return entry
+    before = entry_snapshot(entry)
+    entry.status, entry.reason = EntryStatus.REJECTED, reason
+    entry.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    entry.decided_at = timezone.now()
+    entry.save()
+    audit_record(actor=actor, action=Action.UPDATE, obj=entry, before=before, after=entry_snapshot(entry))
+    return entry

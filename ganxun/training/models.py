@@ -1,0 +1,374 @@
+"""Training activities of the three classrooms, their sessions, who is enrolled and who came."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.hours.models import Bucket, Unit
+
+
+class Classroom(models.TextChoices):
+    THEORY = "theory", _("Theory classroom")
+    PROFESSIONAL = "professional", _("Professional classroom")
+    PRACTICE = "practice", _("Practice classroom")
+
+
+class ActivityKind(models.Model):
+    """党委会学习, 中心组学习, 党课, 培训班 …: an admin may add kinds."""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    classroom = models.CharField(_("classroom"), max_length=20, choices=Classroom.choices)
+    bucket = models.CharField(_("hours count as"), max_length=20, choices=Bucket.choices)
+    unit = models.CharField(
+        _("a session counts by"),
+        max_length=20,
+        choices=Unit.choices,
+        default=Unit.HOUR,
+        help_text=_("How a session's hours are converted: by its length in hours, as a day, a half day or a session."),
+    )
+    is_study_session = models.BooleanField(
+        _("study register"), default=False, help_text=_("Keeps the register of a theory study session.")
+    )
+    is_class = models.BooleanField(
+        _("class with completion"),
+        default=False,
+        help_text=_("A class: leave of more than 1/7 of its hours means it was not completed."),
+    )
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("activity kind")
+        verbose_name_plural = _("activity kinds")
+        ordering = ["classroom", "sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TopicModule(models.Model):
+    """A topic module of the lecture series: 旧区改造, 住房保障 …"""
+
+    name = models.CharField(_("name"), max_length=50, unique=True)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("topic module")
+        verbose_name_plural = _("topic modules")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActivityQuerySet(models.QuerySet["Activity"]):
+    def visible_to(self, user) -> ActivityQuerySet:
+        """Admins see every activity; others those they are enrolled in or that their 科室 organises."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            return self
+        query = Q(pk__in=[])
+        if user.cadre_id is not None:
+            query |= Q(enrolments__cadre_id=user.cadre_id)
+        if user.is_section_head and user.section_id_scope is not None:
+            query |= Q(organiser_id=user.section_id_scope) | Q(enrolments__cadre__section_id=user.section_id_scope)
+        return self.filter(pk__in=self.filter(query).values("pk"))
+
+
+class Activity(models.Model):
+    """One activity of a classroom, with one or more sessions."""
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.ForeignKey(ActivityKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="activities")
+    topic = models.ForeignKey(
+        TopicModule,
+        verbose_name=_("topic module"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activities",
+    )
+    organiser = models.ForeignKey(
+        "roster.Section",
+        verbose_name=_("organising section"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_activities",
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    audience_note = models.CharField(_("audience"), max_length=200, blank=True)
+    allow_walk_in = models.BooleanField(
+        _("walk-ins allowed"), default=False, help_text=_("Cadres not enrolled may check in and are enrolled then.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = ActivityQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("training activity")
+        verbose_name_plural = _("training activities")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:activity_detail", args=[self.pk])
+
+    @property
+    def classroom(self) -> str:
+        return self.kind.classroom
+
+
+class Lecturer(models.Model):
+    """Who teaches: a cadre from the roster or an outside name."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="lecturers"
+    )
+    cadre = models.ForeignKey(
+        "roster.Cadre",
+        verbose_name=_("cadre"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lectures",
+    )
+    outside_name = models.CharField(_("outside lecturer"), max_length=50, blank=True)
+    affiliation = models.CharField(_("affiliation and title"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("lecturer")
+        verbose_name_plural = _("lecturers")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(cadre__isnull=False) & Q(outside_name="")) | (Q(cadre__isnull=True) & ~Q(outside_name="")),
+                name="lecturer_cadre_or_outside_name",
+                violation_error_message=_("Choose a cadre or write an outside lecturer's name, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["activity", "cadre"], condition=Q(cadre__isnull=False), name="lecturer_once_per_activity"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.cadre.name if self.cadre_id else self.outside_name
+
+
+class Material(models.Model):
+    """An attachment of an activity: slides, readings, the minutes."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="materials"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    file = models.FileField(_("file"), upload_to="materials/%Y/")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Session(models.Model):
+    """One sitting of an activity: a date, a time, and the 学时 it is worth."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="sessions"
+    )
+    date = models.DateField(_("date"))
+    start_time = models.TimeField(_("start time"))
+    end_time = models.TimeField(_("end time"))
+    hours = models.DecimalField(
+        _("hours"),
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Computed from the conversion rule unless overridden."),
+    )
+    hours_overridden = models.BooleanField(_("hours set by hand"), default=False)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    evaluation_closes_at = models.DateTimeField(
+        _("evaluation closes"), null=True, blank=True, help_text=_("Empty: no evaluation for this session.")
+    )
+    # The register of a theory study session (党委会/中心组学习).
+    host = models.CharField(_("host"), max_length=50, blank=True)
+    speaker = models.CharField(_("main speaker"), max_length=100, blank=True)
+    key_speakers = models.CharField(_("key speeches"), max_length=200, blank=True)
+    recorder = models.CharField(_("recorder"), max_length=50, blank=True)
+    makeup_note = models.TextField(_("make-up study"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+
+    class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        ordering = ["date", "start_time", "pk"]
+        indexes = [models.Index(fields=["date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=models.F("start_time")),
+                name="session_ends_after_start",
+                violation_error_message=_("The end time must be after the start time."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.date:%Y-%m-%d} {self.start_time:%H:%M}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("training:session_detail", args=[self.pk])
+
+    @property
+    def length_hours(self) -> Decimal:
+        start = dt.datetime.combine(self.date, self.start_time)
+        end = dt.datetime.combine(self.date, self.end_time)
+        return Decimal((end - start).total_seconds()) / Decimal(3600)
+
+
+class Enrolment(models.Model):
+    """A cadre enrolled in an activity, with the section they were in then (history does not move)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="enrolments"
+    )
+    cadre = models.ForeignKey(
+        "roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="enrolments"
+    )
+    section = models.ForeignKey(
+        "roster.Section", verbose_name=_("section at enrolment"), on_delete=models.PROTECT, related_name="+"
+    )
+    via = models.CharField(_("enrolled as"), max_length=100, blank=True)
+    enrolled_at = models.DateTimeField(_("enrolled"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("enrolment")
+        verbose_name_plural = _("enrolments")
+        ordering = ["section__sort_order", "cadre__name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "cadre"],
+                name="enrolment_once_per_activity",
+                violation_error_message=_("This cadre is already enrolled."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} @ {self.activity}"
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    ABSENT = "absent", _("Absent")
+    LEAVE = "leave", _("On leave")
+
+
+class AttendanceMethod(models.TextChoices):
+    QR = "qr", _("QR check-in")
+    MANUAL = "manual", _("Marked by hand")
+    IMPORT = "import", _("Imported")
+
+
+class Attendance(models.Model):
+    """Whether a cadre attended a session: one row per cadre per session, enforced by the database."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
+    )
+    cadre = models.ForeignKey(
+        "roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="attendances"
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    method = models.CharField(_("recorded by"), max_length=10, choices=AttendanceMethod.choices)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "cadre"],
+                name="attendance_once_per_session",
+                violation_error_message=_("This cadre's attendance is already recorded for this session."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre} {self.session} {self.get_status_display()}"
+
+
+class Evaluation(models.Model):
+    """A cadre's evaluation of a session; anonymous ones never show who wrote them."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="evaluations"
+    )
+    cadre = models.ForeignKey("roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="+")
+    content = models.PositiveSmallIntegerField(_("content"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    delivery = models.PositiveSmallIntegerField(_("delivery"), validators=[MinValueValidator(1), MaxValueValidator(5)])
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=True)
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("evaluation")
+        verbose_name_plural = _("evaluations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "cadre"],
+                name="evaluation_once_per_session",
+                violation_error_message=_("You have already evaluated this session."),
+            ),
+            models.CheckConstraint(
+                condition=Q(content__range=(1, 5)) & Q(delivery__range=(1, 5)) & Q(usefulness__range=(1, 5)),
+                name="evaluation_scores_1_to_5",
+                violation_error_message=_("Scores run from 1 to 5."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.session} {self.content}/{self.delivery}/{self.usefulness}"
