@@ -157,3 +157,32 @@ def section_update(*, actor, section: Section, **fields: Any) -> Section:
         action = Action.STATUS if only_activity else Action.UPDATE
         audit_record(actor=actor, action=action, obj=section, before=before, after=after)
     return section
+
+
+def tag_snapshot(tag: Tag) -> dict[str, Any]:
+    return {"name": tag.name, "description": tag.description}
+
+
+@transaction.atomic
+def tag_create(*, actor, name: str, description: str = "") -> Tag:
+    tag = Tag(name=name.strip(), description=description.strip())
+    tag.full_clean()
+    tag.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=tag, after=tag_snapshot(tag))
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, actor, tag: Tag, **fields: Any) -> Tag:
+    """Rename or describe a tag; the cadres carrying it keep it."""
+    before = tag_snapshot(Tag.objects.get(pk=tag.pk))
+    for name, value in fields.items():
+        if name not in ("name", "description"):
+            raise TypeError(f"tag_update cannot set {name!r}")
+        setattr(tag, name, value.strip())
+    tag.full_clean()
+    tag.save()
+    after = tag_snapshot(tag)
+    if before != after:
+        audit_record(actor=actor, action=Action.UPDATE, obj=tag, before=before, after=after)
+    return tag
