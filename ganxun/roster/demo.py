@@ -20,7 +20,7 @@ from ganxun.audit.services import audit_record
 
 from . import services
 from .idcard import check_digit
-from .models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, Tag, years_before
+from .models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, years_before
 
 SEED = 20230701
 DEMO_PASSWORD = "Ganxun@2026"
@@ -362,9 +362,7 @@ def load_bureau(*, today: dt.date, password: str = DEMO_PASSWORD) -> DemoResult:
     sections = {LEADERSHIP_SECTION: services.section_create(actor=None, name=LEADERSHIP_SECTION, sort_order=0)}
     for order, plan in enumerate(SECTIONS, start=1):
         sections[plan.name] = services.section_create(actor=None, name=plan.name, sort_order=order * 10)
-    tags = {name: Tag.objects.create(name=name, description=description) for name, description in TAGS.items()}
-    for tag in tags.values():
-        audit_record(actor=None, action=Action.CREATE, obj=tag, after={"name": tag.name})
+    tags = {name: services.tag_create(actor=None, name=name, description=text) for name, text in TAGS.items()}
 
     by_key: dict[str, Cadre] = {}
     for person in people:

@@ -75,6 +75,8 @@ class LoadedBureauTests(TestCase):
         created = AuditEvent.objects.filter(action=Action.CREATE, object_type="cadre")
         assert created.count() == Cadre.objects.count()
         assert not created.exclude(actor=None).exists()
+        assert AuditEvent.objects.filter(action=Action.CREATE, object_type="section").count() == Section.objects.count()
+        assert AuditEvent.objects.filter(action=Action.CREATE, object_type="tag").count() == Tag.objects.count()
         assert AuditEvent.objects.filter(action=Action.STATUS).count() == Cadre.objects.exclude(status="active").count()
 
     def test_one_demo_account_per_role_with_a_password_the_policy_accepts(self):
