@@ -58,6 +58,15 @@ DATE_FIELDS = ("birth_date", "work_start_date", "hire_date", "probation_end", "r
 class CadreForm(BootstrapFormMixin, forms.ModelForm):
     """Create or edit a cadre.  What a user may change depends on who they are (see __init__)."""
 
+    # The groups the page shows the fields in.
+    FIELDSETS = (
+        (_("Personal details"), ("name", "gender", "birth_date", "id_number", "id_number_masked", "phone")),
+        (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date")),
+        (_("Political status"), ("political_status", "party_branch")),
+        (_("Employment"), ("work_start_date", "hire_date", "probation_end")),
+        (_("Tags"), ("tags",)),
+    )
+
     class Meta:
         model = Cadre
         fields = [*CADRE_FIELDS, "tags"]
@@ -70,6 +79,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         help_texts = {
             "probation_end": _("Left empty, it is set to one year after the hire date."),
             "leadership_level": _("Only for cadres holding a leadership post."),
+            "party_branch": _("For party members: the branch they belong to."),
         }
         error_messages = {
             "id_number": {"unique": _("A cadre with this ID number is already on the roster.")},
@@ -87,9 +97,12 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["tags"].queryset = Tag.objects.order_by("name")
         self.fields["tags"].required = False
 
+        for name in ("rank", "leadership_level"):
+            self.fields[name].choices = [("", _("None")), *self.fields[name].choices[1:]]
         if not user.is_admin:
             # A section head works inside their own 科室 and cannot move anyone out of it.
             self.fields["section"].disabled = True
+            self.fields["section"].help_text = _("Only an administrator can move a cadre to another section.")
             if not editing:
                 self.initial["section"] = user.section_id_scope
         if editing and not can_see_full_personal_data(user, self.instance):
@@ -107,14 +120,6 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
             self.initial["phone"] = ""
             self.fields["phone"].widget.attrs["placeholder"] = self.instance.phone_masked
             self.fields["phone"].help_text = _("Leave empty to keep the current number.")
-
-    FIELDSETS = (
-        (_("Personal details"), ("name", "gender", "birth_date", "id_number", "id_number_masked", "phone")),
-        (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date")),
-        (_("Political status"), ("political_status", "party_branch")),
-        (_("Employment"), ("work_start_date", "hire_date", "probation_end")),
-        (_("Tags"), ("tags",)),
-    )
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fields this user sees, in the groups the page shows them in."""
