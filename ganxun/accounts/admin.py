@@ -11,6 +11,10 @@ from ganxun.audit.services import audit_record
 
 from .models import User
 
+admin.site.site_header = _("Ganxun system administration")
+admin.site.site_title = _("Ganxun system administration")
+admin.site.index_title = _("Accounts and reference data")
+
 
 def account_snapshot(user: User) -> dict[str, Any]:
     return {

@@ -5,6 +5,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from django_htmx.http import push_url
+
+from ganxun.roster.views.cadres import clean_url, list_querystring
 
 from .forms import AuditFilterForm
 from .models import AuditEvent
@@ -19,10 +22,8 @@ def event_list(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     events = form.filter(AuditEvent.objects.visible_to(request.user))
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "querystring": query.urlencode()}
-    template = "audit/event_list.html"
+    querystring = list_querystring(request.GET)
+    context = {"form": form, "page": page, "querystring": querystring}
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#table"
-    return render(request, template, context)
+        return push_url(render(request, "audit/event_list.html#table", context), clean_url(request, querystring))
+    return render(request, "audit/event_list.html", context)

@@ -111,7 +111,9 @@ class CadreListTests(RosterData):
 
     def test_htmx_request_gets_only_the_table(self):
         self.client.force_login(self.admin)
-        response = self.client.get(LIST, {"q": "zxm"}, headers={"HX-Request": "true"})
+        params = {"q": "zxm", "section": "", "tag": "", "page": "1"}
+        response = self.client.get(LIST, params, headers={"HX-Request": "true"})
+        self.assertEqual(response["HX-Push-Url"], f"{LIST}?q=zxm")  # the address bar without the empty filters
         body = response.content.decode()
         self.assertTrue(body.lstrip().startswith('<div id="cadre-table"'))
         self.assertNotIn("<html", body)

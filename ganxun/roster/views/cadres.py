@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, UpdateView
+from django_htmx.http import push_url
 
 from ganxun.audit.models import AuditEvent
 
@@ -27,11 +29,22 @@ PAGE_SIZE = 50
 HISTORY_SIZE = 20
 
 
-def list_querystring(params) -> str:
-    """The current filters without the page number, for page links and the export button."""
-    query = params.copy()
-    query.pop("page", None)
+def list_querystring(params: QueryDict) -> str:
+    """The filters in use (empty ones dropped), without the page number: for page links and the export."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key != "page" and (kept := [v for v in values if v]):
+            query.setlist(key, kept)
     return query.urlencode()
+
+
+def clean_url(request: HttpRequest, querystring: str) -> str:
+    """The address bar after an HTMX filter: only the filters in use, and the page when not the first."""
+    page = request.GET.get("page", "")
+    parts = [querystring] if querystring else []
+    if page not in ("", "1"):
+        parts.append(urlencode({"page": page}))
+    return f"{request.path}?{'&'.join(parts)}" if parts else request.path
 
 
 @require_GET
@@ -43,16 +56,16 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
     cadres = cadres.select_related("section").prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = list_querystring(request.GET)
     context = {
         "form": CadreFilterForm(request.GET, user=user),
         "page": page,
-        "querystring": list_querystring(request.GET),
+        "querystring": querystring,
         "can_create": Section.objects.editable_by(user).exists(),
     }
-    template = "roster/cadre_list.html"
     if request.htmx and not request.htmx.history_restore_request:
-        template += "#table"
-    return render(request, template, context)
+        return push_url(render(request, "roster/cadre_list.html#table", context), clean_url(request, querystring))
+    return render(request, "roster/cadre_list.html", context)
 
 
 def _history(user, cadre: Cadre):
