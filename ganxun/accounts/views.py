@@ -1,12 +1,17 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 
-from .forms import LoginForm
+from ganxun.audit.models import Action
+from ganxun.audit.services import audit_record
+
+from .forms import LoginForm, StyledPasswordChangeForm
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -17,24 +22,32 @@ class LoginView(auth_views.LoginView):
 
 
 class LogoutView(auth_views.LogoutView):
-    pass
+    """POST only (Django's own rule), so that a link or an image cannot log anyone out."""
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
     success_url = reverse_lazy("core:home")
 
     def form_valid(self, form):
+        response = super().form_valid(form)
+        audit_record(
+            actor=self.request.user,
+            action=Action.UPDATE,
+            obj=self.request.user,
+            summary=_("Password changed"),
+            ip_address=self.request.META.get("REMOTE_ADDR"),
+        )
         messages.success(self.request, _("Your password has been changed."))
-        return super().form_valid(form)
+        return response
 
 
-def lockout_response(request, credentials=None, *args, **kwargs):
-    """django-axes calls this on the 5th failure and after: same words whether the account exists or not."""
-    form = LoginForm(request)
-    return render(
-        request,
-        "accounts/login.html",
-        {"form": form, "lockout_message": _("Too many failed logins. Please try again in 30 minutes.")},
-        status=403,
-    )
+def lockout_minutes() -> int:
+    return max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+
+
+def lockout_response(request: HttpRequest, original_response=None, credentials=None, *args, **kwargs) -> HttpResponse:
+    """django-axes calls this from the 5th failure on: the same words whether the account exists or not."""
+    message = _("Too many failed logins. Please try again in %(minutes)d minutes.") % {"minutes": lockout_minutes()}
+    return render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message}, status=403)

@@ -17,10 +17,10 @@ def navigation(request) -> dict:
         items.append((_("Sections"), reverse("roster:section_list"), "diagram-3"))
         items.append((_("Import"), reverse("roster:cadre_import"), "upload"))
         items.append((_("Audit trail"), reverse("audit:event_list"), "shield-check"))
+    # Only the most specific match is highlighted: /roster/sections/ is 科室, not also 干部名册.
     current = request.path
+    matches = [url for _label, url, _icon in items if current == url or (url != "/" and current.startswith(url))]
+    active = max(matches, key=len, default=None)
     return {
-        "nav_items": [
-            {"label": label, "url": url, "icon": icon, "active": url != "/" and current.startswith(url)}
-            for label, url, icon in items
-        ]
+        "nav_items": [{"label": label, "url": url, "icon": icon, "active": url == active} for label, url, icon in items]
     }

@@ -228,7 +228,7 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
 class Cadre(models.Model):
     """A member of staff; never deleted: leaving the bureau is a status, and history stays."""
 
-    name = models.CharField(_("name"), max_length=30)
+    name = models.CharField(_("full name"), max_length=30)
     name_initials = models.CharField(_("pinyin initials"), max_length=30, blank=True, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices)
     birth_date = models.DateField(_("birth date"))

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 from pypinyin import Style, lazy_pinyin
 
 from ganxun.audit.models import Action
@@ -48,7 +50,16 @@ def default_probation_end(hire_date: dt.date) -> dt.date:
 
 
 def cadre_snapshot(cadre: Cadre) -> dict[str, Any]:
-    """What the audit trail keeps of a cadre: display values, ID number and phone masked."""
+    """What the audit trail keeps of a cadre: display values, ID number and phone masked.
+
+    Display values are taken in the system's language, whoever writes (a page, the import command
+    or the demo loader), so that the trail reads the same throughout.
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _cadre_snapshot(cadre)
+
+
+def _cadre_snapshot(cadre: Cadre) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in CADRE_FIELDS:
         if field == "id_number":
@@ -113,19 +124,14 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, note: str = "") -> Cad
     """Transfer out, retire or reinstate a cadre.  A cadre is never deleted."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-    old = cadre.get_status_display()
     if cadre.status == status:
         return cadre
-    cadre.status = status
+    with translation.override(settings.LANGUAGE_CODE):
+        before = {"status": str(cadre.get_status_display())}
+        cadre.status = status
+        after = {"status": str(cadre.get_status_display())}
     cadre.save(update_fields=["status", "updated_at"])
-    audit_record(
-        actor=actor,
-        action=Action.STATUS,
-        obj=cadre,
-        before={"status": str(old)},
-        after={"status": str(cadre.get_status_display())},
-        summary=note,
-    )
+    audit_record(actor=actor, action=Action.STATUS, obj=cadre, before=before, after=after, summary=note)
     return cadre
 
 
@@ -157,3 +163,32 @@ def section_update(*, actor, section: Section, **fields: Any) -> Section:
         action = Action.STATUS if only_activity else Action.UPDATE
         audit_record(actor=actor, action=action, obj=section, before=before, after=after)
     return section
+
+
+def tag_snapshot(tag: Tag) -> dict[str, Any]:
+    return {"name": tag.name, "description": tag.description}
+
+
+@transaction.atomic
+def tag_create(*, actor, name: str, description: str = "") -> Tag:
+    tag = Tag(name=name.strip(), description=description.strip())
+    tag.full_clean()
+    tag.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=tag, after=tag_snapshot(tag))
+    return tag
+
+
+@transaction.atomic
+def tag_update(*, actor, tag: Tag, **fields: Any) -> Tag:
+    """Rename or describe a tag; the cadres carrying it keep it."""
+    before = tag_snapshot(Tag.objects.get(pk=tag.pk))
+    for name, value in fields.items():
+        if name not in ("name", "description"):
+            raise TypeError(f"tag_update cannot set {name!r}")
+        setattr(tag, name, value.strip())
+    tag.full_clean()
+    tag.save()
+    after = tag_snapshot(tag)
+    if before != after:
+        audit_record(actor=actor, action=Action.UPDATE, obj=tag, before=before, after=after)
+    return tag

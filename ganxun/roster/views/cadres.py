@@ -1,18 +1,182 @@
-# Placeholder replaced by the roster UI work.
-from django.http import HttpResponse
-from django.views.generic import View
+"""The roster pages: list with search and filters, the cadre's page (future training archive), create and edit."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+from django.views.generic import CreateView, UpdateView
+from django_htmx.http import push_url
+
+from ganxun.audit.models import AuditEvent
+
+from ..filters import filter_cadres
+from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
+from ..models import Cadre, Section, Tag
+from ..permissions import can_browse_roster, can_edit_cadre
+from ..services import cadre_create, cadre_set_status, cadre_update
+
+PAGE_SIZE = 50
+HISTORY_SIZE = 20
 
 
-def cadre_list(request):
-    return HttpResponse("")
+def list_querystring(params: QueryDict) -> str:
+    """The filters in use (empty ones dropped), without the page number: for page links and the export."""
+    query = QueryDict(mutable=True)
+    for key, values in params.lists():
+        if key != "page" and (kept := [v for v in values if v]):
+            query.setlist(key, kept)
+    return query.urlencode()
 
 
-cadre_detail = cadre_status = cadre_list
+def clean_url(request: HttpRequest, querystring: str) -> str:
+    """The address bar after an HTMX filter: only the filters in use, and the page when not the first."""
+    page = request.GET.get("page", "")
+    parts = [querystring] if querystring else []
+    if page not in ("", "1"):
+        parts.append(urlencode({"page": page}))
+    return f"{request.path}?{'&'.join(parts)}" if parts else request.path
 
 
-class CadreCreateView(View):
-    pass
+@require_GET
+def cadre_list(request: HttpRequest) -> HttpResponse:
+    """The roster: search, filters and paging; with HTMX only the table is sent back."""
+    user = request.user
+    if not can_browse_roster(user):
+        raise PermissionDenied
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    cadres = cadres.select_related("section").prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
+    querystring = list_querystring(request.GET)
+    context = {
+        "form": CadreFilterForm(request.GET, user=user),
+        "page": page,
+        "querystring": querystring,
+        "can_create": Section.objects.editable_by(user).exists(),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        return push_url(render(request, "roster/cadre_list.html#table", context), clean_url(request, querystring))
+    return render(request, "roster/cadre_list.html", context)
 
 
-class CadreUpdateView(View):
-    pass
+def _history(user, cadre: Cadre):
+    return AuditEvent.objects.visible_to(user).filter(object_type="cadre", object_id=str(cadre.pk))[:HISTORY_SIZE]
+
+
+def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatusForm | None = None) -> dict[str, Any]:
+    user = request.user
+    may_edit = can_edit_cadre(user, cadre)
+    if may_edit and status_form is None:
+        status_form = CadreStatusForm(initial={"status": cadre.status})
+    return {
+        "cadre": cadre,
+        "can_edit": may_edit,
+        "status_form": status_form if may_edit else None,
+        "history": _history(user, cadre) if user.is_admin else None,
+        "tags": list(cadre.tags.order_by("name")),
+    }
+
+
+@require_GET
+def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cadre's page, printable; it will grow into the training archive."""
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
+    return render(request, "roster/cadre_detail.html", _detail_context(request, cadre))
+
+
+@require_POST
+def cadre_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """在职 / 调离 / 退休: by an admin or the head of the cadre's 科室; a cadre is never deleted."""
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
+    if not can_edit_cadre(request.user, cadre):
+        raise PermissionDenied
+    form = CadreStatusForm(request.POST)
+    if not form.is_valid():
+        context = _detail_context(request, cadre, status_form=form)
+        return render(request, "roster/cadre_detail.html", context, status=400)
+    old = cadre.get_status_display()
+    cadre_set_status(
+        actor=request.user, cadre=cadre, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+    )
+    if old == cadre.get_status_display():
+        messages.info(request, _("The status was already “%(status)s”.") % {"status": old})
+    else:
+        messages.success(
+            request,
+            _("%(name)s: status changed from “%(old)s” to “%(new)s”.")
+            % {"name": cadre.name, "old": old, "new": cadre.get_status_display()},
+        )
+    return redirect(cadre)
+
+
+class CadreFormViewMixin:
+    """Shared by create and edit: the form knows the user, the service does the write."""
+
+    model = Cadre
+    form_class = CadreForm
+    template_name = "roster/cadre_form.html"
+    request: HttpRequest
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()  # type: ignore[misc]
+        kwargs["user"] = self.request.user
+        return kwargs
+
+    def form_valid(self, form: CadreForm) -> HttpResponse:
+        try:
+            self.object = self.save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        messages.success(self.request, self.success_message % {"name": self.object.name})
+        return HttpResponseRedirect(self.object.get_absolute_url())
+
+    def save(self, form: CadreForm) -> Cadre:
+        raise NotImplementedError
+
+
+class CadreCreateView(CadreFormViewMixin, CreateView):
+    success_message = gettext_lazy("%(name)s was added to the roster.")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not Section.objects.editable_by(request.user).exists():
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def save(self, form: CadreForm) -> Cadre:
+        return cadre_create(actor=self.request.user, tags=list(form.cleaned_data["tags"]), **form.service_fields())
+
+
+class CadreUpdateView(CadreFormViewMixin, UpdateView):
+    success_message = gettext_lazy("The changes to %(name)s were saved.")
+
+    def get_queryset(self):
+        return Cadre.objects.visible_to(self.request.user).select_related("section")
+
+    def get_object(self, queryset=None) -> Cadre:
+        cadre = super().get_object(queryset)
+        if not can_edit_cadre(self.request.user, cadre):
+            raise PermissionDenied
+        self.original_name = cadre.name  # the form may overwrite cadre.name with what was typed
+        return cadre
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["original_name"] = self.original_name
+        return super().get_context_data(**kwargs)
+
+    def save(self, form: CadreForm) -> Cadre:
+        return cadre_update(
+            actor=self.request.user,
+            cadre=self.object,
+            tags=list(form.cleaned_data["tags"]),
+            **form.service_fields(),
+        )

@@ -1,10 +1,176 @@
-# Placeholder replaced by the import work.
-from django.http import HttpResponse
+"""Roster import (upload → preview → confirm), its template, and the export of the cadre list."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganxun.core.excel import ExcelFileError, save_upload, workbook_response
+
+from ..exports import cadre_workbook, template_workbook
+from ..filters import filter_cadres
+from ..imports import COLUMNS, ImportResult, roster_import
+from ..models import Cadre
+
+SESSION_KEY = "roster_import"
+# An uploaded file waits this long for its confirmation; older ones are swept away.
+PENDING_SECONDS = 3600
+TEMPLATE = "roster/cadre_import.html"
 
 
-def cadre_import(request):
-    return HttpResponse("")
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Roster workbook"),
+        help_text=gettext_lazy("An .xlsx file whose first sheet holds the roster."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+    )
 
 
-cadre_import_confirm = cadre_import_template = cadre_import
-cadre_export = cadre_import
+def _require_admin(request: HttpRequest) -> None:
+    if not request.user.is_admin:
+        raise PermissionDenied
+
+
+def pending_dir() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def _sweep(now: float) -> None:
+    """Forget uploads nobody confirmed."""
+    for path in pending_dir().glob("*.xlsx"):
+        try:
+            if now - path.stat().st_mtime > PENDING_SECONDS:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _max_bytes() -> int:
+    return int(settings.GANXUN["IMPORT_MAX_BYTES"])
+
+
+def _context(form: ImportUploadForm, result: ImportResult | None = None, **extra) -> dict:
+    return {
+        "form": form,
+        "result": result,
+        "columns": COLUMNS,
+        "max_rows": settings.GANXUN["IMPORT_MAX_ROWS"],
+        "max_megabytes": _max_bytes() // 1048576,
+        **extra,
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def cadre_import(request: HttpRequest) -> HttpResponse:
+    """Upload a roster workbook and see what importing it would do; nothing is written here."""
+    _require_admin(request)
+    if request.method == "GET":
+        return render(request, TEMPLATE, _context(ImportUploadForm()))
+    form = ImportUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, TEMPLATE, _context(form), status=400)
+    upload = form.cleaned_data["file"]
+    file_name = Path(upload.name).name[:200]
+    _forget(request)
+    now = time.time()
+    _sweep(now)
+    token = secrets.token_hex(16)
+    path = pending_dir() / f"{token}.xlsx"
+    try:
+        if upload.size > _max_bytes():
+            raise ExcelFileError(
+                _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.")
+                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{_max_bytes() / 1048576:.0f}"}
+            )
+        save_upload(upload, path, _max_bytes())
+        result = roster_import(path, file_name=file_name, actor=request.user)
+    except ExcelFileError as exc:
+        path.unlink(missing_ok=True)
+        form.add_error("file", exc.message)
+        return render(request, TEMPLATE, _context(form), status=400)
+    if result.ok:
+        request.session[SESSION_KEY] = {"token": token, "name": file_name, "user": request.user.pk, "at": now}
+    else:
+        path.unlink(missing_ok=True)
+    return render(request, TEMPLATE, _context(ImportUploadForm(), result))
+
+
+def _forget(request: HttpRequest) -> None:
+    """Drop the pending upload of this session, file and all."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
+        (pending_dir() / f"{pending['token']}.xlsx").unlink(missing_ok=True)
+
+
+@require_POST
+def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
+    _require_admin(request)
+    pending = request.session.get(SESSION_KEY)
+    token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
+    path = pending_dir() / f"{token}.xlsx"
+    stale = (
+        not token.isalnum()
+        or pending.get("user") != request.user.pk
+        or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS
+        or not path.is_file()
+    )
+    if stale:
+        _forget(request)
+        messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+        return redirect("roster:cadre_import")
+    accept = request.POST.get("create_sections") == "on"
+    try:
+        result = roster_import(
+            path,
+            file_name=pending["name"],
+            actor=request.user,
+            write=True,
+            accept_new_sections=accept,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+    except ExcelFileError as exc:
+        _forget(request)
+        messages.error(request, exc.message)
+        return redirect("roster:cadre_import")
+    if result.written:
+        _forget(request)
+        messages.success(
+            request,
+            _("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
+            % {"file": result.file_name, **{k: getattr(result, k) for k in ("created", "updated", "unchanged")}},
+        )
+        return redirect("roster:cadre_list")
+    if not result.ok:
+        _forget(request)
+    notice = "" if not result.ok else _("Tick the box to create the new sections, or correct them in the file.")
+    return render(request, TEMPLATE, _context(ImportUploadForm(), result, notice=notice), status=400)
+
+
+@require_GET
+def cadre_import_template(request: HttpRequest) -> HttpResponse:
+    _require_admin(request)
+    return workbook_response(template_workbook(), _("Roster import template") + ".xlsx")
+
+
+@require_GET
+def cadre_export(request: HttpRequest) -> HttpResponse:
+    """The cadre list as filtered on the list page, as .xlsx; full ID numbers and phones only for admins."""
+    user = request.user
+    if not (user.is_admin or user.is_section_head):
+        raise PermissionDenied
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    filename = f"{_('Cadre roster')}_{timezone.localdate():%Y%m%d}.xlsx"
+    return workbook_response(cadre_workbook(cadres, reveal=user.is_admin), filename)

@@ -1,17 +1,155 @@
-# Placeholder replaced by the roster UI work.
-from django.http import HttpResponse
-from django.views.generic import View
+"""科室 and tags: lists for those who may see them, create and edit for administrators."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+from django.views.generic import CreateView, UpdateView
+
+from ..forms import SectionForm, TagForm
+from ..models import Cadre, DerivedGroup, Section, Status, Tag
+from ..permissions import can_browse_roster
+from ..services import section_create, section_update, tag_create, tag_update
+
+PAGE_SIZE = 50
+ACTIVE = Q(cadres__status=Status.ACTIVE)
 
 
-def section_list(request):
-    return HttpResponse("")
+@require_GET
+def section_list(request: HttpRequest) -> HttpResponse:
+    """All 科室 with their head counts for admins; a section head sees their own."""
+    if not can_browse_roster(request.user):
+        raise PermissionDenied
+    sections = (
+        Section.objects.visible_to(request.user)
+        .annotate(active_count=Count("cadres", filter=ACTIVE), total_count=Count("cadres"))
+        .order_by("-is_active", "sort_order", "name")
+    )
+    return render(request, "roster/section_list.html", {"sections": sections})
 
 
-section_detail = tag_list = section_list
+@require_GET
+def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One 科室: its figures at a glance and its cadres in post."""
+    if not can_browse_roster(request.user):
+        raise PermissionDenied
+    section = get_object_or_404(Section.objects.visible_to(request.user), pk=pk)
+    cadres = Cadre.objects.visible_to(request.user).filter(section=section).active()
+    groups = [
+        (DerivedGroup(g).label, g, cadres.in_group(g).count())
+        for g in (DerivedGroup.SECTION_HEAD, DerivedGroup.NEW_RECRUIT, DerivedGroup.YOUNG, DerivedGroup.PARTY_MEMBER)
+    ]
+    rows = cadres.select_related("section").prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "section": section,
+        "groups": groups,
+        "page": page,
+        "left_count": Cadre.objects.visible_to(request.user)
+        .filter(section=section)
+        .exclude(status=Status.ACTIVE)
+        .count(),
+    }
+    return render(request, "roster/section_detail.html", context)
 
 
-class SectionCreateView(View):
-    pass
+class AdminOnlyMixin:
+    """Sections and tags are the bureau's reference data: only administrators change them."""
+
+    request: HttpRequest
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_admin:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-SectionUpdateView = TagCreateView = TagUpdateView = SectionCreateView
+class ServiceFormMixin(AdminOnlyMixin):
+    """Writes go through the audited service; its validation errors land on the form."""
+
+    success_message: Any = ""
+    success_url_name = ""
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            self.object = self.save(form)
+        except ValidationError as error:
+            form.add_error(None, error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        messages.success(self.request, self.success_message % {"name": self.object})
+        return HttpResponseRedirect(self.get_success_url())
+
+    def get_success_url(self) -> str:
+        return reverse(self.success_url_name)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        # The name as saved: after a failed edit the object holds what was typed in.
+        object_ = getattr(self, "object", None)
+        if object_ is not None and object_.pk:
+            kwargs["original_name"] = type(object_).objects.values_list("name", flat=True).get(pk=object_.pk)
+        return super().get_context_data(**kwargs)  # type: ignore[misc]
+
+    def save(self, form):
+        raise NotImplementedError
+
+
+class SectionCreateView(ServiceFormMixin, CreateView):
+    model = Section
+    form_class = SectionForm
+    success_message = _("Section “%(name)s” was created.")
+    success_url_name = "roster:section_list"
+
+    def save(self, form: SectionForm) -> Section:
+        return section_create(actor=self.request.user, **form.cleaned_data)
+
+
+class SectionUpdateView(ServiceFormMixin, UpdateView):
+    model = Section
+    form_class = SectionForm
+    success_message = _("Section “%(name)s” was saved.")
+
+    def get_queryset(self):
+        return Section.objects.visible_to(self.request.user)
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+    def save(self, form: SectionForm) -> Section:
+        return section_update(actor=self.request.user, section=self.object, **form.cleaned_data)
+
+
+@require_GET
+def tag_list(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_admin:
+        raise PermissionDenied
+    tags = Tag.objects.annotate(active_count=Count("cadres", filter=ACTIVE)).order_by("name")
+    return render(request, "roster/tag_list.html", {"tags": tags})
+
+
+class TagCreateView(ServiceFormMixin, CreateView):
+    model = Tag
+    form_class = TagForm
+    success_message = _("Tag “%(name)s” was created.")
+    success_url_name = "roster:tag_list"
+
+    def save(self, form: TagForm) -> Tag:
+        return tag_create(actor=self.request.user, **form.cleaned_data)
+
+
+class TagUpdateView(ServiceFormMixin, UpdateView):
+    model = Tag
+    form_class = TagForm
+    success_message = _("Tag “%(name)s” was saved.")
+    success_url_name = "roster:tag_list"
+
+    def save(self, form: TagForm) -> Tag:
+        return tag_update(actor=self.request.user, tag=self.object, **form.cleaned_data)

@@ -1,0 +1,279 @@
+"""The permission matrix: every URL × every role × GET and POST against a declared policy.
+
+A URL without an entry in POLICY fails ``test_every_url_has_a_declared_policy``: declare who may open it
+before it ships.  Each rule names the object its path parameters point at (see ``World``), so "the head of
+that 科室" and "someone else's record" are spelled out, not implied.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from ganxun.accounts.models import Role
+from ganxun.roster.models import Cadre, Section, Tag
+from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UserFactory
+
+ROLES = ("anonymous", "cadre", "section_head", "training_admin", "system_admin")
+
+# What a response may be.  LOGIN is a redirect to a login page carrying ?next= (the door was shut);
+# REDIRECT is any other redirect (the view did its job and sent the user on).
+OK, REDIRECT, LOGIN, INVALID, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = (
+    "200 ok",
+    "302 redirect",
+    "302 to login",
+    "400 invalid",
+    "403 forbidden",
+    "404 not found",
+    "405 method not allowed",
+)
+# Only for the Django admin: anything the admin itself decides (its pages, its redirects, its own
+# read-only 403s) as long as the user was let in.
+ADMIN_SITE = "let into the admin site"
+
+
+def roles(default: str | None = None, **given: str) -> dict[str, str]:
+    """A full role -> expectation map; ``anonymous`` defaults to LOGIN (LoginRequiredMiddleware)."""
+    given.setdefault("anonymous", LOGIN)
+    unknown = set(given) - set(ROLES)
+    assert not unknown, f"unknown roles {unknown}"
+    if default is None:
+        missing = set(ROLES) - set(given)
+        assert not missing, f"no expectation for {missing}"
+    return {role: given.get(role, default) for role in ROLES}  # type: ignore[misc]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rule:
+    get: dict[str, str]
+    post: dict[str, str]
+    target: str = ""  # the World attribute the URL's pk points at
+
+
+ADMINS_ONLY = roles(FORBIDDEN, training_admin=OK, system_admin=OK)
+ROSTER_BROWSERS = roles(OK, cadre=FORBIDDEN)
+GET_ONLY_POST = roles(NOT_ALLOWED)
+POST_ONLY_GET = roles(NOT_ALLOWED)
+
+
+def admins_only(target: str = "", get: str = OK, post: str = OK) -> Rule:
+    """Admin pages: section heads and cadres are refused before anything is looked up."""
+    return Rule(
+        get=roles(FORBIDDEN, training_admin=get, system_admin=get),
+        post=roles(FORBIDDEN, training_admin=post, system_admin=post),
+        target=target,
+    )
+
+
+POLICY: dict[str, list[Rule]] = {
+    "core:home": [Rule(get=roles(OK, cadre=REDIRECT), post=GET_ONLY_POST)],  # a cadre goes to their own page
+    "core:healthz": [Rule(get=roles(OK, anonymous=OK), post=roles(NOT_ALLOWED, anonymous=NOT_ALLOWED))],
+    "accounts:login": [Rule(get=roles(REDIRECT, anonymous=OK), post=roles(REDIRECT, anonymous=OK))],
+    "accounts:logout": [Rule(get=roles(NOT_ALLOWED), post=roles(REDIRECT))],
+    "accounts:password_change": [Rule(get=roles(OK), post=roles(OK))],  # empty POST: the form with errors
+    "roster:cadre_list": [Rule(get=ROSTER_BROWSERS, post=GET_ONLY_POST)],
+    "roster:cadre_export": [Rule(get=ROSTER_BROWSERS, post=GET_ONLY_POST)],
+    "roster:cadre_create": [Rule(get=ROSTER_BROWSERS, post=ROSTER_BROWSERS)],
+    "roster:cadre_detail": [
+        Rule(target="peer", get=roles(OK, cadre=NOT_FOUND), post=GET_ONLY_POST),
+        Rule(target="own_cadre", get=roles(OK), post=GET_ONLY_POST),
+        Rule(target="elsewhere", get=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND), post=GET_ONLY_POST),
+    ],
+    "roster:cadre_update": [
+        Rule(target="peer", get=roles(OK, cadre=NOT_FOUND), post=roles(OK, cadre=NOT_FOUND)),
+        Rule(target="own_cadre", get=roles(OK, cadre=FORBIDDEN), post=roles(OK, cadre=FORBIDDEN)),
+        Rule(
+            target="elsewhere",
+            get=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND),
+            post=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND),
+        ),
+    ],
+    # POST only; an empty POST is an invalid status form (400) for whoever may change the status.
+    "roster:cadre_status": [
+        Rule(target="peer", get=POST_ONLY_GET, post=roles(INVALID, cadre=NOT_FOUND)),
+        Rule(target="own_cadre", get=POST_ONLY_GET, post=roles(INVALID, cadre=FORBIDDEN)),
+        Rule(target="elsewhere", get=POST_ONLY_GET, post=roles(INVALID, cadre=NOT_FOUND, section_head=NOT_FOUND)),
+    ],
+    "roster:cadre_import": [admins_only(post=INVALID)],  # empty POST: the upload form with errors, as a 400
+    # Without an upload waiting in the session the admin is sent back to the upload page.
+    "roster:cadre_import_confirm": [
+        Rule(get=POST_ONLY_GET, post=roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT))
+    ],
+    "roster:cadre_import_template": [
+        Rule(get=roles(FORBIDDEN, training_admin=OK, system_admin=OK), post=GET_ONLY_POST)
+    ],
+    "roster:section_list": [Rule(get=ROSTER_BROWSERS, post=GET_ONLY_POST)],
+    "roster:section_detail": [
+        Rule(target="head_section", get=ROSTER_BROWSERS, post=GET_ONLY_POST),
+        Rule(target="other_section", get=roles(OK, cadre=FORBIDDEN, section_head=NOT_FOUND), post=GET_ONLY_POST),
+    ],
+    "roster:section_create": [admins_only()],
+    "roster:section_update": [admins_only("head_section")],
+    "roster:tag_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
+    "roster:tag_create": [admins_only()],
+    "roster:tag_update": [admins_only("tag")],
+    "audit:event_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
+}
+
+# One rule for the whole Django admin: only a system administrator (staff) gets in; everyone else is sent
+# to the admin's login page, which itself opens for anyone.
+ADMIN_NAMESPACE = "admin"
+ADMIN_RULE = Rule(get=roles(LOGIN, system_admin=ADMIN_SITE), post=roles(LOGIN, system_admin=ADMIN_SITE))
+ADMIN_LOGIN_RULE = Rule(get=roles(OK, anonymous=OK, system_admin=REDIRECT), post=roles(OK, anonymous=OK))
+# The admin's logout sends a logged-in non-staff user to the admin index, whose door is then shut.
+ADMIN_LOGOUT_RULE = Rule(get=roles(REDIRECT, system_admin=ADMIN_SITE), post=roles(REDIRECT, system_admin=ADMIN_SITE))
+SPECIAL_ADMIN_RULES = {"admin:login": ADMIN_LOGIN_RULE, "admin:logout": ADMIN_LOGOUT_RULE}
+
+
+@dataclasses.dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+
+
+def walk(patterns, namespace: str = "", params: tuple[str, ...] = ()) -> Iterator[Route | str]:
+    """Every named route (with its path parameters); an unnamed one is yielded as its pattern text."""
+    for entry in patterns:
+        found = params + tuple(getattr(entry.pattern, "converters", None) or entry.pattern.regex.groupindex)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if namespace and entry.namespace else entry.namespace or namespace
+            yield from walk(entry.url_patterns, inner or "", found)
+        elif isinstance(entry, URLPattern):
+            if entry.name:
+                yield Route(f"{namespace}:{entry.name}" if namespace else entry.name, found)
+            elif namespace != ADMIN_NAMESPACE:  # the admin's own catch-all has no name
+                yield f"{namespace}: {entry.pattern}"
+
+
+def all_routes() -> list[Route]:
+    return sorted({r for r in walk(get_resolver().url_patterns) if isinstance(r, Route)}, key=lambda r: r.name)
+
+
+def rules_for(name: str) -> list[Rule]:
+    if name.split(":")[0] == ADMIN_NAMESPACE:
+        return [SPECIAL_ADMIN_RULES.get(name, ADMIN_RULE)]
+    return POLICY[name]
+
+
+def test_every_url_has_a_declared_policy():
+    undeclared = [r.name for r in all_routes() if r.name.split(":")[0] != ADMIN_NAMESPACE and r.name not in POLICY]
+    unnamed = [r for r in walk(get_resolver().url_patterns) if isinstance(r, str)]
+    assert not undeclared, (
+        f"These URLs have no entry in POLICY (ganxun/core/tests/test_permissions.py): {undeclared}. "
+        "Declare, for every role, what GET and POST must answer."
+    )
+    assert not unnamed, f"Name these URL patterns so that the permission matrix can cover them: {unnamed}"
+
+
+def test_policy_has_no_entries_for_urls_that_are_gone():
+    names = {r.name for r in all_routes()}
+    assert not set(POLICY) - names
+
+
+class World:
+    """Two 科室; the section head and a cadre in the first, and a cadre of each."""
+
+    def __init__(self) -> None:
+        self.head_section = SectionFactory(name="旧区改造科")
+        self.other_section = SectionFactory(name="住房保障科")
+        self.own_cadre = CadreFactory(section=self.head_section, name="小王")
+        self.head_cadre = CadreFactory(section=self.head_section, name="李科长", leadership_level="section_chief")
+        self.peer = CadreFactory(section=self.head_section, name="张三")
+        self.elsewhere = CadreFactory(section=self.other_section, name="赵四")
+        self.tag = TagFactory(name="业务骨干")
+        self.users = {
+            "cadre": UserFactory(username="m_cadre", role=Role.CADRE, cadre=self.own_cadre),
+            "section_head": UserFactory(username="m_head", role=Role.SECTION_HEAD, cadre=self.head_cadre),
+            "training_admin": UserFactory(username="m_train", role=Role.TRAINING_ADMIN, cadre=None),
+            "system_admin": UserFactory(
+                username="m_sys", role=Role.SYSTEM_ADMIN, cadre=None, is_staff=True, is_superuser=True
+            ),
+        }
+
+    def url(self, route: Route, rule: Rule) -> str:
+        kwargs: dict[str, object] = {}
+        for param in route.params:
+            if param == "pk":
+                kwargs["pk"] = getattr(self, rule.target).pk
+            elif param == "app_label":
+                kwargs["app_label"] = "roster"
+            elif param == "content_type_id":
+                kwargs["content_type_id"] = ContentType.objects.get_for_model(Cadre).pk
+            elif param == "object_id":
+                kwargs["object_id"] = str(self.peer.pk)
+            elif param == "id":  # the admin's password form for an account
+                kwargs["id"] = str(self.users["cadre"].pk)
+            else:
+                raise AssertionError(f"{route.name}: no value for path parameter {param!r}; add one to World.url")
+        assert not rule.target or "pk" in kwargs, f"{route.name}: rule has a target but the URL takes no pk"
+        return reverse(route.name, kwargs=kwargs)
+
+    def client(self, role: str) -> Client:
+        client = Client()
+        if role != "anonymous":
+            client.force_login(self.users[role])
+        return client
+
+
+LOGIN_PATHS = (reverse(settings.LOGIN_URL), "/django-admin/login/")
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302):
+        location = urlsplit(response["Location"])
+        return LOGIN if location.path in LOGIN_PATHS and "next=" in location.query else REDIRECT
+    return {
+        200: OK,
+        400: INVALID,
+        403: FORBIDDEN,
+        404: NOT_FOUND,
+        405: NOT_ALLOWED,
+    }.get(status, f"{status} unexpected")
+
+
+def matches(expected: str, got: str) -> bool:
+    if expected == ADMIN_SITE:
+        return got != LOGIN and not got.endswith("unexpected")
+    return expected == got
+
+
+def route_ids() -> list[Route]:
+    return all_routes()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", route_ids(), ids=lambda r: r.name)
+def test_matrix(route: Route):
+    if route.name not in POLICY and route.name.split(":")[0] != ADMIN_NAMESPACE:
+        pytest.fail(f"{route.name} has no declared policy: add it to POLICY")
+    world = World()
+    wrong = []
+    for rule in rules_for(route.name):
+        url = world.url(route, rule)
+        for role in ROLES:
+            for method, expected in (("GET", rule.get[role]), ("POST", rule.post[role])):
+                client = world.client(role)
+                response = client.get(url) if method == "GET" else client.post(url, {})
+                got = outcome(response)
+                if not matches(expected, got):
+                    wrong.append(f"{method} {url} [{rule.target or '-'}] as {role}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)
+
+
+@pytest.mark.django_db
+def test_the_world_is_what_the_rules_assume():
+    """If visibility changed under the matrix, its targets would silently mean something else."""
+    world = World()
+    head = world.users["section_head"]
+    assert set(Cadre.objects.visible_to(head)) == {world.own_cadre, world.head_cadre, world.peer}
+    assert list(Cadre.objects.visible_to(world.users["cadre"])) == [world.own_cadre]
+    assert list(Section.objects.visible_to(head)) == [world.head_section]
+    assert Tag.objects.count() == 1

@@ -1,0 +1,243 @@
+"""Forms of the roster pages.  They validate and show errors; the writes go through roster.services."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.db.models import Q
+from django.db.models.fields import BLANK_CHOICE_LABEL
+from django.utils.translation import gettext_lazy as _
+
+from .filters import ALL_STATUSES
+from .idcard import normalize
+from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier
+from .permissions import can_see_full_personal_data
+from .services import CADRE_FIELDS
+
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
+_FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
+
+
+def _word_the_blank_choice(field: forms.Field) -> None:
+    """Django's "- Select an option -" has no Chinese yet: say 请选择 instead."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = _("Please choose")
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]) == str(BLANK_CHOICE_LABEL):
+            field.choices = [("", _("Please choose")), *choices[1:]]
+
+
+class BootstrapFormMixin:
+    """Gives every widget its Bootstrap class, and marks the fields with errors after validation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _word_the_blank_choice(field)
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; the value is always ISO so the picker can read it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+DATE_FIELDS = ("birth_date", "work_start_date", "hire_date", "probation_end", "rank_date")
+
+
+class CadreForm(BootstrapFormMixin, forms.ModelForm):
+    """Create or edit a cadre.  What a user may change depends on who they are (see __init__)."""
+
+    # The groups the page shows the fields in.
+    FIELDSETS = (
+        (_("Personal details"), ("name", "gender", "birth_date", "id_number", "id_number_masked", "phone")),
+        (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date")),
+        (_("Political status"), ("political_status", "party_branch")),
+        (_("Employment"), ("work_start_date", "hire_date", "probation_end")),
+        (_("Tags"), ("tags",)),
+    )
+
+    class Meta:
+        model = Cadre
+        fields = [*CADRE_FIELDS, "tags"]
+        widgets = {
+            **{name: DateInput() for name in DATE_FIELDS},
+            "tags": forms.CheckboxSelectMultiple,
+            "phone": forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+            "id_number": forms.TextInput(attrs={"autocomplete": "off", "maxlength": 18, "spellcheck": "false"}),
+        }
+        help_texts = {
+            "probation_end": _("Left empty, it is set to one year after the hire date."),
+            "leadership_level": _("Only for cadres holding a leadership post."),
+            "party_branch": _("For party members: the branch they belong to."),
+        }
+        error_messages = {
+            "id_number": {"unique": _("A cadre with this ID number is already on the roster.")},
+        }
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        editing = self.instance.pk is not None
+        sections = Section.objects.editable_by(user)
+        current = self.instance.section_id if editing else None
+        self.fields["section"].queryset = sections.filter(Q(is_active=True) | Q(pk=current)).order_by(
+            "sort_order", "name"
+        )
+        self.fields["tags"].queryset = Tag.objects.order_by("name")
+        self.fields["tags"].required = False
+
+        for name in ("rank", "leadership_level"):
+            self.fields[name].choices = [("", _("None")), *self.fields[name].choices[1:]]
+        if not user.is_admin:
+            # A section head works inside their own 科室 and cannot move anyone out of it.
+            self.fields["section"].disabled = True
+            self.fields["section"].help_text = _("Only an administrator can move a cadre to another section.")
+            if not editing:
+                self.initial["section"] = user.section_id_scope
+        if editing and not can_see_full_personal_data(user, self.instance):
+            # The ID number stays hidden from a section head, who may not change it either.
+            del self.fields["id_number"]
+            self.fields["id_number_masked"] = forms.CharField(
+                label=_("ID number"),
+                required=False,
+                disabled=True,
+                initial=self.instance.id_number_masked,
+                help_text=_("Only an administrator can change the ID number."),
+                widget=forms.TextInput(attrs={"class": "form-control"}),
+            )
+            self.fields["phone"].initial = ""
+            self.initial["phone"] = ""
+            self.fields["phone"].widget.attrs["placeholder"] = self.instance.phone_masked
+            self.fields["phone"].help_text = _("Leave empty to keep the current number.")
+
+    def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
+        """The fields this user sees, in the groups the page shows them in."""
+        return [(title, [self[name] for name in names if name in self.fields]) for title, names in self.FIELDSETS]
+
+    def clean_id_number(self) -> str:
+        return normalize(self.cleaned_data["id_number"])
+
+    def clean_phone(self) -> str:
+        phone = self.cleaned_data.get("phone", "").translate(_FULL_WIDTH_DIGITS).strip()
+        if not phone and "id_number_masked" in self.fields:
+            return self.instance.phone  # shown masked to this user: empty means unchanged
+        if phone and not _PHONE.match(phone):
+            raise forms.ValidationError(_("Enter a phone number of digits only, e.g. 13912345678."))
+        return phone
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        hired, probation_end = data.get("hire_date"), data.get("probation_end")
+        if hired and probation_end and probation_end < hired:
+            self.add_error("probation_end", _("The probation cannot end before the hire date."))
+        born = data.get("birth_date")
+        for name in ("work_start_date", "hire_date", "rank_date"):
+            if born and data.get(name) and data[name] <= born:
+                self.add_error(name, _("This date must be after the birth date."))
+        return data
+
+    def service_fields(self) -> dict[str, Any]:
+        """The values to pass to cadre_create / cadre_update: only what this user may set."""
+        # A disabled field (a section head's 科室) holds its initial value, never what was posted.
+        return {name: self.cleaned_data[name] for name in CADRE_FIELDS if name in self.fields}
+
+
+class CadreStatusForm(BootstrapFormMixin, forms.Form):
+    status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. transferred to the district housing office")}),
+    )
+
+
+class CadreFilterForm(BootstrapFormMixin, forms.Form):
+    """The filter bar of the roster list; filter_cadres does the filtering, this form only renders it."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Name, pinyin initials or last digits of the ID number")}
+        ),
+    )
+    section = forms.ChoiceField(label=_("section"), required=False)
+    group = forms.ChoiceField(label=_("Group"), required=False)
+    tag = forms.ChoiceField(label=_("tag"), required=False)
+    tier = forms.ChoiceField(label=_("Tier"), required=False)
+    political_status = forms.ChoiceField(label=_("political status"), required=False)
+    status = forms.ChoiceField(label=_("status"), required=False)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        any_ = [("", _("All"))]
+        sections = Section.objects.visible_to(user).order_by("sort_order", "name").values_list("pk", "name")
+        self.fields["section"].choices = any_ + [(str(pk), name) for pk, name in sections]
+        self.fields["group"].choices = any_ + list(DerivedGroup.choices)
+        self.fields["tag"].choices = any_ + [(str(pk), name) for pk, name in Tag.objects.values_list("pk", "name")]
+        self.fields["tier"].choices = any_ + list(Tier.choices)
+        self.fields["political_status"].choices = any_ + list(PoliticalStatus.choices)
+        # No status in the query means "in post"; the whole history is one choice away.
+        self.fields["status"].choices = (
+            [("", Status.ACTIVE.label)]
+            + [(value, label) for value, label in Status.choices if value != Status.ACTIVE]
+            + [(ALL_STATUSES, _("All"))]
+        )
+        if not user.is_admin:
+            del self.fields["section"]
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.data.get(name) for name in self.fields)
+
+
+class SectionForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Section
+        fields = ["name", "sort_order", "is_active"]
+        help_texts = {
+            "sort_order": _("Smaller numbers come first in lists."),
+            "is_active": _(
+                "A section no longer in use is hidden from new cadres; its cadres and history stay. "
+                "Sections are never deleted."
+            ),
+        }
+        error_messages = {"name": {"unique": _("A section with this name already exists.")}}
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+
+class TagForm(BootstrapFormMixin, forms.ModelForm):
+    class Meta:
+        model = Tag
+        fields = ["name", "description"]
+        error_messages = {"name": {"unique": _("A tag with this name already exists.")}}
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
