@@ -6,5 +6,8 @@ urlpatterns = [
     path("accounts/", include("ganxun.accounts.urls")),
     path("roster/", include("ganxun.roster.urls")),
     path("audit/", include("ganxun.audit.urls")),
+    path("training/", include("ganxun.training.urls")),
+    path("attendance/", include("ganxun.training.attendance_urls")),
+    path("hours/", include("ganxun.hours.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from ganxun.audit.services import audit_record
 from ganxun.hours.models import Source, Unit
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw
 
-from .models import Activity, Attendance, AttendanceStatus, Session
+from ..models import Activity, Attendance, AttendanceStatus, Session
 
 # A class is not completed when more than this share of its hours was missed (条例 第十五条).
 MAX_MISSED_SHARE = Decimal(1) / Decimal(7)
