@@ -202,6 +202,13 @@ GANXUN = {
     "IMPORT_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))),
     # 青年干部: this age or younger.
     "YOUNG_CADRE_MAX_AGE": int(os.environ.get("YOUNG_CADRE_MAX_AGE", "35")),
+    # QR check-in: the code on the screen changes this often (the previous one is still accepted); check-in
+    # opens this many minutes before a session starts and closes this many after it ends; a scan made while
+    # the code was valid still counts this long later (time to log in on the phone).
+    "CHECKIN_TOKEN_SECONDS": int(os.environ.get("CHECKIN_TOKEN_SECONDS", "45")),
+    "CHECKIN_OPENS_MINUTES_BEFORE": int(os.environ.get("CHECKIN_OPENS_MINUTES_BEFORE", "30")),
+    "CHECKIN_CLOSES_MINUTES_AFTER": int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER", "0")),
+    "CHECKIN_SCAN_GRACE_SECONDS": int(os.environ.get("CHECKIN_SCAN_GRACE_SECONDS", "600")),
 }
 
 LOGGING = {
