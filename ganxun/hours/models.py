@@ -284,3 +284,46 @@ class BucketCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_bucket_display()} ≤ {self.cap}"
+
+
+class OutsideClass(models.Model):
+    """A class held outside the bureau (党校, 中青班 …); each cadre sent to it gets one entry counted from it."""
+
+    title = models.CharField(_("class name"), max_length=200)
+    organiser = models.CharField(_("organised by"), max_length=100, help_text=_("e.g. the district Party school"))
+    start_date = models.DateField(_("start date"))
+    end_date = models.DateField(_("end date"), help_text=_("The hours count in the year of this date."))
+    hours = models.DecimalField(
+        _("hours"), max_digits=6, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
+    )
+    bucket = models.CharField(_("category"), max_length=20, choices=Bucket.choices, default=Bucket.CENTRALISED)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("outside class")
+        verbose_name_plural = _("outside classes")
+        ordering = ["-start_date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__gte=models.F("start_date")),
+                name="outside_class_ends_after_start",
+                violation_error_message=_("The end date cannot come before the start date."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hours:outside_class_detail", args=[self.pk])
