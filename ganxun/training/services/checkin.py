@@ -1,0 +1,213 @@
+"""QR check-in: the rules a scan must pass, and the one write it makes.
+
+A check-in is idempotent: one attendance row per cadre per session (a database constraint), a second
+scan writes nothing and says when the first one was.  Every refusal comes with a message for the
+cadre and happens before anything is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+
+from ganxun.audit.models import Action
+from ganxun.audit.services import audit_record
+
+from ..checkin import TokenError, TokenProblem, check_token, read_token
+from ..models import Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
+from .attendance import attendance_set
+
+
+class Refusal(StrEnum):
+    FORGED = "forged"
+    EXPIRED = "expired"
+    OTHER_SESSION = "other_session"
+    NO_CADRE = "no_cadre"
+    TOO_EARLY = "too_early"
+    CLOSED = "closed"
+    NOT_ENROLLED = "not_enrolled"
+
+
+class CheckinRefused(Exception):
+    """Why a check-in cannot be made; ``message`` is for the cadre."""
+
+    def __init__(self, reason: Refusal, message: str):
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+@dataclass(frozen=True)
+class CheckinPlan:
+    """What a check-in would do, found without writing: nothing (already in), check in, or enrol and check in."""
+
+    cadre: object
+    attendance: Attendance | None  # the cadre's row for the session, if there is one
+    walk_in: bool
+
+    @property
+    def already(self) -> bool:
+        return self.attendance is not None and self.attendance.status == AttendanceStatus.PRESENT
+
+
+@dataclass(frozen=True)
+class CheckinOutcome:
+    attendance: Attendance
+    already: bool  # checked in before: nothing was written
+    walk_in: bool = False
+
+
+def _minutes(key: str, default: int) -> dt.timedelta:
+    return dt.timedelta(minutes=int(settings.GANXUN.get(key, default)))
+
+
+def checkin_window(session: Session) -> tuple[dt.datetime, dt.datetime]:
+    """When check-in opens and closes for a session (by default 30 minutes before the start to the end)."""
+    zone = timezone.get_current_timezone()
+    start = timezone.make_aware(dt.datetime.combine(session.date, session.start_time), zone)
+    end = timezone.make_aware(dt.datetime.combine(session.date, session.end_time), zone)
+    return start - _minutes("CHECKIN_OPENS_MINUTES_BEFORE", 30), end + _minutes("CHECKIN_CLOSES_MINUTES_AFTER", 0)
+
+
+def _token_refusal(problem: TokenProblem) -> CheckinRefused:
+    messages = {
+        TokenProblem.FORGED: _(
+            "This check-in code is not valid. Please scan the QR code on the screen in the room again."
+        ),
+        TokenProblem.EXPIRED: _(
+            "This check-in code has expired (the code on the screen changes every few seconds). "
+            "Please scan the QR code on the screen again."
+        ),
+        TokenProblem.OTHER_SESSION: _(
+            "This check-in code belongs to another session. Please scan the QR code shown for this session."
+        ),
+    }
+    return CheckinRefused(Refusal(problem.value), messages[problem])
+
+
+def checkin_session_for_token(token: str, *, at: float | None = None) -> Session:
+    """The session a scanned token is for; refused when the token is forged, garbled or expired."""
+    try:
+        parsed = read_token(token, at)
+    except TokenError as exc:
+        raise _token_refusal(exc.problem) from None
+    session = Session.objects.select_related("activity", "activity__kind").filter(pk=parsed.session_id).first()
+    if session is None:  # signed by us, but the session has since been deleted
+        raise _token_refusal(TokenProblem.FORGED)
+    return session
+
+
+def checkin_check_token(token: str, *, session: Session, at: float | None = None) -> None:
+    """Refuse a token that is forged, expired, or of another session than the one being checked into."""
+    try:
+        check_token(token, session.pk, at)
+    except TokenError as exc:
+        raise _token_refusal(exc.problem) from None
+
+
+def _local(moment: dt.datetime) -> str:
+    return formats.date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def checkin_plan(*, user, session: Session, at: dt.datetime | None = None) -> CheckinPlan:
+    """What checking ``user`` into ``session`` at ``at`` would do, or why it cannot be done.  Reads only."""
+    at = at or timezone.now()
+    if not getattr(user, "cadre_id", None):
+        raise CheckinRefused(
+            Refusal.NO_CADRE,
+            _(
+                "Your account is not linked to a cadre in the roster, so it cannot check in. "
+                "Please log in with your own cadre account."
+            ),
+        )
+    cadre = user.cadre
+    attendance = Attendance.objects.filter(session=session, cadre=cadre).first()
+    plan_walk_in = False
+    if attendance is not None and attendance.status == AttendanceStatus.PRESENT:
+        return CheckinPlan(cadre, attendance, walk_in=False)
+    opens, closes = checkin_window(session)
+    if at < opens:
+        raise CheckinRefused(
+            Refusal.TOO_EARLY, _("Check-in has not opened yet: it opens at %(time)s.") % {"time": _local(opens)}
+        )
+    if at > closes:
+        raise CheckinRefused(
+            Refusal.CLOSED,
+            _("Check-in for this session closed at %(time)s. Please ask the organiser to record your attendance.")
+            % {"time": _local(closes)},
+        )
+    if not Enrolment.objects.filter(activity_id=session.activity_id, cadre=cadre).exists():
+        if not session.activity.allow_walk_in:
+            raise CheckinRefused(
+                Refusal.NOT_ENROLLED,
+                _(
+                    "You are not enrolled in “%(activity)s”, and this activity does not take walk-ins. "
+                    "Please contact the organiser."
+                )
+                % {"activity": session.activity.title},
+            )
+        plan_walk_in = True
+    return CheckinPlan(cadre, attendance, walk_in=plan_walk_in)
+
+
+def _enrol_walk_in(*, actor, session: Session, cadre) -> Enrolment:
+    """Enrol a cadre who came without being enrolled, where the activity allows it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        via = _("Walk-in check-in")
+    enrolment = Enrolment(activity=session.activity, cadre=cadre, section_id=cadre.section_id, via=via)
+    enrolment.full_clean(validate_unique=False, validate_constraints=False)
+    enrolment.save()
+    with translation.override(settings.LANGUAGE_CODE):
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=session.activity,
+            before={"enrolment": None},
+            after={"enrolment": cadre.name},
+            summary=_("%(name)s enrolled by a walk-in check-in") % {"name": cadre.name},
+        )
+    return enrolment
+
+
+def _locked_attendance(session: Session, cadre) -> Attendance | None:
+    """The cadre's row for the session, locked (on databases that lock rows) until the transaction ends."""
+    return Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
+
+
+def checkin_record(*, user, session: Session, at: dt.datetime | None = None) -> CheckinOutcome:
+    """Check the user's cadre in to the session: present, by QR, with the ledger entry attendance_set writes.
+
+    Two check-ins of the same cadre at the same moment both succeed: the loser of the race meets the
+    unique constraint inside its savepoint and reports the winner's row as "already checked in".
+    """
+    plan = checkin_plan(user=user, session=session, at=at)
+    if plan.already:
+        assert plan.attendance is not None
+        return CheckinOutcome(plan.attendance, already=True)
+    cadre = plan.cadre
+    try:
+        with transaction.atomic():
+            current = _locked_attendance(session, cadre)
+            if current is not None and current.status == AttendanceStatus.PRESENT:
+                return CheckinOutcome(current, already=True)
+            walk_in = False
+            if not Enrolment.objects.filter(activity_id=session.activity_id, cadre=cadre).exists():
+                _enrol_walk_in(actor=user, session=session, cadre=cadre)
+                walk_in = True
+            attendance = attendance_set(
+                actor=user, session=session, cadre=cadre, status=AttendanceStatus.PRESENT, method=AttendanceMethod.QR
+            )
+    except (IntegrityError, ValidationError):
+        # A concurrent check-in of the same cadre won the unique constraint (attendance or enrolment).
+        winner = Attendance.objects.filter(session=session, cadre=cadre, status=AttendanceStatus.PRESENT).first()
+        if winner is None:
+            raise
+        return CheckinOutcome(winner, already=True)
+    return CheckinOutcome(attendance, already=False, walk_in=walk_in)

@@ -1,0 +1,163 @@
+"""QR check-in: the projector screen with the rotating code, and the phone page the code opens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import segno
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from .. import checkin as tokens
+from ..models import Attendance, AttendanceStatus, Enrolment, Session
+from ..services.checkin import (
+    CheckinRefused,
+    Refusal,
+    checkin_check_token,
+    checkin_plan,
+    checkin_record,
+    checkin_session_for_token,
+    checkin_window,
+)
+from .common import get_session, require_admin
+
+# The sessions whose code this browser scanned while it was valid: {session id: when}.  Logging in on a
+# phone takes longer than a code lives, so a scan remembered here still counts for a while.
+SCANS_KEY = "checkin_scans"
+REMEMBERED_SCANS = 5
+RECENT_NAMES = 8
+
+
+def _scan_grace() -> int:
+    return int(settings.GANXUN.get("CHECKIN_SCAN_GRACE_SECONDS", 600))
+
+
+def _remember_scan(request: HttpRequest, session_id: int, at: float) -> None:
+    scans = {k: v for k, v in request.session.get(SCANS_KEY, {}).items() if at - v < _scan_grace()}
+    scans.setdefault(str(session_id), at)
+    request.session[SCANS_KEY] = dict(sorted(scans.items(), key=lambda kv: kv[1])[-REMEMBERED_SCANS:])
+
+
+def _remembered_scan(request: HttpRequest, session_id: int, at: float) -> float | None:
+    scanned = request.session.get(SCANS_KEY, {}).get(str(session_id))
+    if isinstance(scanned, int | float) and 0 <= at - scanned < _scan_grace():
+        return float(scanned)
+    return None
+
+
+def _scanned_session(request: HttpRequest, token: str, at: float) -> tuple[Session, float]:
+    """The session of the token and when it was scanned: now, or earlier if the code has expired since."""
+    try:
+        session = checkin_session_for_token(token, at=at)
+    except CheckinRefused as refusal:
+        if refusal.reason != Refusal.EXPIRED:
+            raise
+        session_id = tokens.unsign_token(token).session_id
+        scanned = _remembered_scan(request, session_id, at)
+        session = Session.objects.select_related("activity", "activity__kind").filter(pk=session_id).first()
+        if scanned is None or session is None:
+            raise
+        return session, scanned
+    _remember_scan(request, session.pk, at)
+    return session, at
+
+
+def _moment(epoch: float) -> dt.datetime:
+    return dt.datetime.fromtimestamp(epoch, tz=dt.UTC)
+
+
+@login_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def checkin(request: HttpRequest, token: str) -> HttpResponse:
+    """The page a scanned code opens: confirm with a button (GET never writes), or read why not."""
+    at = tokens.clock()
+    if not request.user.is_authenticated:
+        # Remember the scan before the login page, so that the time spent logging in does not expire it.
+        try:
+            session = checkin_session_for_token(token, at=at)
+        except CheckinRefused:
+            pass
+        else:
+            _remember_scan(request, session.pk, at)
+        return redirect_to_login(request.get_full_path())
+    context: dict = {"token": token}
+    try:
+        session, scanned = _scanned_session(request, token, at)
+        context["session"] = session
+        if request.method == "POST":
+            posted = Session.objects.select_related("activity", "activity__kind").filter(
+                pk=_int(request.POST.get("session"))
+            )
+            target = posted.first()
+            if target is None:
+                raise CheckinRefused(Refusal.FORGED, _("The check-in form was incomplete. Please scan the code again."))
+            if target.pk != session.pk:
+                checkin_check_token(token, session=target, at=at)
+            outcome = checkin_record(user=request.user, session=session, at=_moment(scanned))
+            context.update(attendance=outcome.attendance, already=outcome.already, walk_in=outcome.walk_in, done=True)
+            return render(request, "training/checkin_phone.html", context)
+        plan = checkin_plan(user=request.user, session=session, at=_moment(scanned))
+        context.update(plan=plan, attendance=plan.attendance if plan.already else None, already=plan.already)
+    except CheckinRefused as refusal:
+        context["refusal"] = refusal
+        return render(request, "training/checkin_phone.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "training/checkin_phone.html", context)
+
+
+def _int(value: str | None) -> int | None:
+    try:
+        return int(value or "")
+    except ValueError:
+        return None
+
+
+def _qr_svg(url: str) -> str:
+    """The code as inline SVG (no script, no external image): black on white, sized by CSS."""
+    code = segno.make(url, error="m")
+    return code.svg_inline(scale=1, border=4, omitsize=True, svgclass="checkin-qr", title=_("Check-in QR code"))
+
+
+def _screen_context(request: HttpRequest, session: Session) -> dict:
+    at = tokens.clock()
+    token = tokens.make_token(session.pk, at)
+    url = request.build_absolute_uri(reverse("attendance:checkin", args=[token]))
+    enrolled = Enrolment.objects.filter(activity_id=session.activity_id).count()
+    present = Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT)
+    recent = list(present.order_by("-checked_in_at", "-pk").values_list("cadre__name", flat=True)[:RECENT_NAMES])
+    opens, closes = checkin_window(session)
+    now = _moment(at)
+    return {
+        "session": session,
+        "activity": session.activity,
+        "qr_svg": _qr_svg(url),
+        "checkin_url": url,
+        "present": present.count(),
+        "enrolled": enrolled,
+        "recent": recent,
+        "opens": opens,
+        "closes": closes,
+        "not_yet_open": now < opens,
+        "closed": now > closes,
+        "refresh_seconds": 5,
+        "seconds_left": tokens.seconds_left(at),
+    }
+
+
+@never_cache
+@require_GET
+def checkin_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """For the projector: the session's rotating code and the count of those checked in, refreshed by HTMX."""
+    require_admin(request)
+    session = get_session(request, pk)
+    context = _screen_context(request, session)
+    if request.htmx:
+        return render(request, "training/checkin_screen.html#live", context)
+    return render(request, "training/checkin_screen.html", context)

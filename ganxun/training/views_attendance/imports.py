@@ -1,0 +1,198 @@
+"""Attendance import (upload → preview → confirm) for a session or a whole activity, and its template."""
+
+from __future__ import annotations
+
+import secrets
+import time
+from pathlib import Path
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganxun.core.excel import ExcelFileError, save_upload, workbook_response
+
+from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
+from ..models import Activity, Session
+from .common import get_activity, get_session, require_admin
+
+SESSION_KEY = "attendance_import"
+PENDING_SECONDS = 3600  # an upload waits this long for its confirmation
+TEMPLATE = "training/attendance_import.html"
+
+
+class AttendanceUploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Attendance workbook"),
+        help_text=gettext_lazy("An .xlsx file whose first sheet holds the attendance."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
+    )
+
+
+def pending_dir() -> Path:
+    return Path(settings.VAR_DIR) / "imports"
+
+
+def _max_bytes() -> int:
+    return int(settings.GANXUN["IMPORT_MAX_BYTES"])
+
+
+def _sweep(now: float) -> None:
+    """Forget attendance uploads nobody confirmed."""
+    for path in pending_dir().glob("attendance-*.xlsx"):
+        try:
+            if now - path.stat().st_mtime > PENDING_SECONDS:
+                path.unlink(missing_ok=True)
+        except OSError:
+            continue
+
+
+def _forget(request: HttpRequest) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
+        (pending_dir() / f"attendance-{pending['token']}.xlsx").unlink(missing_ok=True)
+
+
+def _context(
+    activity: Activity, session: Session | None, form: AttendanceUploadForm, result: AttendanceImportResult | None
+) -> dict:
+    return {
+        "activity": activity,
+        "session": session,
+        "form": form,
+        "result": result,
+        "columns": COLUMNS,
+        "multi_session": session is None and activity.sessions.count() > 1,
+        "max_megabytes": _max_bytes() // 1048576,
+    }
+
+
+def _upload(request: HttpRequest, activity: Activity, session: Session | None) -> HttpResponse:
+    if request.method == "GET":
+        return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), None))
+    form = AttendanceUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
+    upload = form.cleaned_data["file"]
+    file_name = Path(upload.name).name[:200]
+    _forget(request)
+    now = time.time()
+    _sweep(now)
+    token = secrets.token_hex(16)
+    path = pending_dir() / f"attendance-{token}.xlsx"
+    try:
+        if upload.size > _max_bytes():
+            raise ExcelFileError(
+                _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.")
+                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{_max_bytes() / 1048576:.0f}"}
+            )
+        save_upload(upload, path, _max_bytes())
+        result = attendance_import(path, activity=activity, session=session, file_name=file_name)
+    except ExcelFileError as exc:
+        path.unlink(missing_ok=True)
+        form.add_error("file", exc.message)
+        return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
+    if result.ok:
+        request.session[SESSION_KEY] = {
+            "token": token,
+            "name": file_name,
+            "user": request.user.pk,
+            "at": now,
+            "activity": activity.pk,
+            "session": session.pk if session else None,
+        }
+    else:
+        path.unlink(missing_ok=True)
+    return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), result))
+
+
+@require_http_methods(["GET", "POST"])
+def session_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance of one session from a workbook; the upload only previews."""
+    require_admin(request)
+    session = get_session(request, pk)
+    return _upload(request, session.activity, session)
+
+
+@require_http_methods(["GET", "POST"])
+def activity_import(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attendance of every session of an activity from one workbook, a 场次日期 column telling them apart."""
+    require_admin(request)
+    return _upload(request, get_activity(request, pk), None)
+
+
+@require_POST
+def import_confirm(request: HttpRequest) -> HttpResponse:
+    """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
+    require_admin(request)
+    pending = request.session.get(SESSION_KEY)
+    token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
+    path = pending_dir() / f"attendance-{token}.xlsx"
+    stale = (
+        not token.isalnum()
+        or pending.get("user") != request.user.pk
+        or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS
+        or not path.is_file()
+    )
+    activity = Activity.objects.visible_to(request.user).filter(pk=pending.get("activity")).first() if pending else None
+    session = None
+    if activity is not None and pending.get("session"):
+        session = activity.sessions.filter(pk=pending["session"]).first()
+        stale = stale or session is None
+    if stale or activity is None:
+        _forget(request)
+        messages.error(request, _("The uploaded file is no longer available; please upload it again."))
+        return redirect("training:activity_list") if activity is None else _back(activity, session)
+    try:
+        result = attendance_import(
+            path,
+            activity=activity,
+            session=session,
+            file_name=pending["name"],
+            actor=request.user,
+            write=True,
+            ip_address=request.META.get("REMOTE_ADDR"),
+        )
+    except ExcelFileError as exc:
+        _forget(request)
+        messages.error(request, exc.message)
+        return _back(activity, session)
+    _forget(request)
+    if not result.written:
+        return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), result), status=400)
+    messages.success(
+        request,
+        _("Imported %(file)s: %(created)s recorded, %(updated)s corrected, %(unchanged)s unchanged.")
+        % {"file": result.file_name, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+    )
+    if session is not None:
+        return redirect("attendance:attendance_sheet", pk=session.pk)
+    return redirect(activity)
+
+
+def _back(activity: Activity, session: Session | None) -> HttpResponse:
+    if session is not None:
+        return redirect("attendance:session_import", pk=session.pk)
+    return redirect("attendance:activity_import", pk=activity.pk)
+
+
+@require_GET
+def session_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The session's sign-in sheet as a workbook: its enrolled cadres, attendance to fill in."""
+    require_admin(request)
+    session = get_session(request, pk)
+    name = f"{_('Sign-in sheet')}_{session.activity.title}_{session.date:%Y%m%d}.xlsx"
+    return workbook_response(template_workbook(activity=session.activity, session=session), name)
+
+
+@require_GET
+def activity_import_template(request: HttpRequest, pk: int) -> HttpResponse:
+    """The activity's sign-in sheet: one row per enrolled cadre and session."""
+    require_admin(request)
+    activity = get_activity(request, pk)
+    return workbook_response(template_workbook(activity=activity), f"{_('Sign-in sheet')}_{activity.title}.xlsx")
