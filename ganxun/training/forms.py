@@ -109,8 +109,8 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         if not activity.kind.is_study_session:
             for name in REGISTER_FIELDS:
                 del self.fields[name]
-        if self.instance.pk and not self.instance.hours_overridden:
-            self.initial["hours"] = None
+        if self.instance.pk and self.instance.hours_overridden:
+            self.initial.setdefault("hours", self.instance.hours)
         self.fields["place"].widget.attrs["placeholder"] = activity.place
 
     @property
