@@ -76,7 +76,12 @@ def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity.objects.visible_to(request.user).select_related("kind"), pk=pk)
     last = activity.sessions.order_by("-date", "-start_time").first()
     initial = {"start_time": last.start_time, "end_time": last.end_time} if last else {}
-    form = SessionForm(request.POST or None, activity=activity, instance=Session(activity=activity), initial=initial)
+    form = SessionForm(
+        request.POST if request.method == "POST" else None,
+        activity=activity,
+        instance=Session(activity=activity),
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid() and (session := _save(request, form, None)) is not None:
         messages.success(
             request,
@@ -95,7 +100,7 @@ def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_manager(request)
     session = get_object_or_404(_visible_sessions(request), pk=pk)
     activity = session.activity
-    form = SessionForm(request.POST or None, activity=activity, instance=session)
+    form = SessionForm(request.POST if request.method == "POST" else None, activity=activity, instance=session)
     if request.method == "POST" and form.is_valid() and _save(request, form, session) is not None:
         messages.success(request, _("The session was saved."))
         return redirect(session)
