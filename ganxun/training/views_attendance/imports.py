@@ -168,7 +168,12 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     messages.success(
         request,
         _("Imported %(file)s: %(created)s recorded, %(updated)s corrected, %(unchanged)s unchanged.")
-        % {"file": result.file_name, "created": result.created, "updated": result.updated, "unchanged": result.unchanged},
+        % {
+            "file": result.file_name,
+            "created": result.created,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+        },
     )
     if session is not None:
         return redirect("attendance:attendance_sheet", pk=session.pk)

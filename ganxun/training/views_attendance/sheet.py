@@ -60,9 +60,7 @@ def sheet_rows(user, session: Session) -> list[SheetRow]:
         return rows
     prefetch_related_objects([activity], "sessions")
     history: dict[int, list[Attendance]] = defaultdict(list)
-    for attendance in Attendance.objects.filter(session__activity=activity, cadre__in=listed).select_related(
-        "session"
-    ):
+    for attendance in Attendance.objects.filter(session__activity=activity, cadre__in=listed).select_related("session"):
         history[attendance.cadre_id].append(attendance)
         if attendance.session_id == session.pk:
             by_cadre[attendance.cadre_id].attendance = attendance
@@ -95,7 +93,9 @@ def _changes(post: QueryDict, rows: list[SheetRow]) -> tuple[list[tuple[SheetRow
             if not status:
                 continue  # not recorded, and left so
             if status not in statuses:
-                errors.append(_("%(name)s: “%(value)s” is not an attendance.") % {"name": row.cadre.name, "value": status})
+                errors.append(
+                    _("%(name)s: “%(value)s” is not an attendance.") % {"name": row.cadre.name, "value": status}
+                )
             elif len(reason) > REASON_MAX:
                 errors.append(
                     _("%(name)s: the reason may be at most %(limit)s characters long.")
