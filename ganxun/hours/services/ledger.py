@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from .models import ConversionRule, EntryStatus, LedgerEntry, Unit
+from ..models import ConversionRule, EntryStatus, LedgerEntry, Unit
 
 
 def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:

@@ -1,0 +1,423 @@
+"""Compliance: what each cadre has done against the year's requirements, from the ledger and the rule tables.
+
+Nothing here is stored or typed in.  For a year Y the rule book holds the requirements that cover Y and
+the yearly caps of every year they reach back to.  One aggregate query sums the confirmed 学时 per
+cadre, category and year; Python then caps each year's sum (surplus beyond a cap does not count) and
+adds up, per requirement, its categories over its period up to Y.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from decimal import Decimal
+
+from django.db import connections
+from django.db.models import BigIntegerField, Q, QuerySet, Sum, TextChoices
+from django.db.models.functions import Cast, Round
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.roster.models import COUNTY_DIVISION_LEADERSHIP, COUNTY_DIVISION_RANKS, Cadre, Tier
+
+from .models import Bucket, BucketCap, EntryStatus, LedgerEntry, Requirement, Source
+from .services.self_reports import without_section_reviewer
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENTS = Decimal("0.01")
+BUCKETS: tuple[str, ...] = tuple(Bucket.values)
+
+
+class Standing(TextChoices):
+    """Where a cadre stands against one requirement (and, the worst of them, overall)."""
+
+    MET = "met", _("Met")
+    ON_TRACK = "on_track", _("On track")
+    BEHIND = "behind", _("Behind schedule")
+    NOT_MET = "not_met", _("Not met")
+    NONE = "none", _("No requirement")
+
+
+# Worst first: a cadre stands where their weakest requirement stands.
+_SEVERITY = {Standing.NOT_MET: 0, Standing.BEHIND: 1, Standing.ON_TRACK: 2, Standing.MET: 3, Standing.NONE: 4}
+GOOD_STANDINGS = frozenset({Standing.MET, Standing.ON_TRACK, Standing.NONE})
+
+
+def tier_of(rank: str, leadership_level: str) -> str:
+    """Cadre.tier from the two fields, for rows read with values_list."""
+    if rank in COUNTY_DIVISION_RANKS or leadership_level in COUNTY_DIVISION_LEADERSHIP:
+        return Tier.COUNTY_DIVISION
+    return Tier.TOWNSHIP_SECTION
+
+
+@dataclasses.dataclass(frozen=True)
+class RuleBook:
+    """The rules that judge year ``year``: requirements covering it, caps of every year they reach back to."""
+
+    year: int
+    requirements: tuple[Requirement, ...]
+    caps: Mapping[tuple[int, str], Decimal]  # (year, bucket) -> cap
+
+    @property
+    def first_year(self) -> int:
+        return min((r.start_year for r in self.requirements), default=self.year)
+
+    def for_tier(self, tier: str) -> list[Requirement]:
+        return [r for r in self.requirements if not r.tier or r.tier == tier]
+
+
+def rulebook(year: int) -> RuleBook:
+    """The year's rule book (two small queries)."""
+    requirements = tuple(
+        Requirement.objects.filter(start_year__lte=year, end_year__gte=year).order_by(
+            "start_year", "tier", "name", "pk"
+        )
+    )
+    first = min((r.start_year for r in requirements), default=year)
+    caps = {(c.year, c.bucket): c.cap for c in BucketCap.objects.filter(year__gte=first, year__lte=year)}
+    return RuleBook(year=year, requirements=requirements, caps=caps)
+
+
+def elapsed_share(requirement: Requirement, year: int, as_of: dt.date) -> Decimal:
+    """How much of the requirement's period has passed when judging year ``year`` on ``as_of``.
+
+    Judged at the end of ``year`` (or on ``as_of`` when that comes first), whole years of the period
+    count fully and the current one by its days: by the end of the 3rd year of a 5-year cycle, 3/5.
+    """
+    point = min(as_of, dt.date(year, 12, 31))
+    length = requirement.end_year - requirement.start_year + 1
+    if point.year < requirement.start_year:
+        return ZERO
+    if point.year > requirement.end_year:
+        return Decimal(1)
+    days_in_year = (dt.date(point.year + 1, 1, 1) - dt.date(point.year, 1, 1)).days
+    day_share = Decimal(point.timetuple().tm_yday) / Decimal(days_in_year)
+    return (Decimal(point.year - requirement.start_year) + day_share) / Decimal(length)
+
+
+def to_cents(hours: Decimal) -> int:
+    return int((hours * HUNDRED).to_integral_value())
+
+
+def from_cents(cents: int) -> Decimal:
+    return Decimal(cents).scaleb(-2)
+
+
+@dataclasses.dataclass(slots=True)
+class RequirementResult:
+    """One requirement for one cadre: what was required, what is done, what should be done by now.
+
+    Figures are kept in whole cents of a 学时 (a city's worth of results is built at once) and read
+    as Decimal.
+    """
+
+    requirement: Requirement
+    done_cents: int
+    expected_cents: int
+    standing: str
+
+    @property
+    def required(self) -> Decimal:
+        return self.requirement.hours
+
+    @property
+    def done(self) -> Decimal:
+        return from_cents(self.done_cents)
+
+    @property
+    def expected(self) -> Decimal:
+        return from_cents(self.expected_cents)
+
+    @property
+    def shortfall(self) -> Decimal:
+        return max(self.required - self.done, ZERO)
+
+    @property
+    def percent(self) -> int:
+        if not self.required:
+            return 100
+        return int(min(self.done * HUNDRED / self.required, HUNDRED))
+
+    @property
+    def expected_percent(self) -> int:
+        if not self.required:
+            return 100
+        return int(min(self.expected * HUNDRED / self.required, HUNDRED))
+
+    def get_standing_display(self) -> str:
+        return str(Standing(self.standing).label)
+
+
+def standing_for(required: int, done: int, expected: int, period_over: bool) -> str:
+    """达标 when done reaches the hours; otherwise on track or behind against what the time passed asks for."""
+    if done >= required:
+        return Standing.MET
+    if period_over:
+        return Standing.NOT_MET
+    return Standing.ON_TRACK if done >= expected else Standing.BEHIND
+
+
+def overall_standing(results: list[RequirementResult]) -> str:
+    """A cadre stands where their weakest requirement stands."""
+    return min((r.standing for r in results), key=_SEVERITY.__getitem__, default=Standing.NONE)
+
+
+@dataclasses.dataclass(slots=True)
+class CadreCompliance:
+    """One cadre's year: capped 学时 per category in the year and the result of each requirement."""
+
+    cadre_id: int
+    name: str
+    section_id: int
+    section_name: str
+    tier: str
+    bucket_cents: tuple[int, ...]  # in the order of BUCKETS
+    results: list[RequirementResult]
+    standing: str
+
+    @property
+    def buckets(self) -> dict[str, Decimal]:
+        return {bucket: from_cents(cents) for bucket, cents in zip(BUCKETS, self.bucket_cents, strict=True)}
+
+    @property
+    def total(self) -> Decimal:
+        return from_cents(sum(self.bucket_cents))
+
+    @property
+    def in_good_standing(self) -> bool:
+        return self.standing in GOOD_STANDINGS
+
+    def get_standing_display(self) -> str:
+        return str(Standing(self.standing).label)
+
+    def get_tier_display(self) -> str:
+        return str(Tier(self.tier).label)
+
+    def result_for(self, requirement: Requirement) -> RequirementResult | None:
+        for result in self.results:
+            if result.requirement.pk == requirement.pk:
+                return result
+        return None
+
+    def bucket_list(self) -> list[tuple[str, str, Decimal]]:
+        """(value, label, 学时) in the categories' order, for templates."""
+        return [
+            (bucket, str(Bucket(bucket).label), from_cents(cents))
+            for bucket, cents in zip(BUCKETS, self.bucket_cents, strict=True)
+        ]
+
+
+class Judge:
+    """Judges cadres against one rule book on one day; the per-requirement work is done once, up front.
+
+    A cadre's hours come as one vector of whole cents, one place per (category, year) in ``keys``:
+    the categories of the judged year (to show them) and those earlier years a requirement counts.
+    Each place is capped, then the places of each requirement are added: a handful of integer
+    operations per cadre, however many cadres.
+    """
+
+    def __init__(self, book: RuleBook, as_of: dt.date) -> None:
+        self.book = book
+        wanted = {(bucket, book.year) for bucket in BUCKETS}
+        for requirement in book.requirements:
+            for bucket in requirement.buckets or BUCKETS:
+                wanted.update((bucket, year) for year in range(requirement.start_year, book.year + 1))
+        self.keys: list[tuple[str, int]] = sorted(wanted, key=lambda key: (key[1], BUCKETS.index(key[0])))
+        place = {key: position for position, key in enumerate(self.keys)}
+        self.caps = [(place[(b, y)], to_cents(cap)) for (y, b), cap in book.caps.items() if (b, y) in place]
+        self.in_year = [place[(bucket, book.year)] for bucket in BUCKETS]
+        self.plans: dict[str, list[tuple[Requirement, int, int, bool, list[int]]]] = {}
+        for tier in Tier.values:
+            plans = []
+            for requirement in book.for_tier(tier):
+                share = elapsed_share(requirement, book.year, as_of)
+                expected = to_cents((requirement.hours * share).quantize(CENTS))
+                places = [
+                    place[(bucket, year)]
+                    for bucket in requirement.buckets or BUCKETS
+                    for year in range(requirement.start_year, book.year + 1)
+                ]
+                plans.append((requirement, to_cents(requirement.hours), expected, share >= 1, places))
+            self.plans[tier] = plans
+
+    def __call__(self, tier: str, cents: list[int]) -> tuple[tuple[int, ...], list[RequirementResult], str]:
+        """(capped cents per category in the year, one result per requirement, overall standing)."""
+        for position, cap in self.caps:
+            if cents[position] > cap:
+                cents[position] = cap
+        results = []
+        for requirement, required, expected, over, places in self.plans[tier]:
+            done = sum([cents[position] for position in places])
+            standing = standing_for(required, done, expected, over)
+            results.append(RequirementResult(requirement, done, expected, standing))
+        return tuple([cents[position] for position in self.in_year]), results, overall_standing(results)
+
+    def from_sums(
+        self, tier: str, sums: Mapping[tuple[str, int], Decimal]
+    ) -> tuple[tuple[int, ...], list[RequirementResult], str]:
+        """The same judgement from a mapping of (category, year) to uncapped 学时."""
+        return self(tier, [to_cents(sums.get(key, ZERO)) for key in self.keys])
+
+
+def evaluate(
+    book: RuleBook, tier: str, sums: Mapping[tuple[str, int], Decimal], as_of: dt.date
+) -> tuple[tuple[int, ...], list[RequirementResult], str]:
+    """Judge one cadre from their confirmed 学时 per (category, year) (uncapped; caps applied here)."""
+    return Judge(book, as_of).from_sums(tier, sums)
+
+
+@dataclasses.dataclass
+class SectionSummary:
+    section_id: int
+    name: str
+    cadres: int
+    in_good_standing: int
+
+    @property
+    def behind(self) -> int:
+        return self.cadres - self.in_good_standing
+
+    @property
+    def rate(self) -> int:
+        """Share in good standing, in whole percent (rounded down: 99.6 % is not 100 %)."""
+        return self.in_good_standing * 100 // self.cadres if self.cadres else 0
+
+
+@dataclasses.dataclass
+class ComplianceReport:
+    """Every cadre of a set, judged for one year."""
+
+    year: int
+    as_of: dt.date
+    book: RuleBook
+    rows: list[CadreCompliance]
+
+    @property
+    def requirements(self) -> tuple[Requirement, ...]:
+        return self.book.requirements
+
+    def sections(self) -> list[SectionSummary]:
+        """Per 科室, in the rows' order: cadres, how many are in good standing (达标 or on track)."""
+        summaries: dict[int, SectionSummary] = {}
+        for row in self.rows:
+            summary = summaries.get(row.section_id)
+            if summary is None:
+                summary = summaries[row.section_id] = SectionSummary(row.section_id, row.section_name, 0, 0)
+            summary.cadres += 1
+            summary.in_good_standing += row.in_good_standing
+        return list(summaries.values())
+
+    def totals(self) -> SectionSummary:
+        good = sum(row.in_good_standing for row in self.rows)
+        return SectionSummary(0, "", len(self.rows), good)
+
+    def behind(self) -> list[CadreCompliance]:
+        return [row for row in self.rows if not row.in_good_standing]
+
+
+def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> dict[int, list[int]]:
+    """{cadre id: [confirmed 学时 in cents for each (category, year) of ``keys``]}, in one GROUP BY query.
+
+    The grouping by category and year is pivoted into columns (``SUM … FILTER``), so that the query
+    returns one row per cadre.  The ORM writes the query; it is read through the cursor because for a
+    whole city per-value converters would cost more than the query.  The database rounds the sums to
+    whole cents, so the rows hold plain integers.
+    """
+    if not keys:
+        return {}
+    first_year, last_year = min(y for _b, y in keys), max(y for _b, y in keys)
+    entries = LedgerEntry.objects.filter(
+        status=EntryStatus.CONFIRMED, date__gte=dt.date(first_year, 1, 1), date__lt=dt.date(last_year + 1, 1, 1)
+    )
+    if cadres is not None:
+        entries = entries.filter(cadre__in=cadres.values("pk"))
+    columns = {
+        f"h{position}": Cast(
+            Round(
+                Sum("hours", filter=Q(bucket=bucket, date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)))
+                * 100
+            ),
+            BigIntegerField(),
+        )
+        for position, (bucket, year) in enumerate(keys)
+    }
+    rows = entries.values("cadre_id").annotate(**columns).order_by().values_list("cadre_id", *columns)
+    sql, params = rows.query.sql_with_params()
+    sums: dict[int, list[int]] = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(10_000):
+            for cadre_id, *cents in chunk:
+                sums[cadre_id] = [int(c or 0) for c in cents]
+    return sums
+
+
+def compliance(*, year: int, cadres: QuerySet[Cadre], as_of: dt.date | None = None) -> ComplianceReport:
+    """Judge every cadre of ``cadres`` (already scoped by visibility and filters) for ``year``.
+
+    A constant number of queries whatever the number of cadres: the rule book (2), the cadres (1) and
+    the ledger's GROUP BY (1).
+    """
+    as_of = as_of or timezone.localdate()
+    book = rulebook(year)
+    people = cadres.order_by("section__sort_order", "section__name", "section_id", "name", "pk").values_list(
+        "pk", "name", "section_id", "section__name", "rank", "leadership_level"
+    )
+    judge = Judge(book, as_of)
+    sums = hour_sums(cadres, judge.keys)
+    nothing = [0] * len(judge.keys)
+    rows = []
+    for pk, name, section_id, section_name, rank, leadership in people.iterator(chunk_size=10_000):
+        tier = tier_of(rank, leadership)
+        in_year, results, standing = judge(tier, sums.get(pk) or nothing.copy())
+        rows.append(CadreCompliance(pk, name, section_id, section_name, tier, in_year, results, standing))
+    return ComplianceReport(year=year, as_of=as_of, book=book, rows=rows)
+
+
+def cadre_compliance(
+    cadre: Cadre, entries: Iterable[LedgerEntry], year: int, as_of: dt.date | None = None, book: RuleBook | None = None
+) -> CadreCompliance:
+    """One cadre judged from entries already loaded (the archive and 我的学习 list them anyway)."""
+    as_of = as_of or timezone.localdate()
+    book = book or rulebook(year)
+    sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for entry in entries:
+        if entry.status == EntryStatus.CONFIRMED and book.first_year <= entry.date.year <= year:
+            sums[(entry.bucket, entry.date.year)] += entry.hours
+    in_year, results, standing = evaluate(book, cadre.tier, sums, as_of)
+    return CadreCompliance(
+        cadre.pk, cadre.name, cadre.section_id, cadre.section.name, cadre.tier, in_year, results, standing
+    )
+
+
+# --- Self-report review queues ---------------------------------------------------------------
+
+
+def self_reports() -> QuerySet[LedgerEntry]:
+    return LedgerEntry.objects.filter(source=Source.SELF_REPORT).select_related("cadre", "cadre__section")
+
+
+def section_review_queue(user) -> QuerySet[LedgerEntry]:
+    """Pending reports of the section head's 科室, except their own."""
+    if not (user.is_authenticated and user.is_section_head and user.section_id_scope is not None):
+        return LedgerEntry.objects.none()
+    return (
+        self_reports()
+        .filter(status=EntryStatus.PENDING, cadre__section_id=user.section_id_scope)
+        .exclude(cadre_id=user.cadre_id)
+        .order_by("created_at", "pk")
+    )
+
+
+def decision_queue(user) -> QuerySet[LedgerEntry]:
+    """For administrators: approved by the 科室, or pending where the 科室 has no one to review first."""
+    if not (user.is_authenticated and user.is_admin):
+        return LedgerEntry.objects.none()
+    waiting = Q(status=EntryStatus.SECTION_APPROVED) | (Q(status=EntryStatus.PENDING) & without_section_reviewer())
+    queue = self_reports().filter(waiting)
+    if user.cadre_id is not None:
+        queue = queue.exclude(cadre_id=user.cadre_id)
+    return queue.order_by("created_at", "pk")

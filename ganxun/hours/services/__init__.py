@@ -1,0 +1,24 @@
+"""Writes to the 学时 ledger and its rule tables, one module per concern; import from here."""
+
+from .ledger import (  # noqa: F401
+    conversion_rule,
+    convert_hours,
+    entry_snapshot,
+    ledger_record,
+    ledger_withdraw,
+)
+from .outside_classes import (  # noqa: F401
+    outside_class_add_participants,
+    outside_class_create,
+    outside_class_remove_participant,
+    outside_class_update,
+)
+from .rules import RulesCopied, rule_save, rule_snapshot, rules_copy  # noqa: F401
+from .self_reports import (  # noqa: F401
+    can_decide,
+    can_section_review,
+    needs_section_review,
+    self_report_decide,
+    self_report_review,
+    self_report_submit,
+)
