@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
+from django.utils import translation
 
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
@@ -79,7 +80,7 @@ class SessionHoursTests(TestCase):
         self.assertEqual(session.hours, Decimal(3))
 
     def test_end_before_start_is_refused_with_the_models_message(self):
-        with self.assertRaises(ValidationError) as caught:
+        with translation.override("en"), self.assertRaises(ValidationError) as caught:
             self.add("党课", start=dt.time(11), end=dt.time(9))
         self.assertIn("The end time must be after the start time.", str(caught.exception))
 
