@@ -89,7 +89,8 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request)
     session = get_session(request, pk)
     evaluations = list(
-        Evaluation.objects.filter(session=session).select_related("cadre").order_by("-submitted_at", "-pk")
+        # Anonymous ones last, so that their place among the signed ones does not hint at who wrote them.
+        Evaluation.objects.filter(session=session).select_related("cadre").order_by("anonymous", "-submitted_at", "-pk")
     )
     context = {
         "session": session,
