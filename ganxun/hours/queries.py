@@ -69,16 +69,33 @@ class RuleBook:
         return [r for r in self.requirements if not r.tier or r.tier == tier]
 
 
-def rulebook(year: int) -> RuleBook:
-    """The year's rule book (two small queries)."""
-    requirements = tuple(
-        Requirement.objects.filter(start_year__lte=year, end_year__gte=year).order_by(
+def rulebooks(years: Iterable[int]) -> dict[int, RuleBook]:
+    """The rule books of several years from two small queries (the archive judges every year it shows)."""
+    wanted = sorted(set(years))
+    if not wanted:
+        return {}
+    requirements = list(
+        Requirement.objects.filter(start_year__lte=wanted[-1], end_year__gte=wanted[0]).order_by(
             "start_year", "tier", "name", "pk"
         )
     )
-    first = min((r.start_year for r in requirements), default=year)
-    caps = {(c.year, c.bucket): c.cap for c in BucketCap.objects.filter(year__gte=first, year__lte=year)}
-    return RuleBook(year=year, requirements=requirements, caps=caps)
+    lowest = min([r.start_year for r in requirements] + wanted)
+    caps = list(BucketCap.objects.filter(year__gte=lowest, year__lte=wanted[-1]))
+    books = {}
+    for year in wanted:
+        covering = tuple(r for r in requirements if r.start_year <= year <= r.end_year)
+        first = min((r.start_year for r in covering), default=year)
+        books[year] = RuleBook(
+            year=year,
+            requirements=covering,
+            caps={(c.year, c.bucket): c.cap for c in caps if first <= c.year <= year},
+        )
+    return books
+
+
+def rulebook(year: int) -> RuleBook:
+    """The year's rule book (two small queries)."""
+    return rulebooks([year])[year]
 
 
 def elapsed_share(requirement: Requirement, year: int, as_of: dt.date) -> Decimal:

@@ -1,0 +1,295 @@
+"""Forms of the hours pages.  They validate and show errors; the writes go through hours.services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from pathlib import PurePath
+from typing import Any
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ganxun.roster.forms import BootstrapFormMixin, DateInput
+from ganxun.roster.idcard import normalize
+from ganxun.roster.models import Cadre
+
+from .models import Bucket, BucketCap, ConversionRule, OutsideClass, Requirement
+
+EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
+# Extension -> how the file must begin: a photo of a certificate, or a scan as PDF.
+EVIDENCE_TYPES = {
+    ".pdf": (b"%PDF-",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".png": (b"\x89PNG\r\n\x1a\n",),
+}
+SELF_REPORT_BUCKETS = (Bucket.SELF_STUDY, Bucket.ONLINE, Bucket.PRACTICE, Bucket.CENTRALISED)
+MIN_YEAR, MAX_YEAR = 2000, 2100
+HALF = Decimal("0.5")
+
+
+def validate_evidence(upload) -> None:
+    """PDF, JPG or PNG up to 5 MB, checked by the first bytes and not only by the name."""
+    if upload.size > EVIDENCE_MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; at most %(limit)s MB may be uploaded."),
+            params={"size": f"{upload.size / 1048576:.1f}", "limit": EVIDENCE_MAX_BYTES // 1048576},
+        )
+    suffix = PurePath(upload.name or "").suffix.lower()
+    magics = EVIDENCE_TYPES.get(suffix)
+    if magics is None:
+        raise ValidationError(_("Only PDF, JPG and PNG files are accepted as evidence."))
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not any(head.startswith(magic) for magic in magics):
+        raise ValidationError(_("The file's content does not match its type (%(type)s)."), params={"type": suffix[1:]})
+
+
+def year_field(label=None, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label or _("year"),
+        min_value=MIN_YEAR,
+        max_value=MAX_YEAR,
+        error_messages={"invalid": _("Enter a year such as 2026.")},
+        **kwargs,
+    )
+
+
+class SelfReportForm(BootstrapFormMixin, forms.Form):
+    """What a cadre reports on their phone: when, how long, what kind, what, and who can vouch for it."""
+
+    date = forms.DateField(label=_("date"), widget=DateInput())
+    hours = forms.DecimalField(
+        label=_("hours"),
+        min_value=HALF,
+        max_value=Decimal(100),
+        decimal_places=1,
+        help_text=_("In steps of half an hour, e.g. 2 or 2.5."),
+        widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
+    )
+    bucket = forms.ChoiceField(
+        label=_("category"),
+        choices=[(b.value, b.label) for b in SELF_REPORT_BUCKETS],
+        help_text=_("Outside classes you attended on your own count as centralised training."),
+    )
+    title = forms.CharField(
+        label=_("What you did"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. studied the new property management regulations")}),
+    )
+    evidence = forms.CharField(
+        label=_("evidence"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Study notes, the certificate number, the organiser …"),
+    )
+    witness = forms.CharField(label=_("witness"), max_length=50, help_text=_("Who can confirm it."))
+    evidence_file = forms.FileField(
+        label=_("evidence file"),
+        required=False,
+        help_text=_("Optional: a photo or scan, PDF, JPG or PNG, up to 5 MB."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evidence_file"].widget.attrs["accept"] = ",".join(sorted(EVIDENCE_TYPES))
+        self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
+
+    def clean_date(self) -> dt.date:
+        date = self.cleaned_data["date"]
+        today = timezone.localdate()
+        if date > today:
+            raise ValidationError(_("The date cannot be in the future."))
+        if date.year < today.year - 1:
+            raise ValidationError(_("Only this year's and last year's hours can be reported."))
+        return date
+
+    def clean_hours(self) -> Decimal:
+        hours = self.cleaned_data["hours"]
+        if (hours / HALF) % 1:
+            raise ValidationError(_("Report hours in steps of half an hour."))
+        return hours
+
+    def clean_evidence_file(self):
+        upload = self.cleaned_data.get("evidence_file")
+        if upload:
+            validate_evidence(upload)
+        return upload
+
+
+class ReviewForm(BootstrapFormMixin, forms.Form):
+    """Approve (or confirm) or reject, with a reason when rejecting; the buttons carry the decision."""
+
+    APPROVE, REJECT = "approve", "reject"
+    decision = forms.ChoiceField(choices=[(APPROVE, APPROVE), (REJECT, REJECT)], widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("reason"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when rejecting; the cadre sees it."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please give the reason for the rejection."))
+        return data
+
+    @property
+    def approve(self) -> bool:
+        return self.cleaned_data["decision"] == self.APPROVE
+
+
+class ConstraintOnFieldMixin:
+    """A model constraint's error shown under the field it is about, not above the form."""
+
+    constraint_field = ""
+
+    def validate_constraints(self) -> None:
+        try:
+            self.instance.validate_constraints(exclude=self._get_validation_exclusions())  # type: ignore[attr-defined]
+        except ValidationError as error:
+            errors = error.update_error_dict({})
+            for message in errors.pop(NON_FIELD_ERRORS, []):
+                self.add_error(self.constraint_field or None, message)  # type: ignore[attr-defined]
+            if errors:
+                self._update_errors(ValidationError(errors))  # type: ignore[attr-defined]
+
+
+class ConversionRuleForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "unit"
+    year = year_field()
+
+    class Meta:
+        model = ConversionRule
+        fields = ["year", "unit", "per", "hours", "rounding", "per_item_cap"]
+        help_texts = {
+            "hours": _("Hours given for the quantity above, e.g. 1 for 30 online minutes."),
+            "per_item_cap": _("At most this many hours for one item; empty for no cap."),
+        }
+
+
+class RequirementForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "end_year"
+    start_year = year_field(_("first year"))
+    end_year = year_field(_("last year"), help_text=_("The same as the first year for a yearly requirement."))
+    buckets = forms.MultipleChoiceField(
+        label=_("categories that count"),
+        choices=Bucket.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None ticked: every category counts."),
+    )
+
+    class Meta:
+        model = Requirement
+        fields = ["name", "tier", "start_year", "end_year", "hours", "buckets"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tier"].choices = [("", _("Every cadre")), *list(self.fields["tier"].choices)[1:]]
+
+
+class BucketCapForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "bucket"
+    year = year_field()
+
+    class Meta:
+        model = BucketCap
+        fields = ["year", "bucket", "cap"]
+        help_texts = {"cap": _("At most this many hours of the category count in the year; the rest does not.")}
+
+
+class RulesCopyForm(BootstrapFormMixin, forms.Form):
+    from_year = year_field(_("Copy from"))
+    to_year = year_field(_("Copy to"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("from_year") and data.get("from_year") == data.get("to_year"):
+            self.add_error("to_year", _("Choose another year than the one copied from."))
+        return data
+
+
+class ComplianceFilterForm(BootstrapFormMixin, forms.Form):
+    """The year and the not-on-track switch of the compliance pages (bad values fall back to defaults)."""
+
+    year = year_field(_("year"), required=False)
+    behind = forms.BooleanField(label=_("Not on track only"), required=False)
+
+    def year_or_default(self) -> int:
+        if self.is_valid() and self.cleaned_data.get("year"):
+            return self.cleaned_data["year"]
+        return timezone.localdate().year
+
+    def behind_only(self) -> bool:
+        return self.is_valid() and bool(self.cleaned_data.get("behind"))
+
+
+class OutsideClassForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "end_date"
+
+    class Meta:
+        model = OutsideClass
+        fields = ["title", "organiser", "start_date", "end_date", "hours", "bucket", "note"]
+        widgets = {"start_date": DateInput(), "end_date": DateInput(), "note": forms.Textarea(attrs={"rows": 2})}
+
+
+class ParticipantsForm(BootstrapFormMixin, forms.Form):
+    """Who attended: ID numbers or names, one per line, each found on the roster or named as a bad line."""
+
+    people = forms.CharField(
+        label=_("Participants"),
+        widget=forms.Textarea(attrs={"rows": 5, "placeholder": "310110198503120012\n张晓明"}),
+        help_text=_("One per line: an ID number, or a name when only one cadre has it."),
+    )
+    evidence = forms.CharField(
+        label=_("evidence"),
+        required=False,
+        max_length=2000,
+        help_text=_("e.g. the certificate numbers or the organiser's notice."),
+    )
+
+    def __init__(self, *args: Any, cadres, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cadres = cadres
+
+    def clean_people(self) -> list[Cadre]:
+        lines = [(n, line.strip()) for n, line in enumerate(self.cleaned_data["people"].splitlines(), 1)]
+        lines = [(n, line) for n, line in lines if line]
+        if len(lines) > 500:
+            raise ValidationError(_("At most 500 lines at a time."))
+        numbers = {normalize(line) for _n, line in lines}
+        by_number = {c.id_number: c for c in self.cadres.filter(id_number__in=numbers)}
+        names = [line for _n, line in lines if normalize(line) not in by_number]
+        by_name: dict[str, list[Cadre]] = {}
+        for cadre in self.cadres.filter(name__in=names):
+            by_name.setdefault(cadre.name, []).append(cadre)
+        found: dict[int, Cadre] = {}
+        errors = []
+        for number, line in lines:
+            cadre = by_number.get(normalize(line))
+            matches = [cadre] if cadre else by_name.get(line, [])
+            if len(matches) == 1:
+                found[matches[0].pk] = matches[0]
+            elif not matches:
+                errors.append(
+                    ValidationError(
+                        _("Line %(line)s: no cadre “%(text)s” on the roster."), params={"line": number, "text": line}
+                    )
+                )
+            else:
+                errors.append(
+                    ValidationError(
+                        _("Line %(line)s: %(count)s cadres are called “%(text)s”; write the ID number instead."),
+                        params={"line": number, "text": line, "count": len(matches)},
+                    )
+                )
+        if errors:
+            raise ValidationError(errors)
+        return list(found.values())

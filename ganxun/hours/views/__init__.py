@@ -1,0 +1,1 @@
+"""The hours pages, one module per concern."""

@@ -1,0 +1,160 @@
+"""The cadre's own pages: 我的学习 (phone first) and the training archive (干部教育培训档案, printable)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Exists, OuterRef
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from ganxun.roster.models import Cadre
+from ganxun.training.models import AttendanceStatus, Evaluation, Session
+
+from ..models import Bucket, EntryStatus, LedgerEntry, Source
+from ..queries import ZERO, CadreCompliance, cadre_compliance, rulebook, rulebooks
+
+UPCOMING_DAYS = 30
+MY_REPORTS = 20
+# The evaluation page of the attendance app, under the names it has had.
+EVALUATION_URL_NAMES = ("attendance:session_evaluate", "attendance:evaluation_create")
+PENDING_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.SECTION_APPROVED})
+
+
+def evaluation_url(session_pk: int) -> str | None:
+    for name in EVALUATION_URL_NAMES:
+        try:
+            return reverse(name, args=[session_pk])
+        except NoReverseMatch:
+            continue
+    return None
+
+
+@require_GET
+def my_learning(request: HttpRequest) -> HttpResponse:
+    """This year's 学时 against the requirements, what is coming up, what to evaluate, and self-reports."""
+    user = request.user
+    if user.cadre_id is None:
+        return render(request, "hours/my_learning.html", {"no_cadre": True})
+    cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("section"), pk=user.cadre_id)
+    today, now = timezone.localdate(), timezone.now()
+    book = rulebook(today.year)
+    entries = list(
+        LedgerEntry.objects.filter(
+            cadre=cadre, date__gte=dt.date(book.first_year, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
+        )
+    )
+    standing = cadre_compliance(cadre, entries, today.year, as_of=today, book=book)
+    upcoming = (
+        Session.objects.filter(
+            activity__enrolments__cadre=cadre, date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS)
+        )
+        .select_related("activity", "activity__kind")
+        .order_by("date", "start_time", "pk")
+    )
+    evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
+    to_evaluate = (
+        Session.objects.filter(
+            attendances__cadre=cadre,
+            attendances__status=AttendanceStatus.PRESENT,
+            evaluation_closes_at__gt=now,
+        )
+        .exclude(Exists(evaluated))
+        .select_related("activity")
+        .order_by("evaluation_closes_at", "pk")
+    )
+    reports = LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")
+    context = {
+        "cadre": cadre,
+        "year": today.year,
+        "today": today,
+        "standing": standing,
+        "pending_hours": sum(
+            (e.hours for e in entries if e.date.year == today.year and e.status in PENDING_STATUSES), ZERO
+        ),
+        "upcoming": list(upcoming),
+        "to_evaluate": [(session, evaluation_url(session.pk)) for session in to_evaluate],
+        "reports": list(reports[:MY_REPORTS]),
+    }
+    return render(request, "hours/my_learning.html", context)
+
+
+@dataclasses.dataclass
+class ArchiveYear:
+    """One year of the archive: its entries, totals per category and how the cadre stands."""
+
+    year: int
+    entries: list[LedgerEntry]
+    confirmed: dict[str, Decimal]
+    standing: CadreCompliance
+
+    def totals(self) -> list[tuple[str, Decimal, Decimal]]:
+        """(category, confirmed 学时, 学时 that count after the yearly cap) for the categories with hours."""
+        counted = self.standing.buckets
+        return [
+            (str(Bucket(b).label), self.confirmed.get(b, ZERO), counted.get(b, ZERO))
+            for b in Bucket.values
+            if self.confirmed.get(b) or counted.get(b)
+        ]
+
+    @property
+    def confirmed_total(self) -> Decimal:
+        return sum(self.confirmed.values(), ZERO)
+
+
+@require_GET
+def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    """干部教育培训档案: every entry per year with its source and evidence; ?year= for one year (to print)."""
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
+    entries = list(LedgerEntry.objects.filter(cadre=cadre).order_by("date", "pk"))
+    today = timezone.localdate()
+    years = sorted({e.date.year for e in entries} | {today.year}, reverse=True)
+    chosen = request.GET.get("year", "")
+    shown = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
+    books = rulebooks(shown)
+    archive = []
+    for year in shown:
+        in_year = [e for e in entries if e.date.year == year]
+        confirmed: dict[str, Decimal] = {}
+        for entry in in_year:
+            if entry.status == EntryStatus.CONFIRMED:
+                confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
+        standing = cadre_compliance(cadre, entries, year, as_of=today, book=books[year])
+        archive.append(ArchiveYear(year, in_year, confirmed, standing))
+    context = {
+        "cadre": cadre,
+        "archive": archive,
+        "years": years,
+        "chosen": shown[0] if len(shown) == 1 else None,
+        "printed_on": today,
+        "is_own": request.user.cadre_id == cadre.pk,
+    }
+    return render(request, "hours/cadre_archive.html", context)
+
+
+@require_GET
+def entry_evidence(request: HttpRequest, pk: int) -> FileResponse:
+    """An evidence file, only to those who may see the cadre; never from a public URL."""
+    entry = get_object_or_404(
+        LedgerEntry.objects.visible_to(request.user).exclude(evidence_file="").select_related("cadre"), pk=pk
+    )
+    try:
+        handle = entry.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404(_("The file is missing from the server.")) from None
+    suffix = entry.evidence_file.name.rsplit(".", 1)[-1].lower()
+    filename = _("Evidence %(date)s %(name)s.%(suffix)s") % {
+        "date": entry.date.isoformat(),
+        "name": entry.cadre.name,
+        "suffix": suffix,
+    }
+    response = FileResponse(handle, as_attachment=True, filename=filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
