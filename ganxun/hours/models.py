@@ -230,7 +230,9 @@ class Requirement(models.Model):
     hours = models.DecimalField(
         _("required hours"), max_digits=7, decimal_places=2, validators=[MinValueValidator(Decimal("0"))]
     )
-    buckets = models.JSONField(_("categories that count"), default=list, help_text=_("Empty: every category."))
+    buckets = models.JSONField(
+        _("categories that count"), default=list, blank=True, help_text=_("Empty: every category.")
+    )
 
     class Meta:
         verbose_name = _("hour requirement")
