@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
@@ -36,7 +37,7 @@ def validate_evidence(upload) -> None:
     if upload.size > EVIDENCE_MAX_BYTES:
         raise ValidationError(
             _("The file is %(size)s MB; at most %(limit)s MB may be uploaded."),
-            params={"size": f"{upload.size / 1048576:.1f}", "limit": EVIDENCE_MAX_BYTES // 1048576},
+            params={"size": f"{math.ceil(upload.size / 104857.6) / 10:.1f}", "limit": EVIDENCE_MAX_BYTES // 1048576},
         )
     suffix = PurePath(upload.name or "").suffix.lower()
     magics = EVIDENCE_TYPES.get(suffix)

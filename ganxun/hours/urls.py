@@ -29,7 +29,7 @@ urlpatterns = [
         "outside-classes/<int:pk>/edit/", outside_classes.OutsideClassUpdateView.as_view(), name="outside_class_update"
     ),
     path(
-        "outside-classes/<int:pk>/participants/<int:cadre_pk>/remove/",
+        "outside-classes/<int:pk>/remove/",
         outside_classes.outside_class_remove,
         name="outside_class_participant_remove",
     ),

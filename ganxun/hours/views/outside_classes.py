@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -74,10 +74,13 @@ def outside_class_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-def outside_class_remove(request: HttpRequest, pk: int, cadre_pk: int) -> HttpResponse:
-    """The cadre did not attend: their entry is withdrawn (kept, rejected, with the reason)."""
+def outside_class_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cadre (POST ``cadre``) did not attend: their entry is withdrawn (kept, rejected, with the reason)."""
     require_admin(request.user)
     outside_class = get_object_or_404(OutsideClass, pk=pk)
+    cadre_pk = request.POST.get("cadre", "")
+    if not cadre_pk.isdigit():
+        return HttpResponseBadRequest(_("Choose the cadre to remove."))
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=cadre_pk)
     outside_class_remove_participant(
         actor=request.user, outside_class=outside_class, cadre=cadre, reason=request.POST.get("reason", "")[:300]

@@ -1,0 +1,134 @@
+"""The hours pages' permission policy, to merge into ``ganxun/core/tests/test_permissions.py``'s POLICY.
+
+Each URL name maps to a list of rules shaped like that file's ``Rule(get=..., post=..., target=...)``, with the
+same outcome strings, for an empty POST.  The targets are objects the matrix's ``World`` must provide
+(``HoursWorld`` in ``test_permissions_hours.py`` adds them; every other one is the matrix's own):
+
+- ``own_report`` / ``elsewhere_report``: a pending self-report of ``own_cadre`` / of ``elsewhere``;
+- ``own_evidence`` / ``elsewhere_evidence``: those entries, with an evidence file;
+- ``conversion_rule``, ``requirement``, ``cap``: seeded rules of 2025;
+- ``outside_class``: an outside class.
+
+In the matrix's world the training administrator's account has no cadre (so it cannot report hours), and
+the head of ``head_section`` is an account, so the section head reviews ``own_report`` before any admin.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "cadre", "section_head", "training_admin", "system_admin")
+OK, REDIRECT, LOGIN, INVALID, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = (
+    "200 ok",
+    "302 redirect",
+    "302 to login",
+    "400 invalid",
+    "403 forbidden",
+    "404 not found",
+    "405 method not allowed",
+)
+
+
+def roles(default: str, **given: str) -> dict[str, str]:
+    """Every role's outcome; the anonymous are sent to log in unless said otherwise."""
+    given.setdefault("anonymous", LOGIN)
+    return {role: given.get(role, default) for role in ROLES}
+
+
+ADMINS = roles(FORBIDDEN, training_admin=OK, system_admin=OK)
+BROWSERS = roles(OK, cadre=FORBIDDEN)  # admins and section heads
+NOT_ALLOWED_FOR_ALL = roles(NOT_ALLOWED)
+
+
+def admin_form(target: str = "") -> dict:
+    """An admin's create/edit page: an empty POST is the form again with its errors (200)."""
+    return {"target": target, "get": ADMINS, "post": ADMINS}
+
+
+POLICY: dict[str, list[dict]] = {
+    # Everyone logged in; an account without a cadre is told it has no hours of its own.
+    "hours:my_learning": [{"target": "", "get": roles(OK), "post": NOT_ALLOWED_FOR_ALL}],
+    "hours:cadre_archive": [
+        {"target": "own_cadre", "get": roles(OK), "post": NOT_ALLOWED_FOR_ALL},
+        {"target": "peer", "get": roles(OK, cadre=NOT_FOUND), "post": NOT_ALLOWED_FOR_ALL},
+        {"target": "elsewhere", "get": roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND), "post": NOT_ALLOWED_FOR_ALL},
+    ],
+    "hours:entry_evidence": [
+        {"target": "own_evidence", "get": roles(OK), "post": NOT_ALLOWED_FOR_ALL},
+        {
+            "target": "elsewhere_evidence",
+            "get": roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND),
+            "post": NOT_ALLOWED_FOR_ALL,
+        },
+    ],
+    # Only accounts linked to a cadre report hours; an empty POST is the form with its errors.
+    "hours:self_report_create": [
+        {
+            "target": "",
+            "get": roles(OK, training_admin=FORBIDDEN, system_admin=FORBIDDEN),
+            "post": roles(OK, training_admin=FORBIDDEN, system_admin=FORBIDDEN),
+        }
+    ],
+    "hours:self_report_queue": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],
+    "hours:self_report_detail": [
+        {"target": "own_report", "get": roles(OK), "post": NOT_ALLOWED_FOR_ALL},
+        {
+            "target": "elsewhere_report",
+            "get": roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND),
+            "post": NOT_ALLOWED_FOR_ALL,
+        },
+    ],
+    # Only whoever holds the report acts: the head of its 科室 first (an empty POST lacks the decision: 400);
+    # the administrators only after the section's approval.
+    "hours:self_report_review": [
+        {"target": "own_report", "get": NOT_ALLOWED_FOR_ALL, "post": roles(FORBIDDEN, section_head=INVALID)},
+        {
+            "target": "elsewhere_report",
+            "get": NOT_ALLOWED_FOR_ALL,
+            # Its 科室 has no head account: the report is the administrators' at once.
+            "post": roles(INVALID, cadre=NOT_FOUND, section_head=NOT_FOUND),
+        },
+    ],
+    "hours:compliance": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],
+    "hours:compliance_section": [
+        {"target": "head_section", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL},
+        {
+            "target": "other_section",
+            "get": roles(OK, cadre=FORBIDDEN, section_head=NOT_FOUND),
+            "post": NOT_ALLOWED_FOR_ALL,
+        },
+    ],
+    "hours:compliance_export": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],
+    "hours:rule_list": [{"target": "", "get": ADMINS, "post": NOT_ALLOWED_FOR_ALL}],
+    # An empty POST: the errors come back as messages on the rules page.
+    "hours:rules_copy": [
+        {
+            "target": "",
+            "get": NOT_ALLOWED_FOR_ALL,
+            "post": roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT),
+        }
+    ],
+    "hours:conversion_create": [admin_form()],
+    "hours:conversion_update": [admin_form("conversion_rule")],
+    "hours:requirement_create": [admin_form()],
+    "hours:requirement_update": [admin_form("requirement")],
+    "hours:cap_create": [admin_form()],
+    "hours:cap_update": [admin_form("cap")],
+    "hours:outside_class_list": [{"target": "", "get": ADMINS, "post": NOT_ALLOWED_FOR_ALL}],
+    "hours:outside_class_create": [admin_form()],
+    "hours:outside_class_update": [admin_form("outside_class")],
+    # GET the class; an empty POST names no participants (400).
+    "hours:outside_class_detail": [
+        {
+            "target": "outside_class",
+            "get": ADMINS,
+            "post": roles(FORBIDDEN, training_admin=INVALID, system_admin=INVALID),
+        }
+    ],
+    # POST only, naming the cadre; without one, 400.
+    "hours:outside_class_participant_remove": [
+        {
+            "target": "outside_class",
+            "get": NOT_ALLOWED_FOR_ALL,
+            "post": roles(FORBIDDEN, training_admin=INVALID, system_admin=INVALID),
+        }
+    ],
+}

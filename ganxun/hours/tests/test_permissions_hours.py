@@ -1,0 +1,66 @@
+"""The hours pages against their declared policy (policy_hours.POLICY), role by role, GET and POST."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from ganxun.core.tests.test_permissions import World, all_routes, outcome
+from ganxun.hours.models import BucketCap, ConversionRule, Requirement
+
+from .factories import OutsideClassFactory, SelfReportFactory
+from .policy_hours import POLICY, ROLES
+
+
+class HoursWorld(World):
+    """The matrix's world, plus pending self-reports (with evidence files), rules and an outside class."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        today = dt.date.today()
+        self.own_report = SelfReportFactory(cadre=self.own_cadre, date=today)
+        self.elsewhere_report = SelfReportFactory(cadre=self.elsewhere, date=today)
+        for entry in (self.own_report, self.elsewhere_report):
+            entry.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n"))
+        self.own_evidence, self.elsewhere_evidence = self.own_report, self.elsewhere_report
+        self.conversion_rule = ConversionRule.objects.get(year=2025, unit="day")
+        self.requirement = Requirement.objects.filter(start_year=2025, end_year=2025).first()
+        self.cap = BucketCap.objects.get(year=2025, bucket="self_study")
+        self.outside_class = OutsideClassFactory()
+
+    def hours_url(self, name: str, target: str) -> str:
+        return reverse(name, args=[getattr(self, target).pk]) if target else reverse(name)
+
+
+@pytest.fixture
+def media(settings):
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="ganxun-matrix-")
+    yield
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+def test_every_hours_url_has_a_policy():
+    names = {r.name for r in all_routes() if r.name.startswith("hours:")}
+    assert names == set(POLICY)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_hours_matrix(name: str, media):
+    world = HoursWorld()
+    wrong = []
+    for rule in POLICY[name]:
+        url = world.hours_url(name, rule["target"])
+        for role in ROLES:
+            for method in ("get", "post"):
+                client = world.client(role)
+                response = client.get(url) if method == "get" else client.post(url, {})
+                got, expected = outcome(response), rule[method][role]
+                if got != expected:
+                    wrong.append(f"{method.upper()} {url} as {role}: expected {expected}, got {got}")
+    assert not wrong, "\n".join(wrong)
