@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -32,7 +33,10 @@ def self_report_create(request: HttpRequest) -> HttpResponse:
     if user.cadre_id is None:
         raise PermissionDenied(_("Only an account linked to a cadre can report hours."))
     cadre = get_object_or_404(Cadre.objects.visible_to(user), pk=user.cadre_id)
-    form = SelfReportForm(request.POST, request.FILES) if request.method == "POST" else SelfReportForm()
+    if request.method == "POST":
+        form = SelfReportForm(request.POST, request.FILES)
+    else:
+        form = SelfReportForm(initial={"date": timezone.localdate()})
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.self_report_submit(actor=user, cadre=cadre, **form.cleaned_data)
