@@ -205,6 +205,9 @@ GANXUN = {
     # QR check-in: the code on the screen changes this often (the previous one is still accepted); check-in
     # opens this many minutes before a session starts and closes this many after it ends; a scan made while
     # the code was valid still counts this long later (time to log in on the phone).
+    # The address phones reach the app at, for the check-in QR code (e.g. https://ganxun.fgj.gov.cn); empty:
+    # the address the projector screen was opened with.
+    "PUBLIC_BASE_URL": os.environ.get("PUBLIC_BASE_URL", "").rstrip("/"),
     "CHECKIN_TOKEN_SECONDS": int(os.environ.get("CHECKIN_TOKEN_SECONDS", "45")),
     "CHECKIN_OPENS_MINUTES_BEFORE": int(os.environ.get("CHECKIN_OPENS_MINUTES_BEFORE", "30")),
     "CHECKIN_CLOSES_MINUTES_AFTER": int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER", "0")),

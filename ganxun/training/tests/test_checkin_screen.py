@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -51,6 +52,12 @@ class ScreenTests(TestCase):
         match = resolve(address.path)
         self.assertEqual(match.view_name, "attendance:checkin")
         self.assertEqual(tokens.read_token(match.kwargs["token"], moment(9, 5)).session_id, self.session.pk)
+
+    def test_the_code_carries_the_public_address_when_one_is_set(self):
+        with self.settings(GANXUN={**settings.GANXUN, "PUBLIC_BASE_URL": "https://ganxun.fgj.example"}):
+            address = urlsplit(self.screen(moment(9, 5)).context["checkin_url"])
+        self.assertEqual((address.scheme, address.netloc), ("https", "ganxun.fgj.example"))
+        self.assertEqual(resolve(address.path).view_name, "attendance:checkin")
 
     def test_the_code_rotates(self):
         first = self.screen(moment(9, 5)).context["checkin_url"]

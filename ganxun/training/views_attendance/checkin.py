@@ -128,7 +128,9 @@ def _qr_svg(url: str) -> str:
 def _screen_context(request: HttpRequest, session: Session) -> dict:
     at = tokens.clock()
     token = tokens.make_token(session.pk, at)
-    url = request.build_absolute_uri(reverse("attendance:checkin", args=[token]))
+    path = reverse("attendance:checkin", args=[token])
+    base = settings.GANXUN.get("PUBLIC_BASE_URL", "")
+    url = base + path if base else request.build_absolute_uri(path)
     enrolled = Enrolment.objects.filter(activity_id=session.activity_id).count()
     present = Attendance.objects.filter(session=session, status=AttendanceStatus.PRESENT)
     recent = list(present.order_by("-checked_in_at", "-pk").values_list("cadre__name", flat=True)[:RECENT_NAMES])
