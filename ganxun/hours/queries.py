@@ -2,8 +2,10 @@
 
 Nothing here is stored or typed in.  For a year Y the rule book holds the requirements that cover Y and
 the yearly caps of every year they reach back to.  One aggregate query sums the confirmed 学时 per
-cadre, category and year; Python then caps each year's sum (surplus beyond a cap does not count) and
-adds up, per requirement, its categories over its period up to Y.
+cadre, category and year (grouped by cadre, one ``SUM … FILTER`` column per category and year, in whole
+cents); Python then caps each year's sum (surplus beyond a cap does not count) and adds up, per
+requirement, its categories over its period up to Y.  A constant number of queries for any number of
+cadres: ``benchmarks/compliance.py`` holds it against hand-written SQL for 50,000 cadres.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
+from operator import itemgetter
 
 from django.db import connections
-from django.db.models import BigIntegerField, Q, QuerySet, Sum, TextChoices
-from django.db.models.functions import Cast, Round
+from django.db.models import BigIntegerField, DecimalField, Q, QuerySet, Sum, TextChoices, Value
+from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -168,20 +171,6 @@ class RequirementResult:
         return str(Standing(self.standing).label)
 
 
-def standing_for(required: int, done: int, expected: int, period_over: bool) -> str:
-    """达标 when done reaches the hours; otherwise on track or behind against what the time passed asks for."""
-    if done >= required:
-        return Standing.MET
-    if period_over:
-        return Standing.NOT_MET
-    return Standing.ON_TRACK if done >= expected else Standing.BEHIND
-
-
-def overall_standing(results: list[RequirementResult]) -> str:
-    """A cadre stands where their weakest requirement stands."""
-    return min((r.standing for r in results), key=_SEVERITY.__getitem__, default=Standing.NONE)
-
-
 @dataclasses.dataclass(slots=True)
 class CadreCompliance:
     """One cadre's year: capped 学时 per category in the year and the result of each requirement."""
@@ -227,6 +216,16 @@ class CadreCompliance:
         ]
 
 
+def picker(places: list[int]) -> Callable[[list[int]], tuple[int, ...]]:
+    """A function taking the values at ``places`` out of a list, always as a tuple (itemgetter is fast)."""
+    if len(places) == 1:
+        only = places[0]
+        return lambda values: (values[only],)
+    if not places:
+        return lambda values: ()
+    return itemgetter(*places)
+
+
 class Judge:
     """Judges cadres against one rule book on one day; the per-requirement work is done once, up front.
 
@@ -245,8 +244,8 @@ class Judge:
         self.keys: list[tuple[str, int]] = sorted(wanted, key=lambda key: (key[1], BUCKETS.index(key[0])))
         place = {key: position for position, key in enumerate(self.keys)}
         self.caps = [(place[(b, y)], to_cents(cap)) for (y, b), cap in book.caps.items() if (b, y) in place]
-        self.in_year = [place[(bucket, book.year)] for bucket in BUCKETS]
-        self.plans: dict[str, list[tuple[Requirement, int, int, bool, list[int]]]] = {}
+        self.in_year = picker([place[(bucket, book.year)] for bucket in BUCKETS])
+        self.plans: dict[str, list[tuple[Requirement, int, int, bool, Callable[[list[int]], tuple[int, ...]]]]] = {}
         for tier in Tier.values:
             plans = []
             for requirement in book.for_tier(tier):
@@ -257,20 +256,34 @@ class Judge:
                     for bucket in requirement.buckets or BUCKETS
                     for year in range(requirement.start_year, book.year + 1)
                 ]
-                plans.append((requirement, to_cents(requirement.hours), expected, share >= 1, places))
+                plans.append((requirement, to_cents(requirement.hours), expected, share >= 1, picker(places)))
             self.plans[tier] = plans
 
     def __call__(self, tier: str, cents: list[int]) -> tuple[tuple[int, ...], list[RequirementResult], str]:
-        """(capped cents per category in the year, one result per requirement, overall standing)."""
+        """(capped cents per category in the year, one result per requirement, overall standing).
+
+        The hot loop of a city-wide report: kept to plain comparisons and additions.
+        """
         for position, cap in self.caps:
             if cents[position] > cap:
                 cents[position] = cap
         results = []
-        for requirement, required, expected, over, places in self.plans[tier]:
-            done = sum([cents[position] for position in places])
-            standing = standing_for(required, done, expected, over)
+        worst = Standing.NONE
+        for requirement, required, expected, over, take in self.plans[tier]:
+            done = sum(take(cents))
+            # 达标 when done reaches the hours; otherwise judged against what the time passed asks for.
+            if done >= required:
+                standing = Standing.MET
+            elif over:
+                standing = Standing.NOT_MET
+            elif done >= expected:
+                standing = Standing.ON_TRACK
+            else:
+                standing = Standing.BEHIND
+            if _SEVERITY[standing] < _SEVERITY[worst]:
+                worst = standing
             results.append(RequirementResult(requirement, done, expected, standing))
-        return tuple([cents[position] for position in self.in_year]), results, overall_standing(results)
+        return self.in_year(cents), results, worst
 
     def from_sums(
         self, tier: str, sums: Mapping[tuple[str, int], Decimal]
@@ -353,9 +366,16 @@ def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> di
         entries = entries.filter(cadre__in=cadres.values("pk"))
     columns = {
         f"h{position}": Cast(
-            Round(
-                Sum("hours", filter=Q(bucket=bucket, date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)))
-                * 100
+            Coalesce(
+                Round(
+                    Sum(
+                        "hours",
+                        filter=Q(bucket=bucket, date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)),
+                    )
+                    * 100
+                ),
+                Value(0),
+                output_field=DecimalField(),
             ),
             BigIntegerField(),
         )
@@ -367,8 +387,8 @@ def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> di
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(10_000):
-            for cadre_id, *cents in chunk:
-                sums[cadre_id] = [int(c or 0) for c in cents]
+            for row in chunk:
+                sums[row[0]] = list(row[1:])
     return sums
 
 
