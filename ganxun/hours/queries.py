@@ -407,7 +407,7 @@ def compliance(*, year: int, cadres: QuerySet[Cadre], as_of: dt.date | None = No
     sums = hour_sums(cadres, judge.keys)
     nothing = [0] * len(judge.keys)
     rows = []
-    for pk, name, section_id, section_name, rank, leadership in people.iterator(chunk_size=10_000):
+    for pk, name, section_id, section_name, rank, leadership in people:
         tier = tier_of(rank, leadership)
         in_year, results, standing = judge(tier, sums.get(pk) or nothing.copy())
         rows.append(CadreCompliance(pk, name, section_id, section_name, tier, in_year, results, standing))
