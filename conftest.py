@@ -1,9 +1,10 @@
-"""Project-wide pytest fixtures."""
+"""Project-wide pytest set-up."""
 
-import pytest
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """MD5 hashing in tests: real hashers make every login cost a quarter second."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def pytest_configure(config):
+    """MD5 hashing in tests, also inside setUpTestData: real hashers make every login cost a quarter second."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = FAST_HASHERS

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -49,10 +50,7 @@ def check_xlsx(path: Path, *, max_bytes: int, max_uncompressed_bytes: int) -> No
     """Refuse anything but a plain .xlsx before an XML parser sees it, reading only the zip directory."""
     size = path.stat().st_size
     if size > max_bytes:
-        raise ExcelFileError(
-            _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.")
-            % {"size": f"{size / 1048576:.1f}", "limit": f"{max_bytes / 1048576:.0f}"}
-        )
+        raise ExcelFileError(size_message(size, max_bytes))
     with path.open("rb") as f:
         magic = f.read(8)
     if magic.startswith(_OLE2_MAGIC):
@@ -255,6 +253,39 @@ def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
+class SizeLimitUploadHandler(FileUploadHandler):
+    """Stops receiving a file past ``limit`` bytes, so an oversized upload never fills the disk.
+
+    Put it first in ``request.upload_handlers`` (the view must then be csrf_exempt outside and
+    csrf_protect inside, as Django requires) and check ``exceeded`` afterwards.
+    """
+
+    def __init__(self, request, limit: int):
+        super().__init__(request)
+        self.limit = limit
+        self.received = 0
+        self.exceeded = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        self.received += len(raw_data)
+        if self.received > self.limit:
+            self.exceeded = True
+            raise StopUpload(connection_reset=False)  # read and discard the rest, then answer
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def size_message(size: int | None, limit: int) -> str:
+    """The user's message for a file over the limit (size None: not known exactly)."""
+    megabytes = "> %.0f" % (limit / 1048576) if size is None else f"{size / 1048576:.1f}"
+    return _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.") % {
+        "size": megabytes,
+        "limit": f"{limit / 1048576:.0f}",
+    }
+
+
 def save_upload(upload: IO[bytes] | Any, target: Path, max_bytes: int) -> int:
     """Copy an uploaded file to ``target`` in chunks, stopping past ``max_bytes``; returns the size."""
     written = 0
@@ -268,8 +299,5 @@ def save_upload(upload: IO[bytes] | Any, target: Path, max_bytes: int) -> int:
             out.write(chunk)
     if written > max_bytes:
         target.unlink(missing_ok=True)
-        raise ExcelFileError(
-            _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.")
-            % {"size": f"> {max_bytes / 1048576:.0f}", "limit": f"{max_bytes / 1048576:.0f}"}
-        )
+        raise ExcelFileError(size_message(None, max_bytes))
     return written

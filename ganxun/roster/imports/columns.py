@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -31,7 +31,7 @@ class Column:
     required: bool = False
     choices: type[models.TextChoices] | None = None
 
-    @property
+    @cached_property
     def field(self) -> models.Field:
         return Cadre._meta.get_field(self.key)
 

@@ -23,10 +23,10 @@ from ganxun.core.excel import ExcelFileError, header_positions, locate_header, o
 
 from .. import idcard
 from ..models import Cadre, Section, Tag
-from ..services import cadre_snapshot, default_probation_end, name_initials, section_create
+from ..services import default_probation_end, name_initials, section_create
 from . import columns as cols
 from .results import ImportResult, RowError, SampleRow
-from .writes import Author, Update, write_batch
+from .writes import Author, Snapshots, Update, write_batch
 
 BATCH_SIZE = 1000  # rows checked against the database, and written, together
 HEADER_SCAN_ROWS = 10
@@ -103,6 +103,9 @@ class _RosterImport:
         self.seen_ids: dict[str, int] = {}
         self.headers: dict[str, str] = {}
         self.choice_maps: dict[str, dict[str, str]] = {}
+        self.choice_cache: dict[str, dict[Any, Any]] = {}
+        self.initials: dict[str, str] = {}
+        self.snapshots = Snapshots()
 
     @property
     def can_write(self) -> bool:
@@ -158,6 +161,7 @@ class _RosterImport:
         for _p, column, _h in self.layout:
             if column.kind in ("choice", "gender"):
                 self.choice_maps[column.key] = cols.choice_index(column)
+                self.choice_cache[column.key] = {}
         self.result.header_row = header_row
         self.result.columns = [header for _p, _c, header in self.layout]
         self.result.ignored_columns = [
@@ -212,16 +216,13 @@ class _RosterImport:
             value = cols.date_of(raw, self.epoch)
             return _KEEP if value is None and column.key == "birth_date" else value
         if kind in ("choice", "gender"):
-            text = cols.fold(cols.text_of(raw))
-            if not text:
-                # Rank and post level may be empty; gender comes from the ID number; the rest keep their value.
-                return "" if column.field.blank else _KEEP
-            value = self.choice_maps[column.key].get(text)
-            if value is None:
-                raise cols.CellError(
-                    _("“%(value)s” is not allowed; use one of: %(allowed)s.")
-                    % {"value": cols.text_of(raw), "allowed": cols.allowed_labels(column)}
-                )
+            # A column holds a handful of distinct words: each is looked up once.
+            seen = self.choice_cache[column.key]
+            if raw not in seen:
+                seen[raw] = self._choice(column, raw)
+            value = seen[raw]
+            if isinstance(value, _Invalid):
+                raise cols.CellError(value.reason)
             return value
         if kind == "id_number":
             value = cols.id_number_of(raw)
@@ -233,6 +234,26 @@ class _RosterImport:
             raise cols.CellError(cols.blank_message(column.field))
         cols.run_validators(column.field, value)
         return value
+
+    def _choice(self, column: cols.Column, raw: Any) -> Any:
+        text = cols.fold(cols.text_of(raw))
+        if not text:
+            # Rank and post level may be empty; gender comes from the ID number; the rest keep their value.
+            return "" if column.field.blank else _KEEP
+        value = self.choice_maps[column.key].get(text)
+        if value is None:
+            return _Invalid(
+                _("“%(value)s” is not allowed; use one of: %(allowed)s.")
+                % {"value": cols.text_of(raw), "allowed": cols.allowed_labels(column)}
+            )
+        return value
+
+    def _initials(self, name: str) -> str:
+        if name not in self.initials:
+            if len(self.initials) >= 10_000:  # a cache, not a copy of the roster
+                self.initials.clear()
+            self.initials[name] = name_initials(name)
+        return self.initials[name]
 
     def _section(self, text: str, number: int, column: cols.Column) -> Section:
         if not text:
@@ -290,7 +311,7 @@ class _RosterImport:
                 updates.append(change)
                 self._count(row, cadre, "updated")
         if self.write and self.can_write:
-            write_batch(creates, updates, self.author)
+            write_batch(creates, updates, self.author, self.snapshots)
 
     def _new(self, row: _Row) -> Cadre:
         fields = dict(row.fields)
@@ -299,7 +320,7 @@ class _RosterImport:
         fields.setdefault("gender", idcard.gender_of(number))
         cadre = Cadre(**fields)
         cadre.section = row.section
-        cadre.name_initials = name_initials(cadre.name)
+        cadre.name_initials = self._initials(cadre.name)
         if cadre.hire_date and not cadre.probation_end:
             cadre.probation_end = default_probation_end(cadre.hire_date)
         return cadre
@@ -309,24 +330,22 @@ class _RosterImport:
         changed = {k for k, v in row.fields.items() if getattr(cadre, k) != v}
         if row.section.pk is None or row.section.pk != cadre.section_id:
             changed.add("section")
-        old_tags = {t.pk for t in cadre.tags.all()}
-        tags = row.tags if row.tags is not None and {t.pk for t in row.tags} != old_tags else None
+        old_tags = list(cadre.tags.all())  # prefetched
+        tags = row.tags if row.tags is not None and {t.pk for t in row.tags} != {t.pk for t in old_tags} else None
         if not changed and tags is None:
             return None
-        before = cadre_snapshot(cadre)
+        before = self.snapshots.take(cadre, [t.name for t in old_tags])
         for key in changed - {"section"}:
             setattr(cadre, key, row.fields[key])
         if "section" in changed:
             cadre.section = row.section
         if "name" in changed:
-            cadre.name_initials = name_initials(cadre.name)
+            cadre.name_initials = self._initials(cadre.name)
             changed.add("name_initials")
         if cadre.hire_date and not cadre.probation_end:
             cadre.probation_end = default_probation_end(cadre.hire_date)
             changed.add("probation_end")
-        after = cadre_snapshot(cadre)
-        if tags is not None:
-            after["tags"] = sorted(t.name for t in tags)
+        after = self.snapshots.take(cadre, [t.name for t in (old_tags if tags is None else tags)])
         return Update(cadre, before, after, changed, tags)
 
     def _check(self, cadre: Cadre, row: _Row) -> bool:
@@ -371,6 +390,11 @@ class _RosterImport:
 
 
 _KEEP = object()
+
+
+@dataclass(frozen=True)
+class _Invalid:
+    reason: str
 
 
 def _blank(value: Any) -> bool:

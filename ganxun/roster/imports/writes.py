@@ -6,19 +6,57 @@ masked snapshots in the audit trail), in a few statements per batch instead of s
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import changed_fields
 
 from ..models import Cadre, Tag
-from ..services import cadre_snapshot
+from ..services import CADRE_FIELDS
 
 BATCH_SIZE = 1000
+
+
+class Snapshots:
+    """roster.services.cadre_snapshot for many cadres: the same dict, with the choice labels looked up once.
+
+    (Model.get_FOO_display rebuilds its choice dict on every call, which dominates a large import.)
+    """
+
+    def __init__(self) -> None:
+        with translation.override(settings.LANGUAGE_CODE):
+            self.labels = {
+                field.name: {value: str(label) for value, label in field.flatchoices}
+                for field in Cadre._meta.concrete_fields
+                if field.choices
+            }
+
+    def take(self, cadre: Cadre, tags: list[str]) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        for field in CADRE_FIELDS:
+            if field == "id_number":
+                data[field] = cadre.id_number_masked
+            elif field == "phone":
+                data[field] = cadre.phone_masked
+            elif field == "section":
+                data[field] = cadre.section.name if cadre.section_id else None
+            else:
+                value = getattr(cadre, field)
+                labels = self.labels.get(field)
+                if labels is not None and value:
+                    value = labels.get(value, str(value))
+                elif isinstance(value, dt.date):
+                    value = value.isoformat()
+                data[field] = value
+        data["status"] = self.labels["status"].get(cadre.status, str(cadre.status))
+        data["tags"] = sorted(tags)
+        return data
 
 
 @dataclass
@@ -54,10 +92,13 @@ class Author:
         )
 
 
-def write_batch(creates: list[tuple[Cadre, list[Tag]]], updates: list[Update], author: Author) -> None:
+def write_batch(
+    creates: list[tuple[Cadre, list[Tag]]], updates: list[Update], author: Author, snapshots: Snapshots
+) -> None:
     through = Cadre.tags.through
     events: list[AuditEvent] = []
     if creates:
+        afters = [snapshots.take(cadre, [t.name for t in tags]) for cadre, tags in creates]
         new = [cadre for cadre, _tags in creates]
         Cadre.objects.bulk_create(new, batch_size=BATCH_SIZE)
         if not connection.features.can_return_rows_from_bulk_insert:
@@ -67,9 +108,7 @@ def write_batch(creates: list[tuple[Cadre, list[Tag]]], updates: list[Update], a
         through.objects.bulk_create(
             [through(cadre_id=c.pk, tag_id=t.pk) for c, tags in creates for t in tags], batch_size=BATCH_SIZE
         )
-        for cadre, tags in creates:
-            after = cadre_snapshot(cadre)
-            after["tags"] = sorted(t.name for t in tags)
+        for cadre, after in zip(new, afters, strict=True):
             # As audit_record keeps a creation: the values that are set.
             changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
             events.append(author.event(Action.CREATE, cadre, changes))

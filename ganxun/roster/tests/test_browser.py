@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.db import connections
 from django.urls import reverse
 from openpyxl import Workbook
 from playwright.sync_api import Browser, Page, expect, sync_playwright
@@ -94,6 +95,15 @@ def shot(page: Page, name: str) -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_training_admin_imports_a_roster_fixes_a_bad_row_and_finds_the_cadre(live_server, browser, tmp_path):
+    try:
+        import_journey(live_server, browser, tmp_path)
+    finally:
+        # While Playwright's loop runs, the ORM works on a connection of its own (asgiref's context-local
+        # storage); close it here, or on PostgreSQL it outlives the test database and blocks its removal.
+        connections.close_all()
+
+
+def import_journey(live_server, browser: Browser, tmp_path: Path) -> None:
     SectionFactory(name="旧区改造科")
     UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None)
     good = [

@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -17,7 +17,7 @@ from ganxun.roster.models import Cadre, PoliticalStatus, Section, Status
 from ganxun.roster.views.excel import SESSION_KEY, pending_dir
 
 from .factories import CadreFactory, SectionFactory, TagFactory, UserFactory
-from .workbooks import person, xlsx_bytes
+from .workbooks import person, replace_member, xlsx_bytes
 
 IMPORT = reverse("roster:cadre_import")
 CONFIRM = reverse("roster:cadre_import_confirm")
@@ -119,9 +119,16 @@ class ImportViewTests(RoleUsers, TestCase):
         self.assertEqual(Cadre.objects.count(), 2)
 
     def test_refused_files_get_a_clear_message(self):
+        good = xlsx_bytes([person(1)])
+        entity = b"""<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>
+<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>
+<row r="1"><c r="A1" t="inlineStr"><is><t>&b;</t></is></c></row></sheetData></worksheet>"""
         cases = [
             (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "旧版 .xls"),
-            ("姓名,身份证号".encode(), "不是 Excel 文件"),
+            ("姓名,身份证号".encode(), "该文件不是 Excel 文件"),
+            (replace_member(good, "xl/vbaProject.bin", b"\0" * 64), "不接受含宏的工作簿"),
+            (replace_member(good, "xl/media/pad.bin", b"\0" * 5_000_000), "为安全起见已拒绝"),
+            (replace_member(good, "xl/worksheets/sheet1.xml", entity), "含有不允许的 XML 结构"),
         ]
         for data, text in cases:
             with self.subTest(text=text):
@@ -130,9 +137,24 @@ class ImportViewTests(RoleUsers, TestCase):
         self.assertEqual(list(pending_dir().glob("*.xlsx")), [])
 
     @override_settings(GANXUN={"IMPORT_MAX_BYTES": 1000, "IMPORT_MAX_ROWS": 10, "IMPORT_MAX_UNCOMPRESSED_BYTES": 10**8})
-    def test_too_big(self):
+    def test_too_big_is_stopped_while_uploading(self):
         response = self.client.post(IMPORT, {"file": upload(xlsx_bytes([person(1)]))})
-        self.assertContains(response, "超过了 0 MB 的上限", status_code=400)
+        self.assertContains(response, "MB 的上限", status_code=400)
+        self.assertEqual(list(pending_dir().glob("*")), [])
+
+    @override_settings(GANXUN={"IMPORT_MAX_BYTES": 10**7, "IMPORT_MAX_ROWS": 2, "IMPORT_MAX_UNCOMPRESSED_BYTES": 10**8})
+    def test_too_many_rows(self):
+        response = self.client.post(IMPORT, {"file": upload(xlsx_bytes([person(1), person(2), person(3)]))})
+        self.assertContains(response, "文件超过 2 行", status_code=400)
+
+    def test_csrf_is_still_checked(self):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(self.admin)
+        self.assertEqual(client.post(IMPORT, {"file": upload(xlsx_bytes([person(1)]))}).status_code, 403)
+        page = client.get(IMPORT)
+        token = page.context["csrf_token"]
+        response = client.post(IMPORT, {"file": upload(xlsx_bytes([person(1)])), "csrfmiddlewaretoken": token})
+        self.assertContains(response, 'data-count="created">1<')
 
     def test_template(self):
         response = self.client.get(TEMPLATE)

@@ -9,7 +9,9 @@ from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.core.excel import ExcelFileError
 from ganxun.roster.imports import roster_import
+from ganxun.roster.imports.writes import Snapshots
 from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Section, Status
+from ganxun.roster.services import cadre_snapshot
 
 from .factories import CadreFactory, SectionFactory, TagFactory, UserFactory, make_id_number
 from .workbooks import HEADER, person, write, xlsx_bytes
@@ -341,3 +343,21 @@ def test_errors_beyond_the_cap_are_counted(tmp_path, office):
     path = write(tmp_path / "r.xlsx", xlsx_bytes(rows))
     result = roster_import(path, file_name="r.xlsx", max_errors=5)
     assert (len(result.errors), result.error_count, result.errors_not_shown) == (5, 12, 7)
+
+
+def test_bulk_snapshots_are_the_services_snapshots(office):
+    """The import audits with the same snapshot roster.services.cadre_snapshot takes, only faster."""
+    tag = TagFactory(name="内训师")
+    CadreFactory(
+        section=office,
+        rank=Rank.CLERK_1,
+        leadership_level=LeadershipLevel.DEPUTY_SECTION_CHIEF,
+        political_status=PoliticalStatus.CPC_PROBATIONARY,
+        hire_date=dt.date(2025, 9, 1),
+        probation_end=dt.date(2026, 8, 31),
+        status=Status.RETIRED,
+        party_branch="第一支部",
+    ).tags.add(tag)
+    CadreFactory(section=office, phone="")
+    for cadre in Cadre.objects.select_related("section").prefetch_related("tags"):
+        assert Snapshots().take(cadre, [t.name for t in cadre.tags.all()]) == cadre_snapshot(cadre)
