@@ -4,23 +4,52 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 
+def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """(main bar, 管理 menu) as (label, url, icon) for this user's role."""
+    main = [(_("Home"), reverse("core:home"), "house")]
+    if user.cadre_id:
+        main.append((_("My learning"), reverse("hours:my_learning"), "mortarboard"))
+    main.append((_("Training activities"), reverse("training:activity_list"), "calendar-event"))
+    if user.is_admin or user.is_section_head:
+        main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
+        main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))
+        main.append((_("Hour reviews"), reverse("hours:self_report_queue"), "check2-square"))
+    if user.cadre_id:
+        main.append((_("My archive"), reverse("hours:cadre_archive", args=[user.cadre_id]), "journal-text"))
+    manage = []
+    if user.is_admin:
+        manage = [
+            (_("Sections"), reverse("roster:section_list"), "diagram-3"),
+            (_("Tags"), reverse("roster:tag_list"), "tags"),
+            (_("Import"), reverse("roster:cadre_import"), "upload"),
+            (_("Activity kinds"), reverse("training:kind_list"), "collection"),
+            (_("Topic modules"), reverse("training:topic_list"), "bookmarks"),
+            (_("Hour rules"), reverse("hours:rule_list"), "sliders"),
+            (_("Outside classes"), reverse("hours:outside_class_list"), "building"),
+            (_("Course evaluations"), reverse("attendance:evaluation_list"), "star"),
+            (_("Audit trail"), reverse("audit:event_list"), "shield-check"),
+        ]
+    return main, manage
+
+
 def navigation(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"nav_items": []}
-    items = [(_("Home"), reverse("core:home"), "house")]
-    if user.is_admin or user.is_section_head:
-        items.append((_("Roster"), reverse("roster:cadre_list"), "people"))
-    if user.cadre_id:
-        items.append((_("My archive"), reverse("roster:cadre_detail", args=[user.cadre_id]), "journal-text"))
-    if user.is_admin:
-        items.append((_("Sections"), reverse("roster:section_list"), "diagram-3"))
-        items.append((_("Import"), reverse("roster:cadre_import"), "upload"))
-        items.append((_("Audit trail"), reverse("audit:event_list"), "shield-check"))
+        return {"nav_items": [], "manage_items": []}
+    main, manage = _items(user)
     # Only the most specific match is highlighted: /roster/sections/ is 科室, not also 干部名册.
     current = request.path
-    matches = [url for _label, url, _icon in items if current == url or (url != "/" and current.startswith(url))]
+    matches = [
+        url for _label, url, _icon in main + manage if current == url or (url != "/" and current.startswith(url))
+    ]
     active = max(matches, key=len, default=None)
+
+    def entries(items):
+        return [{"label": label, "url": url, "icon": icon, "active": url == active} for label, url, icon in items]
+
+    manage_entries = entries(manage)
     return {
-        "nav_items": [{"label": label, "url": url, "icon": icon, "active": url == active} for label, url, icon in items]
+        "nav_items": entries(main),
+        "manage_items": manage_entries,
+        "manage_active": any(item["active"] for item in manage_entries),
     }

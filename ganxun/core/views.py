@@ -10,11 +10,11 @@ from ganxun.roster.models import Cadre, DerivedGroup, Section, Status
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Admins and section heads see the roster at a glance; a cadre goes to their own archive."""
+    """Admins and section heads see the roster at a glance; a cadre goes to 我的学习."""
     user = request.user
     if not (user.is_admin or user.is_section_head):
         if user.cadre_id:
-            return redirect("roster:cadre_detail", user.cadre_id)
+            return redirect("hours:my_learning")
         return render(request, "core/home.html", {})
     cadres = Cadre.objects.visible_to(user).active()
     totals = cadres.aggregate(

@@ -128,6 +128,7 @@ def import_journey(live_server, browser: Browser, tmp_path: Path) -> None:
     page.wait_for_url(live_server.url + reverse("core:home"))
 
     # Open 导入 from the navigation and upload the workbook with the mistyped ID number.
+    page.get_by_role("button", name="管理", exact=True).click()  # the import page sits in the 管理 menu
     page.locator(f"nav a[href='{reverse('roster:cadre_import')}']").first.click()
     page.wait_for_url(re.compile(re.escape(reverse("roster:cadre_import")) + "$"))
     upload = page.locator("form[enctype='multipart/form-data']")
