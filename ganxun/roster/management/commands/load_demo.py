@@ -1,19 +1,22 @@
-"""``manage.py load_demo``: fill an empty database with the demo bureau (see ganxun/roster/demo.py)."""
+"""``manage.py load_demo``: fill an empty database with the demo bureau (see ganxun/roster/demo.py) and its
+year of training (ganxun/training/demo.py)."""
 
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
 from ganxun.roster.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
 from ganxun.roster.models import Cadre
+from ganxun.training.demo import load_training_year
 
 
 class Command(BaseCommand):
     help = (
-        "Load the demo bureau (about a dozen sections, about 180 cadres, one account per role) into an EMPTY "
-        "database.  It never changes or deletes existing data: with cadres present it stops with an error, or "
+        "Load the demo bureau (about a dozen sections, about 180 cadres, one account per role) and a year of its "
+        "training (activities, attendance, hours) into an EMPTY database.  It never changes or deletes existing data: with cadres present it stops with an error, or "
         "with --if-empty does nothing.  Refused under DJANGO_ENV=production, because the demo accounts have "
         "published passwords.  --accounts prints the demo accounts and their passwords."
     )
@@ -40,11 +43,28 @@ class Command(BaseCommand):
                     "Use --if-empty, or start from an empty database (delete var/ganxun.sqlite3 and migrate)."
                 )
             )
-        result = load_bureau(today=timezone.localdate())
+        today = timezone.localdate()
+        with transaction.atomic():  # all or nothing: a half-loaded demo would be skipped by --if-empty
+            result = load_bureau(today=today)
+            year = load_training_year(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo bureau loaded: %(sections)d sections, %(cadres)d cadres, %(accounts)d accounts.")
                 % {"sections": result.sections, "cadres": result.cadres, "accounts": len(result.accounts)}
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "A year of training loaded: %(activities)d activities, %(sessions)d sessions, "
+                    "%(attendances)d attendance records, %(entries)d hour entries."
+                )
+                % {
+                    "activities": year.activities,
+                    "sessions": year.sessions,
+                    "attendances": year.attendances,
+                    "entries": year.entries,
+                }
             )
         )
 
