@@ -25,7 +25,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
-from ganxun.hours.models import Bucket, ConversionRule, EntryStatus, LedgerEntry, Source, Unit
+from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source
 from ganxun.roster.models import Cadre, DerivedGroup, LeadershipLevel, Section, Tag, Tier
 
 from .. import services
@@ -344,8 +344,10 @@ class Loader(OtherHours):
             )
             if cadre is not None:
                 teachers.append(cadre)
-        # A lecturer of the series teaches rather than attends: not enrolled, credited for the lecture.
-        people = self.enrol(activity, plan, exclude=[t.pk for t in teachers] if plan.credit_lecturer else [])
+        # The lecturer of a lecture teaches rather than attends: not enrolled, credited for the lecture
+        # (as lecture_credit_sync would; in a class of several sittings nobody knows who taught which).
+        lecture = plan.credit_lecturer or len(plan.sittings) == 1
+        people = self.enrol(activity, plan, exclude=[t.pk for t in teachers] if lecture else [])
         missed = self.attendance_plan(plan, people)
         sessions = []
         # Every sitting first: a class's total (and so its 1/7 line) is settled before anyone's attendance.
@@ -382,7 +384,7 @@ class Loader(OtherHours):
                     self.attend(plan, session, cadre, missed[index])
             if plan.evaluated:
                 self.evaluate(session, people, missed[index], quality)
-            if plan.credit_lecturer:
+            if lecture:
                 for teacher in teachers:
                     self.credit(activity, session, teacher)
 
@@ -524,16 +526,7 @@ class Loader(OtherHours):
 
     def credit(self, activity: Activity, session: Session, teacher: Cadre) -> None:
         """The lecturer's own 学时 for teaching (授课学时), counted once per session."""
-        hours.ledger_record(
-            actor=self.admin,
-            cadre=teacher,
-            date=session.date,
-            hours=hours.convert_hours(year=session.date.year, unit=Unit.LECTURE_HOUR, quantity=session.length_hours),
-            bucket=Bucket.CENTRALISED,
-            source=Source.LECTURE,
-            source_id=session.pk,
-            title=f"授课：{activity.title}（{session.date:%Y-%m-%d}）",
-        )
+        services.lecture_credit(actor=self.admin, session=session, cadre=teacher)
 
     def backdate(self) -> None:
         """Check-in and submission times as they would have been recorded on the day."""

@@ -39,3 +39,4 @@ from .checkin import (  # noqa: F401
     checkin_window,
 )
 from .evaluations import EvaluationProblem, EvaluationRefused, evaluation_check, evaluation_submit  # noqa: F401
+from .lectures import lecture_credit, lecture_credit_sync, lecture_hours  # noqa: F401

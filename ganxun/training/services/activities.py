@@ -39,6 +39,7 @@ from ..models import (
     TopicModule,
 )
 from .attendance import session_default_hours, sync_ledger
+from .lectures import lecture_credit_sync
 
 ACTIVITY_FIELDS = ("title", "kind", "topic", "organiser", "place", "description", "audience_note", "allow_walk_in")
 SESSION_FIELDS = (
@@ -237,6 +238,8 @@ def session_update(*, actor, session: Session, hours: Decimal | None = _UNSET, *
         audit_record(actor=actor, action=Action.UPDATE, obj=session, before=before, after=after)
     if before["hours"] != after["hours"] or before["date"] != after["date"]:
         _resync(actor=actor, activity=session.activity, cadre_ids=_attendee_ids(session.activity, session))
+    if before != after:
+        lecture_credit_sync(actor=actor, session=session)
     return session
 
 
@@ -260,6 +263,14 @@ def session_delete(*, actor, session: Session) -> None:
 # --- lecturers and materials -----------------------------------------------------------------------------
 
 
+def _sync_lecture_credits(*, actor, activity: Activity, cadre: Cadre | None) -> None:
+    """After a change of lecturers: their credits, and whether their own attendance counts."""
+    for session in activity.sessions.select_related("activity"):
+        lecture_credit_sync(actor=actor, session=session)
+    if cadre is not None:
+        sync_ledger(actor=actor, activity=activity, cadre=cadre)
+
+
 def _lecturer_names(activity: Activity) -> list[str]:
     return [str(lecturer) for lecturer in activity.lecturers.select_related("cadre").order_by("pk")]
 
@@ -275,6 +286,7 @@ def lecturer_add(
     )
     lecturer.full_clean()
     lecturer.save()
+    _sync_lecture_credits(actor=actor, activity=activity, cadre=cadre)
     audit_record(
         actor=actor,
         action=Action.UPDATE,
@@ -289,7 +301,9 @@ def lecturer_add(
 def lecturer_remove(*, actor, lecturer: Lecturer) -> None:
     activity = lecturer.activity
     before = _lecturer_names(activity)
+    cadre = lecturer.cadre
     lecturer.delete()
+    _sync_lecture_credits(actor=actor, activity=activity, cadre=cadre)
     audit_record(
         actor=actor,
         action=Action.UPDATE,

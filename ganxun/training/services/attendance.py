@@ -14,6 +14,7 @@ from ganxun.hours.models import Source, Unit
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw
 
 from ..models import Activity, Attendance, AttendanceStatus, Session
+from .lectures import lecture_credit_sync, teaches_instead_of_attending
 
 # A class is not completed when more than this share of its hours was missed (条例 第十五条).
 MAX_MISSED_SHARE = Decimal(1) / Decimal(7)
@@ -60,9 +61,18 @@ def sync_ledger(*, actor, activity: Activity, cadre) -> None:
     completed = True
     if activity.kind.is_class:
         completed, _missed, _total = completion(activity, attendances)
+    teaching = bool(attendances) and teaches_instead_of_attending(activity, cadre)
     for attendance in attendances:
         session = attendance.session
-        if attendance.status == AttendanceStatus.PRESENT and completed:
+        if attendance.status == AttendanceStatus.PRESENT and teaching:
+            ledger_withdraw(
+                actor=actor,
+                cadre=cadre,
+                source=Source.SESSION,
+                source_id=session.pk,
+                reason=_("Counted as the lecture given, not as attendance."),
+            )
+        elif attendance.status == AttendanceStatus.PRESENT and completed:
             ledger_record(
                 actor=actor,
                 cadre=cadre,
@@ -116,4 +126,6 @@ def attendance_set(*, actor, session: Session, cadre, status: str, method: str, 
             after=after,
         )
     sync_ledger(actor=actor, activity=session.activity, cadre=cadre)
+    # The first present (or last present leaving) decides whether the lecture was given.
+    lecture_credit_sync(actor=actor, session=session)
     return attendance
