@@ -104,7 +104,8 @@ class SectionQuerySet(models.QuerySet["Section"]):
             return self
         if user.cadre_id is None:
             return self.none()
-        return self.filter(cadres__pk=user.cadre_id)
+        # A subquery, not a join on cadres: a join would also narrow any later Count("cadres") to this one cadre.
+        return self.filter(pk__in=Cadre.objects.filter(pk=user.cadre_id).values("section_id"))
 
     def editable_by(self, user) -> SectionQuerySet:
         """The 科室 whose cadres a user may create or edit."""
