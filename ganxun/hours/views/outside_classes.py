@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 
+from ganxun.core.access import ServiceFormMixin, require_admin
 from ganxun.roster.models import Cadre
 
 from ..forms import OutsideClassForm, ParticipantsForm
@@ -24,7 +25,6 @@ from ..services import (
     outside_class_update,
 )
 from ..services.outside_classes import FIELDS
-from .common import ServiceFormMixin, require_admin
 
 PAGE_SIZE = 30
 

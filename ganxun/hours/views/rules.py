@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, UpdateView
 
+from ganxun.core.access import ServiceFormMixin, require_admin
+
 from ..forms import BucketCapForm, ComplianceFilterForm, ConversionRuleForm, RequirementForm, RulesCopyForm
 from ..models import BucketCap, ConversionRule, Requirement
 from ..services import rule_save, rules_copy
-from .common import ServiceFormMixin, require_admin
 
 
 def rules_url(year: int) -> str:

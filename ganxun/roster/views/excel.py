@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, SizeLimitUploadHandler, save_upload, size_message, workbook_response
 
 from ..exports import cadre_workbook, template_workbook
@@ -37,11 +38,6 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("An .xlsx file whose first sheet holds the roster."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
-
-
-def _require_admin(request: HttpRequest) -> None:
-    if not request.user.is_admin:
-        raise PermissionDenied
 
 
 def pending_dir() -> Path:
@@ -77,7 +73,7 @@ def _context(form: ImportUploadForm, result: ImportResult | None = None, **extra
 @require_http_methods(["GET", "POST"])
 def cadre_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster workbook and see what importing it would do; nothing is written here."""
-    _require_admin(request)
+    require_admin(request.user)
     limit = SizeLimitUploadHandler(request, _max_bytes())
     request.upload_handlers.insert(0, limit)
     return _upload(request, limit)
@@ -127,7 +123,7 @@ def _forget(request: HttpRequest) -> None:
 @require_POST
 def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
-    _require_admin(request)
+    require_admin(request.user)
     pending = request.session.get(SESSION_KEY)
     token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
     path = pending_dir() / f"{token}.xlsx"
@@ -171,7 +167,7 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def cadre_import_template(request: HttpRequest) -> HttpResponse:
-    _require_admin(request)
+    require_admin(request.user)
     return workbook_response(template_workbook(), _("Roster import template") + ".xlsx")
 
 

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
+
+from ganxun.core.access import ServiceFormMixin as CoreServiceFormMixin
 
 from ..forms import SectionForm, TagForm
 from ..models import Cadre, DerivedGroup, Section, Status, Tag
@@ -62,31 +63,10 @@ def section_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "roster/section_detail.html", context)
 
 
-class AdminOnlyMixin:
+class ServiceFormMixin(CoreServiceFormMixin):
     """Sections and tags are the bureau's reference data: only administrators change them."""
 
-    request: HttpRequest
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not request.user.is_admin:
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
-
-
-class ServiceFormMixin(AdminOnlyMixin):
-    """Writes go through the audited service; its validation errors land on the form."""
-
-    success_message: Any = ""
     success_url_name = ""
-
-    def form_valid(self, form) -> HttpResponse:
-        try:
-            self.object = self.save(form)
-        except ValidationError as error:
-            form.add_error(None, error)
-            return self.form_invalid(form)  # type: ignore[attr-defined]
-        messages.success(self.request, self.success_message % {"name": self.object})
-        return HttpResponseRedirect(self.get_success_url())
 
     def get_success_url(self) -> str:
         return reverse(self.success_url_name)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
+from ganxun.core.access import ServiceFormMixin, require_admin
 from ganxun.roster.models import Cadre
 from ganxun.roster.views.cadres import clean_url, list_querystring
 
@@ -36,7 +37,7 @@ from ..services import (
     unenrol,
 )
 from ..templatetags.training_tags import WEEKDAY_HEADS
-from .common import ServiceFormMixin, can_manage_training, require_manager
+from .common import can_manage_training
 
 PAGE_SIZE = 30
 ENROLMENT_PAGE_SIZE = 50
@@ -204,7 +205,7 @@ def _invalid_panel(request: HttpRequest, activity: Activity, **forms: Any) -> Ht
 @require_POST
 def activity_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol by audience: everyone, sections, groups, tags, named cadres; the already enrolled are skipped."""
-    require_manager(request)
+    require_admin(request.user)
     activity = _get_activity(request, pk)
     form = EnrolForm(request.POST)
     if not form.is_valid():
@@ -256,7 +257,7 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def enrolment_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     enrolment = get_object_or_404(Enrolment.objects.select_related("activity", "cadre"), pk=pk)
     try:
         unenrol(actor=request.user, enrolment=enrolment)
@@ -273,7 +274,7 @@ def enrolment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def cadre_picker(request: HttpRequest) -> HttpResponse:
     """HTMX: cadres in post matching the search, as checkboxes for the enrolment form."""
-    require_manager(request)
+    require_admin(request.user)
     text = (request.GET.get("cadre_q") or "").strip()
     cadres = Cadre.objects.visible_to(request.user).active().select_related("section")
     # Those already ticked stay ticked above the new matches.
@@ -289,7 +290,7 @@ def cadre_picker(request: HttpRequest) -> HttpResponse:
 
 @require_POST
 def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     activity = _get_activity(request, pk)
     form = LecturerForm(request.POST)
     if form.is_valid():
@@ -311,7 +312,7 @@ def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def lecturer_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     lecturer = get_object_or_404(Lecturer.objects.select_related("activity", "cadre"), pk=pk)
     lecturer_remove(actor=request.user, lecturer=lecturer)
     messages.success(request, _("Lecturer %(name)s removed.") % {"name": lecturer})
@@ -320,7 +321,7 @@ def lecturer_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def material_create(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     activity = _get_activity(request, pk)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
@@ -338,7 +339,7 @@ def material_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def material_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     material = get_object_or_404(Material.objects.select_related("activity"), pk=pk)
     material_remove(actor=request.user, material=material)
     messages.success(request, _("“%(name)s” removed.") % {"name": material.name})

@@ -12,15 +12,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
+from ganxun.core.access import ServiceFormMixin, require_admin
+
 from ..forms import KindForm, TopicForm
 from ..models import ActivityKind, Classroom, TopicModule
 from ..services import kind_create, kind_update, topic_create, topic_update
-from .common import ServiceFormMixin, require_manager
 
 
 @require_GET
 def kind_list(request: HttpRequest) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     kinds = ActivityKind.objects.annotate(activity_count=Count("activities")).order_by(
         "classroom", "-is_active", "sort_order", "name"
     )
@@ -66,7 +67,7 @@ class KindUpdateView(NamedFormMixin, UpdateView):
 
 @require_GET
 def topic_list(request: HttpRequest) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     topics = TopicModule.objects.annotate(activity_count=Count("activities")).order_by(
         "-is_active", "sort_order", "name"
     )

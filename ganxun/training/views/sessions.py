@@ -11,11 +11,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ganxun.core.access import require_admin
+
 from .. import queries
 from ..forms import SessionForm
 from ..models import Activity, Attendance, Session
 from ..services import session_create, session_default_hours, session_delete, session_update
-from .common import can_manage_training, require_manager
+from .common import can_manage_training
 
 
 def _visible_sessions(request: HttpRequest):
@@ -72,7 +74,7 @@ def _save(request: HttpRequest, form: SessionForm, session: Session | None) -> S
 
 @require_http_methods(["GET", "POST"])
 def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     activity = get_object_or_404(Activity.objects.visible_to(request.user).select_related("kind"), pk=pk)
     last = activity.sessions.order_by("-date", "-start_time").first()
     initial = {"start_time": last.start_time, "end_time": last.end_time} if last else {}
@@ -97,7 +99,7 @@ def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     session = get_object_or_404(_visible_sessions(request), pk=pk)
     activity = session.activity
     form = SessionForm(request.POST if request.method == "POST" else None, activity=activity, instance=session)
@@ -116,7 +118,7 @@ def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_manager(request)
+    require_admin(request.user)
     session = get_object_or_404(_visible_sessions(request), pk=pk)
     activity = session.activity
     try:

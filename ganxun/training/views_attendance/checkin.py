@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganxun.core.access import require_admin
+
 from .. import checkin as tokens
 from ..models import Attendance, AttendanceStatus, Enrolment, Session
 from ..services.checkin import (
@@ -26,7 +28,7 @@ from ..services.checkin import (
     checkin_session_for_token,
     checkin_window,
 )
-from .common import get_session, require_admin
+from .common import get_session
 
 # The sessions whose code this browser scanned while it was valid: {session id: when}.  Logging in on a
 # phone takes longer than a code lives, so a scan remembered here still counts for a while.
@@ -157,7 +159,7 @@ def _screen_context(request: HttpRequest, session: Session) -> dict:
 @require_GET
 def checkin_screen(request: HttpRequest, pk: int) -> HttpResponse:
     """For the projector: the session's rotating code and the count of those checked in, refreshed by HTMX."""
-    require_admin(request)
+    require_admin(request.user)
     session = get_session(request, pk)
     context = _screen_context(request, session)
     if request.htmx:

@@ -2,18 +2,11 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
 from ..models import Activity, Session
-
-
-def require_admin(request: HttpRequest) -> None:
-    """Training and system administrators run attendance; refused before anything is looked up."""
-    if not request.user.is_admin:
-        raise PermissionDenied
 
 
 def visible_sessions(user) -> QuerySet[Session]:

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganxun.core.access import require_admin
+
 from .. import evaluations as queries
 from ..models import Evaluation, Session
 from ..services.evaluations import EvaluationRefused, evaluation_check, evaluation_submit
-from .common import get_session, require_admin, visible_sessions
+from .common import get_session, visible_sessions
 
 SCORE_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
@@ -86,7 +88,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A session's averages and comments; anonymous comments never carry a name."""
-    require_admin(request)
+    require_admin(request.user)
     session = get_session(request, pk)
     evaluations = list(
         # Anonymous ones last, so that their place among the signed ones does not hint at who wrote them.
@@ -114,7 +116,7 @@ def _year(request: HttpRequest) -> int:
 @require_GET
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     """The year's evaluated sessions and the lecturers' averages across the sessions of their activities."""
-    require_admin(request)
+    require_admin(request.user)
     year = _year(request)
     sessions: list[Session] = list(
         visible_sessions(request.user)

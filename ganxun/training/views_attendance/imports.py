@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, save_upload, workbook_response
 
 from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
 from ..models import Activity, Session
-from .common import get_activity, get_session, require_admin
+from .common import get_activity, get_session
 
 SESSION_KEY = "attendance_import"
 PENDING_SECONDS = 3600  # an upload waits this long for its confirmation
@@ -114,7 +115,7 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
 @require_http_methods(["GET", "POST"])
 def session_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of one session from a workbook; the upload only previews."""
-    require_admin(request)
+    require_admin(request.user)
     session = get_session(request, pk)
     return _upload(request, session.activity, session)
 
@@ -122,14 +123,14 @@ def session_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of every session of an activity from one workbook, a 场次日期 column telling them apart."""
-    require_admin(request)
+    require_admin(request.user)
     return _upload(request, get_activity(request, pk), None)
 
 
 @require_POST
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
-    require_admin(request)
+    require_admin(request.user)
     pending = request.session.get(SESSION_KEY)
     token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
     path = pending_dir() / f"attendance-{token}.xlsx"
@@ -189,7 +190,7 @@ def _back(activity: Activity, session: Session | None) -> HttpResponse:
 @require_GET
 def session_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's sign-in sheet as a workbook: its enrolled cadres, attendance to fill in."""
-    require_admin(request)
+    require_admin(request.user)
     session = get_session(request, pk)
     name = f"{_('Sign-in sheet')}_{session.activity.title}_{session.date:%Y%m%d}.xlsx"
     return workbook_response(template_workbook(activity=session.activity, session=session), name)
@@ -198,6 +199,6 @@ def session_import_template(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def activity_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The activity's sign-in sheet: one row per enrolled cadre and session."""
-    require_admin(request)
+    require_admin(request.user)
     activity = get_activity(request, pk)
     return workbook_response(template_workbook(activity=activity), f"{_('Sign-in sheet')}_{activity.title}.xlsx")

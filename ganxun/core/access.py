@@ -1,4 +1,4 @@
-"""What several hours pages share: the admin-only door and writes through an audited service."""
+"""The doors every app's views share: administrators only, and forms that write through an audited service."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 
 
 def require_admin(user) -> None:
+    """Training and system administrators only; refused before anything is looked up."""
     if not (user.is_authenticated and user.is_admin):
         raise PermissionDenied
 
 
-class AdminOnlyMixin:
-    """Rule tables and outside classes are the training office's: only administrators change them."""
+class AdminRequiredMixin:
+    """Class-based views for administrators only."""
 
     request: HttpRequest
 
@@ -24,8 +25,8 @@ class AdminOnlyMixin:
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 
 
-class ServiceFormMixin(AdminOnlyMixin):
-    """The form validates; the audited service writes, and its validation errors land on the form."""
+class ServiceFormMixin(AdminRequiredMixin):
+    """The form validates; the view's ``save`` calls the audited service, whose errors land on the form."""
 
     success_message: Any = ""
 
