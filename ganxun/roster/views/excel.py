@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
 
 from django import forms
@@ -20,15 +18,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, SizeLimitUploadHandler, save_upload, size_message, workbook_response
+from ganxun.core.pending import PendingUpload
 
 from ..exports import cadre_workbook, template_workbook
 from ..filters import filter_cadres
 from ..imports import COLUMNS, ImportResult, roster_import
 from ..models import Cadre
 
-SESSION_KEY = "roster_import"
-# An uploaded file waits this long for its confirmation; older ones are swept away.
-PENDING_SECONDS = 3600
+PENDING = PendingUpload("roster_import")
+SESSION_KEY = PENDING.session_key
+pending_dir = PENDING.directory
 TEMPLATE = "roster/cadre_import.html"
 
 
@@ -38,20 +37,6 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("An .xlsx file whose first sheet holds the roster."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
-
-
-def pending_dir() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
-
-
-def _sweep(now: float) -> None:
-    """Forget uploads nobody confirmed."""
-    for path in pending_dir().glob("*.xlsx"):
-        try:
-            if now - path.stat().st_mtime > PENDING_SECONDS:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
 
 
 def _max_bytes() -> int:
@@ -92,11 +77,7 @@ def _upload(request: HttpRequest, limit: SizeLimitUploadHandler) -> HttpResponse
         return render(request, TEMPLATE, _context(form), status=400)
     upload = form.cleaned_data["file"]
     file_name = Path(upload.name).name[:200]
-    _forget(request)
-    now = time.time()
-    _sweep(now)
-    token = secrets.token_hex(16)
-    path = pending_dir() / f"{token}.xlsx"
+    token, path, now = PENDING.start(request)
     try:
         if upload.size > _max_bytes():
             raise ExcelFileError(size_message(upload.size, _max_bytes()))
@@ -107,36 +88,21 @@ def _upload(request: HttpRequest, limit: SizeLimitUploadHandler) -> HttpResponse
         form.add_error("file", exc.message)
         return render(request, TEMPLATE, _context(form), status=400)
     if result.ok:
-        request.session[SESSION_KEY] = {"token": token, "name": file_name, "user": request.user.pk, "at": now}
+        PENDING.remember(request, token=token, name=file_name, at=now)
     else:
         path.unlink(missing_ok=True)
     return render(request, TEMPLATE, _context(ImportUploadForm(), result))
-
-
-def _forget(request: HttpRequest) -> None:
-    """Drop the pending upload of this session, file and all."""
-    pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
-        (pending_dir() / f"{pending['token']}.xlsx").unlink(missing_ok=True)
 
 
 @require_POST
 def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
     require_admin(request.user)
-    pending = request.session.get(SESSION_KEY)
-    token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
-    path = pending_dir() / f"{token}.xlsx"
-    stale = (
-        not token.isalnum()
-        or pending.get("user") != request.user.pk
-        or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS
-        or not path.is_file()
-    )
-    if stale:
-        _forget(request)
+    taken = PENDING.take(request)
+    if taken is None:
         messages.error(request, _("The uploaded file is no longer available; please upload it again."))
         return redirect("roster:cadre_import")
+    pending, path = taken
     accept = request.POST.get("create_sections") == "on"
     try:
         result = roster_import(
@@ -148,11 +114,11 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
             ip_address=request.META.get("REMOTE_ADDR"),
         )
     except ExcelFileError as exc:
-        _forget(request)
+        PENDING.forget(request)
         messages.error(request, exc.message)
         return redirect("roster:cadre_import")
     if result.written:
-        _forget(request)
+        PENDING.forget(request)
         messages.success(
             request,
             _("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.")
@@ -160,7 +126,7 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
         )
         return redirect("roster:cadre_list")
     if not result.ok:
-        _forget(request)
+        PENDING.forget(request)
     notice = "" if not result.ok else _("Tick the box to create the new sections, or correct them in the file.")
     return render(request, TEMPLATE, _context(ImportUploadForm(), result, notice=notice), status=400)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
-import time
 from pathlib import Path
 
 from django import forms
@@ -16,14 +14,14 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganxun.core.access import require_admin
-from ganxun.core.excel import ExcelFileError, save_upload, workbook_response
+from ganxun.core.excel import ExcelFileError, save_upload, size_message, workbook_response
+from ganxun.core.pending import PendingUpload
 
 from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
 from ..models import Activity, Session
 from .common import get_activity, get_session
 
-SESSION_KEY = "attendance_import"
-PENDING_SECONDS = 3600  # an upload waits this long for its confirmation
+PENDING = PendingUpload("attendance_import", file_prefix="attendance-")
 TEMPLATE = "training/attendance_import.html"
 
 
@@ -35,28 +33,8 @@ class AttendanceUploadForm(forms.Form):
     )
 
 
-def pending_dir() -> Path:
-    return Path(settings.VAR_DIR) / "imports"
-
-
 def _max_bytes() -> int:
     return int(settings.GANXUN["IMPORT_MAX_BYTES"])
-
-
-def _sweep(now: float) -> None:
-    """Forget attendance uploads nobody confirmed."""
-    for path in pending_dir().glob("attendance-*.xlsx"):
-        try:
-            if now - path.stat().st_mtime > PENDING_SECONDS:
-                path.unlink(missing_ok=True)
-        except OSError:
-            continue
-
-
-def _forget(request: HttpRequest) -> None:
-    pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and str(pending.get("token", "")).isalnum():
-        (pending_dir() / f"attendance-{pending['token']}.xlsx").unlink(missing_ok=True)
 
 
 def _context(
@@ -81,17 +59,10 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
         return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
     upload = form.cleaned_data["file"]
     file_name = Path(upload.name).name[:200]
-    _forget(request)
-    now = time.time()
-    _sweep(now)
-    token = secrets.token_hex(16)
-    path = pending_dir() / f"attendance-{token}.xlsx"
+    token, path, now = PENDING.start(request)
     try:
         if upload.size > _max_bytes():
-            raise ExcelFileError(
-                _("The file is %(size)s MB; at most %(limit)s MB may be uploaded.")
-                % {"size": f"{upload.size / 1048576:.1f}", "limit": f"{_max_bytes() / 1048576:.0f}"}
-            )
+            raise ExcelFileError(size_message(upload.size, _max_bytes()))
         save_upload(upload, path, _max_bytes())
         result = attendance_import(path, activity=activity, session=session, file_name=file_name)
     except ExcelFileError as exc:
@@ -99,14 +70,14 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
         form.add_error("file", exc.message)
         return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
     if result.ok:
-        request.session[SESSION_KEY] = {
-            "token": token,
-            "name": file_name,
-            "user": request.user.pk,
-            "at": now,
-            "activity": activity.pk,
-            "session": session.pk if session else None,
-        }
+        PENDING.remember(
+            request,
+            token=token,
+            name=file_name,
+            at=now,
+            activity=activity.pk,
+            session=session.pk if session else None,
+        )
     else:
         path.unlink(missing_ok=True)
     return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), result))
@@ -131,22 +102,14 @@ def activity_import(request: HttpRequest, pk: int) -> HttpResponse:
 def import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file: read and checked again from the server's copy, written in one transaction."""
     require_admin(request.user)
-    pending = request.session.get(SESSION_KEY)
-    token = str(pending.get("token", "")) if isinstance(pending, dict) else ""
-    path = pending_dir() / f"attendance-{token}.xlsx"
-    stale = (
-        not token.isalnum()
-        or pending.get("user") != request.user.pk
-        or time.time() - float(pending.get("at", 0)) > PENDING_SECONDS
-        or not path.is_file()
-    )
+    taken = PENDING.take(request)
+    pending, path = taken if taken is not None else ({}, None)
     activity = Activity.objects.visible_to(request.user).filter(pk=pending.get("activity")).first() if pending else None
     session = None
     if activity is not None and pending.get("session"):
         session = activity.sessions.filter(pk=pending["session"]).first()
-        stale = stale or session is None
-    if stale or activity is None:
-        _forget(request)
+    if path is None or activity is None or (pending.get("session") and session is None):
+        PENDING.forget(request)
         messages.error(request, _("The uploaded file is no longer available; please upload it again."))
         return redirect("training:activity_list") if activity is None else _back(activity, session)
     try:
@@ -160,10 +123,10 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             ip_address=request.META.get("REMOTE_ADDR"),
         )
     except ExcelFileError as exc:
-        _forget(request)
+        PENDING.forget(request)
         messages.error(request, exc.message)
         return _back(activity, session)
-    _forget(request)
+    PENDING.forget(request)
     if not result.written:
         return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), result), status=400)
     messages.success(
