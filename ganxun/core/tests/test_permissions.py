@@ -274,6 +274,19 @@ def matches(expected: str, got: str) -> bool:
     return expected == got
 
 
+def wrong_answers(world: World, url: str, get: dict[str, str], post: dict[str, str], target: str = "") -> list[str]:
+    """Every role's GET and an empty POST to ``url``, against what the policy says each must get."""
+    wrong = []
+    for role in ROLES:
+        for method, expected in (("GET", get[role]), ("POST", post[role])):
+            client = world.client(role)
+            response = client.get(url) if method == "GET" else client.post(url, {})
+            got = outcome(response)
+            if not matches(expected, got):
+                wrong.append(f"{method} {url} [{target or '-'}] as {role}: expected {expected}, got {got}")
+    return wrong
+
+
 def route_ids() -> list[Route]:
     return [r for r in all_routes() if in_core_matrix(r.name)]
 
@@ -286,14 +299,7 @@ def test_matrix(route: Route):
     world = World()
     wrong = []
     for rule in rules_for(route.name):
-        url = world.url(route, rule)
-        for role in ROLES:
-            for method, expected in (("GET", rule.get[role]), ("POST", rule.post[role])):
-                client = world.client(role)
-                response = client.get(url) if method == "GET" else client.post(url, {})
-                got = outcome(response)
-                if not matches(expected, got):
-                    wrong.append(f"{method} {url} [{rule.target or '-'}] as {role}: expected {expected}, got {got}")
+        wrong += wrong_answers(world, world.url(route, rule), rule.get, rule.post, rule.target)
     assert not wrong, "\n".join(wrong)
 
 

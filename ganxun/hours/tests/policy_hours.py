@@ -15,23 +15,15 @@ the head of ``head_section`` is an account, so the section head reviews ``own_re
 
 from __future__ import annotations
 
-ROLES = ("anonymous", "cadre", "section_head", "training_admin", "system_admin")
-OK, REDIRECT, LOGIN, INVALID, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = (
-    "200 ok",
-    "302 redirect",
-    "302 to login",
-    "400 invalid",
-    "403 forbidden",
-    "404 not found",
-    "405 method not allowed",
+from ganxun.core.tests.test_permissions import (  # the matrix's own words for outcomes
+    FORBIDDEN,
+    INVALID,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    roles,
 )
-
-
-def roles(default: str, **given: str) -> dict[str, str]:
-    """Every role's outcome; the anonymous are sent to log in unless said otherwise."""
-    given.setdefault("anonymous", LOGIN)
-    return {role: given.get(role, default) for role in ROLES}
-
 
 ADMINS = roles(FORBIDDEN, training_admin=OK, system_admin=OK)
 BROWSERS = roles(OK, cadre=FORBIDDEN)  # admins and section heads

@@ -10,11 +10,11 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import reverse
 
-from ganxun.core.tests.test_permissions import World, all_routes, outcome
+from ganxun.core.tests.test_permissions import World, all_routes, wrong_answers
 from ganxun.hours.models import BucketCap, ConversionRule, Requirement
 
 from .factories import OutsideClassFactory, SelfReportFactory
-from .policy_hours import POLICY, ROLES
+from .policy_hours import POLICY
 
 
 class HoursWorld(World):
@@ -56,11 +56,5 @@ def test_hours_matrix(name: str, media):
     wrong = []
     for rule in POLICY[name]:
         url = world.hours_url(name, rule["target"])
-        for role in ROLES:
-            for method in ("get", "post"):
-                client = world.client(role)
-                response = client.get(url) if method == "get" else client.post(url, {})
-                got, expected = outcome(response), rule[method][role]
-                if got != expected:
-                    wrong.append(f"{method.upper()} {url} as {role}: expected {expected}, got {got}")
+        wrong += wrong_answers(world, url, rule["get"], rule["post"], rule["target"])
     assert not wrong, "\n".join(wrong)

@@ -6,7 +6,7 @@ import tempfile
 import pytest
 from django.test import override_settings
 
-from ganxun.core.tests.test_permissions import ROLES, World, all_routes, matches, outcome
+from ganxun.core.tests.test_permissions import World, all_routes, wrong_answers
 from ganxun.training.tests.policy_activities import POLICY, add_targets
 
 
@@ -31,12 +31,5 @@ def test_policy(name, media_root):
     add_targets(world)
     wrong = []
     for rule in POLICY[name]:
-        url = world.url(route, rule)
-        for role in ROLES:
-            for method, expected in (("GET", rule.get[role]), ("POST", rule.post[role])):
-                client = world.client(role)
-                response = client.get(url) if method == "GET" else client.post(url, {})
-                got = outcome(response)
-                if not matches(expected, got):
-                    wrong.append(f"{method} {url} [{rule.target or '-'}] as {role}: expected {expected}, got {got}")
+        wrong += wrong_answers(world, world.url(route, rule), rule.get, rule.post, rule.target)
     assert not wrong, "\n".join(wrong)

@@ -8,11 +8,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from ganxun.core.tests.test_permissions import World, all_routes, outcome
+from ganxun.core.tests.test_permissions import World, all_routes, wrong_answers
 from ganxun.training.checkin import make_token
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
 
-from .policy_attendance import POLICY, ROLES
+from .policy_attendance import POLICY
 
 
 class AttendanceWorld(World):
@@ -49,11 +49,5 @@ def test_attendance_matrix(name: str):
     wrong = []
     for rule in POLICY[name]:
         url = world.attendance_url(name, rule["target"])
-        for role in ROLES:
-            for method in ("get", "post"):
-                client = world.client(role)
-                response = client.get(url) if method == "get" else client.post(url, {})
-                got, expected = outcome(response), rule[method][role]
-                if got != expected:
-                    wrong.append(f"{method.upper()} {url} as {role}: expected {expected}, got {got}")
+        wrong += wrong_answers(world, url, rule["get"], rule["post"], rule["target"])
     assert not wrong, "\n".join(wrong)
