@@ -14,6 +14,12 @@ class Action(models.TextChoices):
     LOGIN_FAILED = "login_failed", _("Login failed")
     LOCKOUT = "lockout", _("Locked out")
     LOGOUT = "logout", _("Logged out")
+    DELETE = "delete", _("Deleted")
+    PASSWORD = "password", _("Password set")
+    PERMISSIONS = "permissions", _("Permissions changed")
+    LOCKOUT_RESET = "lockout_reset", _("Lockout cleared")
+    REVEAL = "reveal", _("Full personal data shown")
+    CHECKIN_REFUSED = "checkin_refused", _("Check-in refused")
 
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
