@@ -6,7 +6,9 @@ import tempfile
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -188,10 +190,8 @@ class ArchiveTests(People):
             "2024年全员培训班",
             "参加培训场次",
             "个人申报",
-            "已退回",
+            "已退回",  # a rejected report is listed apart, with its reason, and never printed
             "重复申报",
-            "读书笔记",
-            "王科长",
         ):
             self.assertIn(text, html)
 
@@ -236,3 +236,104 @@ class ArchiveTests(People):
     def test_the_cadre_page_links_to_the_archive(self):
         self.client.force_login(self.user)
         self.assertContains(self.client.get(reverse("roster:cadre_detail", args=[self.cadre.pk])), self.url)
+
+
+class ArchiveGroupingTests(People):
+    """The printed archive: one line per activity, pending apart and marked, rejected never printed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.url = reverse("hours:cadre_archive", args=[cls.cadre.pk])
+        induction = ActivityFactory(title="2025年新录用人员入职培训班", kind__name="初任培训")
+        for day in range(5):  # five days, a morning and an afternoon each: ten half-days of 4 学时
+            for start in (dt.time(9), dt.time(14)):
+                session = SessionFactory(
+                    activity=induction,
+                    date=dt.date(2025, 5, 12 + day),
+                    start_time=start,
+                    end_time=start.replace(hour=start.hour + 3),
+                )
+                cls.session_entry(session, D(4))
+        lecture = ActivityFactory(title="月末讲坛第30讲", kind__name="月末讲坛")
+        cls.session_entry(SessionFactory(activity=lecture, date=dt.date(2025, 6, 30)), D(2))
+        cls.lecture_given = LedgerEntryFactory(
+            cadre=cls.cadre, date=dt.date(2025, 6, 30), hours=D(6), source=Source.LECTURE, title="授课：月末讲坛第30讲"
+        )
+        cls.outside = LedgerEntryFactory(
+            cadre=cls.cadre, date=dt.date(2025, 4, 11), hours=D(40), source=Source.OUTSIDE_CLASS, title="区委党校青干班"
+        )
+        cls.report = SelfReportFactory(
+            cadre=cls.cadre,
+            date=dt.date(2025, 8, 1),
+            hours=D(3),
+            title="自学《物业管理条例》",
+            status=EntryStatus.CONFIRMED,
+        )
+        cls.waiting = SelfReportFactory(cadre=cls.cadre, date=dt.date(2025, 9, 1), hours=D(2), title="自学住房保障文件")
+        cls.rejected = SelfReportFactory(
+            cadre=cls.cadre,
+            date=dt.date(2025, 10, 1),
+            hours=D(5),
+            title="重复申报的自学",
+            status=EntryStatus.REJECTED,
+            reason="与9月申报重复",
+        )
+
+    @classmethod
+    def session_entry(cls, session, hours):
+        return LedgerEntryFactory(
+            cadre=cls.cadre,
+            date=session.date,
+            hours=hours,
+            source=Source.SESSION,
+            source_id=session.pk,
+            title=f"{session.activity.title}（{session.date:%Y-%m-%d}）",
+        )
+
+    def year(self):
+        self.client.force_login(self.user)
+        response = self.client.get(self.url, {"year": 2025})
+        (item,) = response.context["archive"]
+        return response, item
+
+    def test_the_sessions_of_one_activity_are_one_line_with_dates_sessions_and_hours(self):
+        _response, item = self.year()
+        lines = {row.title: row for row in item.counted}
+        induction = lines["2025年新录用人员入职培训班"]
+        self.assertEqual((induction.sessions, induction.hours), (10, D(40)))
+        self.assertEqual((induction.first, induction.last), (dt.date(2025, 5, 12), dt.date(2025, 5, 16)))
+        self.assertEqual(lines["月末讲坛第30讲"].sessions, 1)
+        for own in ("授课：月末讲坛第30讲", "区委党校青干班", "自学《物业管理条例》"):
+            self.assertIsNone(lines[own].sessions, own)  # lectures, outside classes and reports: a line each
+        self.assertEqual(len(item.counted), 5)
+
+    def test_the_printed_tables_hold_what_counts_and_what_waits_marked_and_never_what_was_rejected(self):
+        response, item = self.year()
+        self.assertEqual([row.title for row in item.pending], ["自学住房保障文件"])
+        self.assertEqual(item.rejected, [self.rejected])
+        html = response.content.decode()
+        counted = html[html.index("data-counted") : html.index("data-pending")]
+        pending = html[html.index("data-pending") : html.index("data-rejected")]
+        rejected = html[html.index("data-rejected") :]
+        self.assertIn("2025-05-12～05-16", counted)
+        self.assertIn("学习笔记三页", counted)  # a report's evidence and witness stay on its line
+        self.assertIn("王主任", counted)
+        self.assertNotIn("自学住房保障文件", counted)
+        self.assertIn("自学住房保障文件", pending)
+        self.assertIn("待审核", pending)
+        self.assertNotIn("重复申报的自学", counted + pending)
+        self.assertIn("重复申报的自学", rejected)
+        self.assertIn("与9月申报重复", rejected)
+        self.assertIn('<details class="archive-rejected mb-3 d-print-none"', html)  # on screen only, folded
+
+    def test_the_query_count_does_not_grow_with_the_sessions(self):
+        self.client.force_login(self.user)
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(self.url)
+        activity = ActivityFactory(title="又一个培训班")
+        for day in range(6):
+            self.session_entry(SessionFactory(activity=activity, date=dt.date(2024, 3, 4 + day)), D(8))
+        with CaptureQueriesContext(connection) as after:
+            self.client.get(self.url)
+        self.assertEqual(len(before), len(after))

@@ -86,13 +86,80 @@ def my_learning(request: HttpRequest) -> HttpResponse:
 
 
 @dataclasses.dataclass
+class ArchiveRow:
+    """One line of the archive: the sessions of one activity together, or one outside class, report or lecture."""
+
+    title: str
+    source: str
+    bucket: str
+    status: str
+    entries: list[LedgerEntry]
+    sessions: int | None = None  # only for the sessions of an activity, counted together
+
+    @property
+    def first(self) -> dt.date:
+        return self.entries[0].date
+
+    @property
+    def last(self) -> dt.date:
+        return self.entries[-1].date
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((entry.hours for entry in self.entries), ZERO)
+
+    @property
+    def entry(self) -> LedgerEntry:
+        """The entry of a row that stands for one (its evidence, its reason)."""
+        return self.entries[0]
+
+    def get_status_display(self) -> str:
+        return str(EntryStatus(self.status).label)
+
+
+def archive_rows(entries: list[LedgerEntry], activities: dict[int, tuple[int, str]]) -> list[ArchiveRow]:
+    """Entries (in date order) as archive lines: a session attended joins the other sessions of its activity.
+
+    ``activities`` maps a session id to its activity (id, title).  Outside classes, self-reports, lectures
+    and online records are one line each; so is a session whose record is gone.
+    """
+    rows: dict[tuple, ArchiveRow] = {}
+    for entry in entries:
+        activity = activities.get(entry.source_id) if entry.source == Source.SESSION else None
+        if activity is not None:
+            key: tuple = ("activity", activity[0], entry.bucket, entry.status)
+            title, counted = activity[1], True
+        else:
+            key, title, counted = ("entry", entry.pk), entry.title, False
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ArchiveRow(
+                title, entry.get_source_display(), entry.get_bucket_display(), entry.status, [], 0 if counted else None
+            )
+        row.entries.append(entry)
+        if counted:
+            row.sessions = (row.sessions or 0) + 1
+    return sorted(rows.values(), key=lambda row: (row.first, row.last, row.title))
+
+
+@dataclasses.dataclass
 class ArchiveYear:
-    """One year of the archive: its entries, totals per category and how the cadre stands."""
+    """One year of the archive: its lines, totals per category and how the cadre stands."""
 
     year: int
     entries: list[LedgerEntry]
     confirmed: dict[str, Decimal]
     standing: CadreCompliance
+    activities: dataclasses.InitVar[dict[int, tuple[int, str]]]
+    counted: list[ArchiveRow] = dataclasses.field(init=False)
+    pending: list[ArchiveRow] = dataclasses.field(init=False)
+    rejected: list[LedgerEntry] = dataclasses.field(init=False)
+
+    def __post_init__(self, activities: dict[int, tuple[int, str]]) -> None:
+        # Printed: what counts, then what waits for review, marked so; a rejected entry is never printed.
+        self.counted = archive_rows([e for e in self.entries if e.status == EntryStatus.CONFIRMED], activities)
+        self.pending = archive_rows([e for e in self.entries if e.status in PENDING_STATUSES], activities)
+        self.rejected = [e for e in self.entries if e.status == EntryStatus.REJECTED]
 
     def totals(self) -> list[tuple[str, Decimal, Decimal]]:
         """(category, confirmed 学时, 学时 that count after the yearly cap) for the categories with hours."""
@@ -108,9 +175,18 @@ class ArchiveYear:
         return sum(self.confirmed.values(), ZERO)
 
 
+def session_activities(entries: list[LedgerEntry]) -> dict[int, tuple[int, str]]:
+    """{session id: (activity id, activity title)} for the sessions the entries were counted from (one query)."""
+    ids = {e.source_id for e in entries if e.source == Source.SESSION and e.source_id is not None}
+    if not ids:
+        return {}
+    rows = Session.objects.filter(pk__in=ids).values_list("pk", "activity_id", "activity__title")
+    return {pk: (activity_id, title) for pk, activity_id, title in rows}
+
+
 @require_GET
 def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    """干部教育培训档案: every entry per year with its source and evidence; ?year= for one year (to print)."""
+    """干部教育培训档案: per year, one line per activity with its sessions and 学时; ?year= for one year (to print)."""
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
     entries = list(LedgerEntry.objects.filter(cadre=cadre).order_by("date", "pk"))
     today = timezone.localdate()
@@ -118,6 +194,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.GET.get("year", "")
     shown = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
     books = rulebooks(shown)
+    activities = session_activities([e for e in entries if e.date.year in shown])
     archive = []
     for year in shown:
         in_year = [e for e in entries if e.date.year == year]
@@ -126,7 +203,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
             if entry.status == EntryStatus.CONFIRMED:
                 confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
         standing = cadre_compliance(cadre, entries, year, as_of=today, book=books[year])
-        archive.append(ArchiveYear(year, in_year, confirmed, standing))
+        archive.append(ArchiveYear(year, in_year, confirmed, standing, activities))
     context = {
         "cadre": cadre,
         "archive": archive,
