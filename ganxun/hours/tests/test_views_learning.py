@@ -105,7 +105,7 @@ class MyLearningTests(People):
     def test_upcoming_sessions_of_my_activities_in_the_next_30_days(self):
         self.client.force_login(self.user)
         response = self.client.get(self.URL)
-        self.assertEqual(response.context["upcoming"], [self.soon])
+        self.assertEqual(response.context["upcoming"], [(self.soon, None)])
         self.assertContains(response, "月末讲坛：住房保障新政")
         self.assertNotContains(response, "别人的培训班")
 
@@ -139,13 +139,20 @@ class MyLearningTests(People):
     def test_the_query_count_does_not_grow_with_the_hours(self):
         self.client.force_login(self.user)
         self.client.get(self.URL)
-        with self.assertNumQueries(13):
+        with CaptureQueriesContext(connection) as before:
             self.client.get(self.URL)
         for day in range(1, 6):
             LedgerEntryFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day), hours=D(1))
             SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day))
-        with self.assertNumQueries(13):
-            self.client.get(self.URL)
+            today = SessionFactory(
+                activity=ActivityFactory(), date=self.today, start_time=dt.time(day), end_time=dt.time(day, 30)
+            )
+            EnrolmentFactory(activity=today.activity, cadre=self.cadre)
+            AttendanceFactory(session=today, cadre=self.cadre)
+        with CaptureQueriesContext(connection) as after:
+            response = self.client.get(self.URL)
+        self.assertEqual(len([s for s, attendance in response.context["upcoming"] if attendance]), 5)
+        self.assertEqual(len(after), len(before) + 1)  # the day's own attendance, once, however many sessions
 
 
 @override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="ganxun-evidence-"))
@@ -337,3 +344,53 @@ class ArchiveGroupingTests(People):
         with CaptureQueriesContext(connection) as after:
             self.client.get(self.url)
         self.assertEqual(len(before), len(after))
+
+
+class TodaysCheckInTests(People):
+    """我的学习 says what the day's attendance is: checked in at what time, on leave, absent, or to scan."""
+
+    URL = reverse("hours:my_learning")
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sessions = {}
+        for n, name in enumerate(("scanned", "leave", "absent", "to_scan")):
+            session = SessionFactory(
+                activity=ActivityFactory(title=f"今日讲座{name}"),
+                date=cls.today,
+                start_time=dt.time(8 + 2 * n),
+                end_time=dt.time(9 + 2 * n),
+            )
+            EnrolmentFactory(activity=session.activity, cadre=cls.cadre)
+            cls.sessions[name] = session
+        at = timezone.make_aware(dt.datetime.combine(cls.today, dt.time(8, 3)))
+        AttendanceFactory(session=cls.sessions["scanned"], cadre=cls.cadre, method="qr", checked_in_at=at)
+        AttendanceFactory(session=cls.sessions["leave"], cadre=cls.cadre, status=AttendanceStatus.LEAVE, reason="出差")
+        AttendanceFactory(session=cls.sessions["absent"], cadre=cls.cadre, status=AttendanceStatus.ABSENT)
+
+    def session_html(self, response, name: str) -> str:
+        html = response.content.decode()
+        start = html.index(f'data-session="{self.sessions[name].pk}"')
+        return html[start : html.index("</li>", start)]
+
+    def test_a_check_in_made_is_said_with_its_time_and_not_asked_for_again(self):
+        self.client.force_login(self.user)
+        response = self.client.get(self.URL)
+        scanned = self.session_html(response, "scanned")
+        self.assertIn("已签到 08:03", scanned)
+        self.assertNotIn("请扫码", scanned)
+        self.assertIn("请假（出差）", self.session_html(response, "leave"))
+        self.assertIn("缺席", self.session_html(response, "absent"))
+        self.assertNotIn("请扫码", self.session_html(response, "absent"))
+        self.assertIn('data-attendance="none"', self.session_html(response, "to_scan"))
+
+    def test_what_waits_for_the_cadre_is_summed_up_at_the_top(self):
+        SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=1))
+        SelfReportFactory(
+            cadre=self.cadre, date=self.today.replace(month=1, day=2), status=EntryStatus.SECTION_APPROVED
+        )
+        self.client.force_login(self.user)
+        response = self.client.get(self.URL)
+        self.assertEqual(response.context["reports_in_review"], 2)
+        self.assertContains(response, "2 份申报审核中")

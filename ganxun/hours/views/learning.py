@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ganxun.roster.models import Cadre
-from ganxun.training.models import AttendanceStatus, Evaluation, Session
+from ganxun.training.models import Attendance, AttendanceStatus, Evaluation, Session
 
 from ..models import Bucket, EntryStatus, LedgerEntry, Source
 from ..queries import ZERO, CadreCompliance, cadre_compliance, rulebook, rulebooks
@@ -25,6 +25,9 @@ MY_REPORTS = 20
 # The evaluation page of the attendance app, under the names it has had.
 EVALUATION_URL_NAMES = ("attendance:session_evaluate", "attendance:evaluation_create")
 PENDING_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.SECTION_APPROVED})
+# Reports sent back to the cadre to correct and submit again.  The status comes with the batch review of
+# issue 6; until it is there, nothing is waiting for the cadre's hand.
+RETURNED_STATUSES = frozenset({EntryStatus.RETURNED}) if hasattr(EntryStatus, "RETURNED") else frozenset()
 
 
 def evaluation_url(session_pk: int) -> str | None:
@@ -58,6 +61,12 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         .select_related("activity", "activity__kind")
         .order_by("date", "start_time", "pk")
     )
+    upcoming = list(upcoming)
+    # The cadre's own attendance of those sessions: a check-in already made is said, not asked for again.
+    attendance = {
+        a.session_id: a
+        for a in Attendance.objects.filter(cadre=cadre, session__in=[s.pk for s in upcoming if s.date == today])
+    }
     evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
     to_evaluate = (
         Session.objects.filter(
@@ -69,7 +78,14 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         .select_related("activity")
         .order_by("evaluation_closes_at", "pk")
     )
-    reports = LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")
+    reports = list(
+        LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")[:MY_REPORTS]
+    )
+    waiting = LedgerEntry.objects.filter(
+        cadre=cadre, source=Source.SELF_REPORT, status__in=PENDING_STATUSES | RETURNED_STATUSES
+    ).values_list("status", flat=True)
+    waiting_statuses = list(waiting)
+    to_evaluate_list = [(session, evaluation_url(session.pk)) for session in to_evaluate]
     context = {
         "cadre": cadre,
         "year": today.year,
@@ -78,9 +94,12 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "pending_hours": sum(
             (e.hours for e in entries if e.date.year == today.year and e.status in PENDING_STATUSES), ZERO
         ),
-        "upcoming": list(upcoming),
-        "to_evaluate": [(session, evaluation_url(session.pk)) for session in to_evaluate],
-        "reports": list(reports[:MY_REPORTS]),
+        "upcoming": [(session, attendance.get(session.pk)) for session in upcoming],
+        "now": timezone.localtime(now),
+        "to_evaluate": to_evaluate_list,
+        "reports": reports,
+        "reports_in_review": sum(status in PENDING_STATUSES for status in waiting_statuses),
+        "reports_returned": sum(status in RETURNED_STATUSES for status in waiting_statuses),
     }
     return render(request, "hours/my_learning.html", context)
 
