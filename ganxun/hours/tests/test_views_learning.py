@@ -4,6 +4,7 @@ import datetime as dt
 import shutil
 import tempfile
 from decimal import Decimal
+from unittest import mock
 
 from django.core.files.base import ContentFile
 from django.db import connection
@@ -105,7 +106,7 @@ class MyLearningTests(People):
     def test_upcoming_sessions_of_my_activities_in_the_next_30_days(self):
         self.client.force_login(self.user)
         response = self.client.get(self.URL)
-        self.assertEqual(response.context["upcoming"], [(self.soon, None)])
+        self.assertEqual(response.context["upcoming"], [(self.soon, None, False)])
         self.assertContains(response, "月末讲坛：住房保障新政")
         self.assertNotContains(response, "别人的培训班")
 
@@ -151,7 +152,7 @@ class MyLearningTests(People):
             AttendanceFactory(session=today, cadre=self.cadre)
         with CaptureQueriesContext(connection) as after:
             response = self.client.get(self.URL)
-        self.assertEqual(len([s for s, attendance in response.context["upcoming"] if attendance]), 5)
+        self.assertEqual(len([s for s, attendance, _ended in response.context["upcoming"] if attendance]), 5)
         self.assertEqual(len(after), len(before) + 1)  # the day's own attendance, once, however many sessions
 
 
@@ -355,12 +356,12 @@ class TodaysCheckInTests(People):
     def setUpTestData(cls):
         super().setUpTestData()
         cls.sessions = {}
-        for n, name in enumerate(("scanned", "leave", "absent", "to_scan")):
+        for n, name in enumerate(("missed", "scanned", "leave", "absent", "to_scan")):
             session = SessionFactory(
                 activity=ActivityFactory(title=f"今日讲座{name}"),
                 date=cls.today,
-                start_time=dt.time(8 + 2 * n),
-                end_time=dt.time(9 + 2 * n),
+                start_time=dt.time(6 + 2 * n),
+                end_time=dt.time(7 + 2 * n),
             )
             EnrolmentFactory(activity=session.activity, cadre=cls.cadre)
             cls.sessions[name] = session
@@ -368,6 +369,13 @@ class TodaysCheckInTests(People):
         AttendanceFactory(session=cls.sessions["scanned"], cadre=cls.cadre, method="qr", checked_in_at=at)
         AttendanceFactory(session=cls.sessions["leave"], cadre=cls.cadre, status=AttendanceStatus.LEAVE, reason="出差")
         AttendanceFactory(session=cls.sessions["absent"], cadre=cls.cadre, status=AttendanceStatus.ABSENT)
+
+    def setUp(self):
+        # At 11:00: the 06:00 session is over, the 14:00 one still to come.
+        eleven = timezone.make_aware(dt.datetime.combine(self.today, dt.time(11)))
+        patcher = mock.patch("django.utils.timezone.now", return_value=eleven)
+        patcher.start()
+        self.addCleanup(patcher.stop)
 
     def session_html(self, response, name: str) -> str:
         html = response.content.decode()
@@ -384,6 +392,9 @@ class TodaysCheckInTests(People):
         self.assertIn("缺席", self.session_html(response, "absent"))
         self.assertNotIn("请扫码", self.session_html(response, "absent"))
         self.assertIn('data-attendance="none"', self.session_html(response, "to_scan"))
+        missed = self.session_html(response, "missed")
+        self.assertIn("未记录签到", missed)
+        self.assertNotIn("请扫码", missed)
 
     def test_what_waits_for_the_cadre_is_summed_up_at_the_top(self):
         SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=1))

@@ -67,6 +67,11 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         a.session_id: a
         for a in Attendance.objects.filter(cadre=cadre, session__in=[s.pk for s in upcoming if s.date == today])
     }
+    clock = timezone.localtime(now)
+
+    def ended(session: Session) -> bool:
+        return session.date < clock.date() or (session.date == clock.date() and session.end_time <= clock.time())
+
     evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
     to_evaluate = (
         Session.objects.filter(
@@ -94,8 +99,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "pending_hours": sum(
             (e.hours for e in entries if e.date.year == today.year and e.status in PENDING_STATUSES), ZERO
         ),
-        "upcoming": [(session, attendance.get(session.pk)) for session in upcoming],
-        "now": timezone.localtime(now),
+        "upcoming": [(session, attendance.get(session.pk), ended(session)) for session in upcoming],
         "to_evaluate": to_evaluate_list,
         "reports": reports,
         "reports_in_review": sum(status in PENDING_STATUSES for status in waiting_statuses),
