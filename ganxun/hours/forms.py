@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Iterable
 from decimal import Decimal
 from pathlib import PurePath
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -15,9 +17,10 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.idcard import normalize
-from ganxun.roster.models import Cadre
+from ganxun.roster.models import Cadre, Tier
 
 from .models import Bucket, BucketCap, ConversionRule, OutsideClass, Requirement
+from .queries import OFF_TRACK, STANDING_ORDER, Standing
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Extension -> how the file must begin: a photo of a certificate, or a scan as PDF.
@@ -218,18 +221,58 @@ class RulesCopyForm(BootstrapFormMixin, forms.Form):
 
 
 class ComplianceFilterForm(BootstrapFormMixin, forms.Form):
-    """The year and the not-on-track switch of the compliance pages (bad values fall back to defaults)."""
+    """Year, 科室, tier and standing of the compliance pages; a value that makes no sense is ignored.
+
+    ``behind=1`` is what the pages linked to before the standing filter: it still means not on track.
+    """
 
     year = year_field(_("year"), required=False)
+    section = forms.TypedChoiceField(label=_("section"), required=False, coerce=int, empty_value=None)
+    tier = forms.ChoiceField(label=_("tier"), required=False, choices=[("", _("All tiers")), *Tier.choices])
+    standing = forms.ChoiceField(
+        label=_("standing"),
+        required=False,
+        choices=[
+            ("", _("All standings")),
+            (OFF_TRACK, _("Behind or not met")),
+            *[(s, Standing(s).label) for s in STANDING_ORDER],
+        ],
+    )
     behind = forms.BooleanField(label=_("Not on track only"), required=False)
 
+    def __init__(self, *args: Any, sections: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["section"].choices = [("", _("All sections")), *[(s.pk, s.name) for s in sections]]
+        if self.is_bound:
+            self.is_valid()  # bad values drop out of cleaned_data one by one; the good ones still apply
+        else:
+            self.cleaned_data = {}
+
     def year_or_default(self) -> int:
-        if self.is_valid() and self.cleaned_data.get("year"):
-            return self.cleaned_data["year"]
-        return timezone.localdate().year
+        return self.cleaned_data.get("year") or timezone.localdate().year
+
+    def chosen_section(self) -> int | None:
+        return self.cleaned_data.get("section")
+
+    def chosen_tier(self) -> str:
+        return self.cleaned_data.get("tier") or ""
+
+    def chosen_standing(self) -> str:
+        return self.cleaned_data.get("standing") or (OFF_TRACK if self.cleaned_data.get("behind") else "")
 
     def behind_only(self) -> bool:
-        return self.is_valid() and bool(self.cleaned_data.get("behind"))
+        return self.chosen_standing() == OFF_TRACK
+
+    def querystring(self, **changes: Any) -> str:
+        """The filters in use (the year always), with ``changes`` applied; for links and the export."""
+        params = {
+            "year": self.year_or_default(),
+            "section": self.chosen_section(),
+            "tier": self.chosen_tier(),
+            "standing": self.chosen_standing(),
+            **changes,
+        }
+        return urlencode({key: value for key, value in params.items() if value not in (None, "")})
 
 
 class OutsideClassForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):

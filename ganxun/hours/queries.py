@@ -22,6 +22,7 @@ from django.db.models import BigIntegerField, DecimalField, Q, QuerySet, Sum, Te
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.roster.models import COUNTY_DIVISION_LEADERSHIP, COUNTY_DIVISION_RANKS, Cadre, Tier
 
@@ -37,7 +38,7 @@ BUCKETS: tuple[str, ...] = tuple(Bucket.values)
 class Standing(TextChoices):
     """Where a cadre stands against one requirement (and, the worst of them, overall)."""
 
-    MET = "met", _("Met")
+    MET = "met", pgettext_lazy("standing", "Met")
     ON_TRACK = "on_track", _("On track")
     BEHIND = "behind", _("Behind schedule")
     NOT_MET = "not_met", _("Not met")
@@ -299,21 +300,94 @@ def evaluate(
     return Judge(book, as_of).from_sums(tier, sums)
 
 
+# A filter value on the compliance pages: the cadres not on track, behind schedule or past a deadline unmet.
+OFF_TRACK = "off_track"
+OFF_TRACK_STANDINGS = frozenset({Standing.BEHIND, Standing.NOT_MET})
+# The order standings are counted and shown in: done first, then on the way, then the two kinds of trouble.
+STANDING_ORDER: tuple[str, ...] = (
+    Standing.MET,
+    Standing.ON_TRACK,
+    Standing.BEHIND,
+    Standing.NOT_MET,
+    Standing.NONE,
+)
+
+
+def standing_matches(wanted: str, standing: str) -> bool:
+    """Whether a cadre's overall standing passes the standing filter (empty: every standing)."""
+    if not wanted:
+        return True
+    if wanted == OFF_TRACK:
+        return standing in OFF_TRACK_STANDINGS
+    return standing == wanted
+
+
+@dataclasses.dataclass(frozen=True)
+class StandingShare:
+    """One standing of a summary, for templates: how many, and their share of the cadres counted."""
+
+    standing: str
+    label: str
+    count: int
+    percent: int
+
+
 @dataclasses.dataclass
 class SectionSummary:
+    """How many cadres of a 科室 (or of the whole selection) stand where; 达标 counts only those who are."""
+
     section_id: int
     name: str
-    cadres: int
-    in_good_standing: int
+    counts: dict[str, int] = dataclasses.field(default_factory=lambda: dict.fromkeys(STANDING_ORDER, 0))
+
+    @property
+    def cadres(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def met(self) -> int:
+        return self.counts[Standing.MET]
+
+    @property
+    def on_track(self) -> int:
+        return self.counts[Standing.ON_TRACK]
 
     @property
     def behind(self) -> int:
-        return self.cadres - self.in_good_standing
+        return self.counts[Standing.BEHIND]
+
+    @property
+    def not_met(self) -> int:
+        return self.counts[Standing.NOT_MET]
+
+    @property
+    def no_requirement(self) -> int:
+        return self.counts[Standing.NONE]
+
+    @property
+    def off_track(self) -> int:
+        return self.behind + self.not_met
+
+    @property
+    def in_good_standing(self) -> int:
+        """Met, on track or without a requirement: everyone not off track."""
+        return self.cadres - self.off_track
+
+    def percent(self, count: int) -> int:
+        """A share of the cadres counted, in whole percent rounded down (99.6 % is not 100 %)."""
+        return count * 100 // self.cadres if self.cadres else 0
 
     @property
     def rate(self) -> int:
-        """Share in good standing, in whole percent (rounded down: 99.6 % is not 100 %)."""
-        return self.in_good_standing * 100 // self.cadres if self.cadres else 0
+        """达标率: the share that has met every requirement; on track is not 达标."""
+        return self.percent(self.met)
+
+    def shares(self) -> list[StandingShare]:
+        """Every standing in STANDING_ORDER with its count and share."""
+        return [
+            StandingShare(standing, str(Standing(standing).label), self.counts[standing], self.percent(count))
+            for standing, count in ((s, self.counts[s]) for s in STANDING_ORDER)
+        ]
 
 
 @dataclasses.dataclass
@@ -329,23 +403,31 @@ class ComplianceReport:
     def requirements(self) -> tuple[Requirement, ...]:
         return self.book.requirements
 
+    def only(self, standing: str) -> ComplianceReport:
+        """The same report narrowed to the cadres whose overall standing passes the filter."""
+        if not standing:
+            return self
+        return dataclasses.replace(self, rows=[row for row in self.rows if standing_matches(standing, row.standing)])
+
     def sections(self) -> list[SectionSummary]:
-        """Per 科室, in the rows' order: cadres, how many are in good standing (达标 or on track)."""
+        """Per 科室, in the rows' order: how many cadres stand where."""
         summaries: dict[int, SectionSummary] = {}
         for row in self.rows:
             summary = summaries.get(row.section_id)
             if summary is None:
-                summary = summaries[row.section_id] = SectionSummary(row.section_id, row.section_name, 0, 0)
-            summary.cadres += 1
-            summary.in_good_standing += row.in_good_standing
+                summary = summaries[row.section_id] = SectionSummary(row.section_id, row.section_name)
+            summary.counts[row.standing] += 1
         return list(summaries.values())
 
     def totals(self) -> SectionSummary:
-        good = sum(row.in_good_standing for row in self.rows)
-        return SectionSummary(0, "", len(self.rows), good)
+        summary = SectionSummary(0, "")
+        for row in self.rows:
+            summary.counts[row.standing] += 1
+        return summary
 
     def behind(self) -> list[CadreCompliance]:
-        return [row for row in self.rows if not row.in_good_standing]
+        """The cadres not on track: behind schedule or past a deadline unmet."""
+        return [row for row in self.rows if row.standing in OFF_TRACK_STANDINGS]
 
 
 def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> dict[int, list[int]]:

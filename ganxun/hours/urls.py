@@ -13,6 +13,7 @@ urlpatterns = [
     path("self-reports/<int:pk>/review/", self_reports.self_report_review, name="self_report_review"),
     path("compliance/", compliance.compliance_overview, name="compliance"),
     path("compliance/sections/<int:pk>/", compliance.compliance_section, name="compliance_section"),
+    path("compliance/cadres/", compliance.compliance_cadres, name="compliance_cadres"),
     path("compliance/export/", compliance.compliance_export, name="compliance_export"),
     path("rules/", rules.rule_list, name="rule_list"),
     path("rules/copy/", rules.rules_copy_view, name="rules_copy"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("cadres/<int:pk>/", cadres.cadre_detail, name="cadre_detail"),
     path("cadres/<int:pk>/edit/", cadres.CadreUpdateView.as_view(), name="cadre_update"),
     path("cadres/<int:pk>/status/", cadres.cadre_status, name="cadre_status"),
+    path("cadres/<int:pk>/reveal/", cadres.cadre_reveal, name="cadre_reveal"),
     path("import/", excel.cadre_import, name="cadre_import"),
     path("import/confirm/", excel.cadre_import_confirm, name="cadre_import_confirm"),
     path("import/template.xlsx", excel.cadre_import_template, name="cadre_import_template"),

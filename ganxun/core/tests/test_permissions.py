@@ -103,6 +103,12 @@ POLICY: dict[str, list[Rule]] = {
         Rule(target="own_cadre", get=POST_ONLY_GET, post=roles(INVALID, cadre=FORBIDDEN)),
         Rule(target="elsewhere", get=POST_ONLY_GET, post=roles(INVALID, cadre=NOT_FOUND, section_head=NOT_FOUND)),
     ],
+    # 显示完整: POST only (it writes an audit event); administrators and the cadre themself, and no one else.
+    "roster:cadre_reveal": [
+        Rule(target="peer", get=POST_ONLY_GET, post=roles(OK, cadre=NOT_FOUND, section_head=FORBIDDEN)),
+        Rule(target="own_cadre", get=POST_ONLY_GET, post=roles(OK, section_head=FORBIDDEN)),
+        Rule(target="elsewhere", get=POST_ONLY_GET, post=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND)),
+    ],
     "roster:cadre_import": [admins_only(post=INVALID)],  # empty POST: the upload form with errors, as a 400
     # Without an upload waiting in the session the admin is sent back to the upload page.
     "roster:cadre_import_confirm": [

@@ -88,6 +88,7 @@ POLICY: dict[str, list[dict]] = {
             "post": NOT_ALLOWED_FOR_ALL,
         },
     ],
+    "hours:compliance_cadres": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],
     "hours:compliance_export": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],
     "hours:rule_list": [{"target": "", "get": ADMINS, "post": NOT_ALLOWED_FOR_ALL}],
     # An empty POST: the errors come back as messages on the rules page.

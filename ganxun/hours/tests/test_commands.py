@@ -47,7 +47,7 @@ class ComplianceReportTests(TestCase):
         self.assertEqual(row["自学学时"], "20.00")
         self.assertEqual(row["乡科级及以下年度学时：应修学时"], "90.00")
         self.assertEqual(row["乡科级及以下年度学时：已修学时"], "113.00")
-        self.assertEqual(row["乡科级及以下年度学时：完成情况"], "达标")
+        self.assertEqual(row["乡科级及以下年度学时：完成情况"], "已达标")
         self.assertEqual(row["县处级以上五年周期集中培训：应修学时"], "")
 
     def test_the_same_figures_as_xlsx_and_as_csv_files(self):

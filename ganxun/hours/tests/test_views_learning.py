@@ -4,9 +4,12 @@ import datetime as dt
 import shutil
 import tempfile
 from decimal import Decimal
+from unittest import mock
 
 from django.core.files.base import ContentFile
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -103,7 +106,7 @@ class MyLearningTests(People):
     def test_upcoming_sessions_of_my_activities_in_the_next_30_days(self):
         self.client.force_login(self.user)
         response = self.client.get(self.URL)
-        self.assertEqual(response.context["upcoming"], [self.soon])
+        self.assertEqual(response.context["upcoming"], [(self.soon, None, False)])
         self.assertContains(response, "月末讲坛：住房保障新政")
         self.assertNotContains(response, "别人的培训班")
 
@@ -137,13 +140,20 @@ class MyLearningTests(People):
     def test_the_query_count_does_not_grow_with_the_hours(self):
         self.client.force_login(self.user)
         self.client.get(self.URL)
-        with self.assertNumQueries(13):
+        with CaptureQueriesContext(connection) as before:
             self.client.get(self.URL)
         for day in range(1, 6):
             LedgerEntryFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day), hours=D(1))
             SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day))
-        with self.assertNumQueries(13):
-            self.client.get(self.URL)
+            today = SessionFactory(
+                activity=ActivityFactory(), date=self.today, start_time=dt.time(day), end_time=dt.time(day, 30)
+            )
+            EnrolmentFactory(activity=today.activity, cadre=self.cadre)
+            AttendanceFactory(session=today, cadre=self.cadre)
+        with CaptureQueriesContext(connection) as after:
+            response = self.client.get(self.URL)
+        self.assertEqual(len([s for s, attendance, _ended in response.context["upcoming"] if attendance]), 5)
+        self.assertEqual(len(after), len(before) + 1)  # the day's own attendance, once, however many sessions
 
 
 @override_settings(MEDIA_ROOT=tempfile.mkdtemp(prefix="ganxun-evidence-"))
@@ -188,10 +198,8 @@ class ArchiveTests(People):
             "2024年全员培训班",
             "参加培训场次",
             "个人申报",
-            "已退回",
+            "已退回",  # a rejected report is listed apart, with its reason, and never printed
             "重复申报",
-            "读书笔记",
-            "王科长",
         ):
             self.assertIn(text, html)
 
@@ -236,3 +244,164 @@ class ArchiveTests(People):
     def test_the_cadre_page_links_to_the_archive(self):
         self.client.force_login(self.user)
         self.assertContains(self.client.get(reverse("roster:cadre_detail", args=[self.cadre.pk])), self.url)
+
+
+class ArchiveGroupingTests(People):
+    """The printed archive: one line per activity, pending apart and marked, rejected never printed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.url = reverse("hours:cadre_archive", args=[cls.cadre.pk])
+        induction = ActivityFactory(title="2025年新录用人员入职培训班", kind__name="初任培训")
+        for day in range(5):  # five days, a morning and an afternoon each: ten half-days of 4 学时
+            for start in (dt.time(9), dt.time(14)):
+                session = SessionFactory(
+                    activity=induction,
+                    date=dt.date(2025, 5, 12 + day),
+                    start_time=start,
+                    end_time=start.replace(hour=start.hour + 3),
+                )
+                cls.session_entry(session, D(4))
+        lecture = ActivityFactory(title="月末讲坛第30讲", kind__name="月末讲坛")
+        cls.session_entry(SessionFactory(activity=lecture, date=dt.date(2025, 6, 30)), D(2))
+        cls.lecture_given = LedgerEntryFactory(
+            cadre=cls.cadre, date=dt.date(2025, 6, 30), hours=D(6), source=Source.LECTURE, title="授课：月末讲坛第30讲"
+        )
+        cls.outside = LedgerEntryFactory(
+            cadre=cls.cadre, date=dt.date(2025, 4, 11), hours=D(40), source=Source.OUTSIDE_CLASS, title="区委党校青干班"
+        )
+        cls.report = SelfReportFactory(
+            cadre=cls.cadre,
+            date=dt.date(2025, 8, 1),
+            hours=D(3),
+            title="自学《物业管理条例》",
+            status=EntryStatus.CONFIRMED,
+        )
+        cls.waiting = SelfReportFactory(cadre=cls.cadre, date=dt.date(2025, 9, 1), hours=D(2), title="自学住房保障文件")
+        cls.rejected = SelfReportFactory(
+            cadre=cls.cadre,
+            date=dt.date(2025, 10, 1),
+            hours=D(5),
+            title="重复申报的自学",
+            status=EntryStatus.REJECTED,
+            reason="与9月申报重复",
+        )
+
+    @classmethod
+    def session_entry(cls, session, hours):
+        return LedgerEntryFactory(
+            cadre=cls.cadre,
+            date=session.date,
+            hours=hours,
+            source=Source.SESSION,
+            source_id=session.pk,
+            title=f"{session.activity.title}（{session.date:%Y-%m-%d}）",
+        )
+
+    def year(self):
+        self.client.force_login(self.user)
+        response = self.client.get(self.url, {"year": 2025})
+        (item,) = response.context["archive"]
+        return response, item
+
+    def test_the_sessions_of_one_activity_are_one_line_with_dates_sessions_and_hours(self):
+        _response, item = self.year()
+        lines = {row.title: row for row in item.counted}
+        induction = lines["2025年新录用人员入职培训班"]
+        self.assertEqual((induction.sessions, induction.hours), (10, D(40)))
+        self.assertEqual((induction.first, induction.last), (dt.date(2025, 5, 12), dt.date(2025, 5, 16)))
+        self.assertEqual(lines["月末讲坛第30讲"].sessions, 1)
+        for own in ("授课：月末讲坛第30讲", "区委党校青干班", "自学《物业管理条例》"):
+            self.assertIsNone(lines[own].sessions, own)  # lectures, outside classes and reports: a line each
+        self.assertEqual(len(item.counted), 5)
+
+    def test_the_printed_tables_hold_what_counts_and_what_waits_marked_and_never_what_was_rejected(self):
+        response, item = self.year()
+        self.assertEqual([row.title for row in item.pending], ["自学住房保障文件"])
+        self.assertEqual(item.rejected, [self.rejected])
+        html = response.content.decode()
+        counted = html[html.index("data-counted") : html.index("data-pending")]
+        pending = html[html.index("data-pending") : html.index("data-rejected")]
+        rejected = html[html.index("data-rejected") :]
+        self.assertIn("2025-05-12～05-16", counted)
+        self.assertIn("学习笔记三页", counted)  # a report's evidence and witness stay on its line
+        self.assertIn("王主任", counted)
+        self.assertNotIn("自学住房保障文件", counted)
+        self.assertIn("自学住房保障文件", pending)
+        self.assertIn("待审核", pending)
+        self.assertNotIn("重复申报的自学", counted + pending)
+        self.assertIn("重复申报的自学", rejected)
+        self.assertIn("与9月申报重复", rejected)
+        self.assertIn('<details class="archive-rejected mb-3 d-print-none"', html)  # on screen only, folded
+
+    def test_the_query_count_does_not_grow_with_the_sessions(self):
+        self.client.force_login(self.user)
+        with CaptureQueriesContext(connection) as before:
+            self.client.get(self.url)
+        activity = ActivityFactory(title="又一个培训班")
+        for day in range(6):
+            self.session_entry(SessionFactory(activity=activity, date=dt.date(2024, 3, 4 + day)), D(8))
+        with CaptureQueriesContext(connection) as after:
+            self.client.get(self.url)
+        self.assertEqual(len(before), len(after))
+
+
+class TodaysCheckInTests(People):
+    """我的学习 says what the day's attendance is: checked in at what time, on leave, absent, or to scan."""
+
+    URL = reverse("hours:my_learning")
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        cls.sessions = {}
+        for n, name in enumerate(("missed", "scanned", "leave", "absent", "to_scan")):
+            session = SessionFactory(
+                activity=ActivityFactory(title=f"今日讲座{name}"),
+                date=cls.today,
+                start_time=dt.time(6 + 2 * n),
+                end_time=dt.time(7 + 2 * n),
+            )
+            EnrolmentFactory(activity=session.activity, cadre=cls.cadre)
+            cls.sessions[name] = session
+        at = timezone.make_aware(dt.datetime.combine(cls.today, dt.time(8, 3)))
+        AttendanceFactory(session=cls.sessions["scanned"], cadre=cls.cadre, method="qr", checked_in_at=at)
+        AttendanceFactory(session=cls.sessions["leave"], cadre=cls.cadre, status=AttendanceStatus.LEAVE, reason="出差")
+        AttendanceFactory(session=cls.sessions["absent"], cadre=cls.cadre, status=AttendanceStatus.ABSENT)
+
+    def setUp(self):
+        # At 11:00: the 06:00 session is over, the 14:00 one still to come.
+        eleven = timezone.make_aware(dt.datetime.combine(self.today, dt.time(11)))
+        patcher = mock.patch("django.utils.timezone.now", return_value=eleven)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def session_html(self, response, name: str) -> str:
+        html = response.content.decode()
+        start = html.index(f'data-session="{self.sessions[name].pk}"')
+        return html[start : html.index("</li>", start)]
+
+    def test_a_check_in_made_is_said_with_its_time_and_not_asked_for_again(self):
+        self.client.force_login(self.user)
+        response = self.client.get(self.URL)
+        scanned = self.session_html(response, "scanned")
+        self.assertIn("已签到 08:03", scanned)
+        self.assertNotIn("请扫码", scanned)
+        self.assertIn("请假（出差）", self.session_html(response, "leave"))
+        self.assertIn("缺席", self.session_html(response, "absent"))
+        self.assertNotIn("请扫码", self.session_html(response, "absent"))
+        self.assertIn('data-attendance="none"', self.session_html(response, "to_scan"))
+        missed = self.session_html(response, "missed")
+        self.assertIn("未记录签到", missed)
+        self.assertNotIn("请扫码", missed)
+
+    def test_what_waits_for_the_cadre_is_summed_up_at_the_top(self):
+        SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=1))
+        SelfReportFactory(
+            cadre=self.cadre, date=self.today.replace(month=1, day=2), status=EntryStatus.SECTION_APPROVED
+        )
+        self.client.force_login(self.user)
+        response = self.client.get(self.URL)
+        self.assertEqual(response.context["reports_in_review"], 2)
+        self.assertContains(response, "2 份申报审核中")

@@ -1,23 +1,25 @@
-"""Compliance by 科室: the summary per section, the cadres of one section, and the Excel export."""
+"""Compliance: the overview per 科室, the cadres of one 科室, the bureau-wide list of cadres, and the Excel export.
+
+Every page reads the same filters (year, 科室, tier, standing); the figures, the 科室 table, the lists and the
+export all reflect what is filtered.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ganxun.core.excel import workbook_response
-from ganxun.roster.models import Cadre, Section
+from ganxun.roster.models import Cadre, Section, Tier
 from ganxun.roster.permissions import can_browse_roster
 
 from ..exports import compliance_workbook, export_filename
 from ..forms import ComplianceFilterForm
 from ..models import Bucket
-from ..queries import compliance
+from ..queries import OFF_TRACK, ComplianceReport, Standing, compliance
 
 PAGE_SIZE = 50
 
@@ -29,71 +31,105 @@ def _cadres(request: HttpRequest):
     return Cadre.objects.visible_to(request.user).active()
 
 
-def _query(year: int, behind: bool, **extra) -> str:
-    params = {"year": year, **extra}
-    if behind:
-        params["behind"] = "1"
-    return urlencode(params)
+def _filters(request: HttpRequest) -> ComplianceFilterForm:
+    sections = Section.objects.visible_to(request.user).order_by("sort_order", "name").only("pk", "name")
+    return ComplianceFilterForm(request.GET, sections=sections)
+
+
+def _report(cadres, filters: ComplianceFilterForm, section: Section | None = None) -> ComplianceReport:
+    """The filtered cadres judged for the year: 科室 and tier narrow the query, the standing the judged rows."""
+    if section is not None:
+        cadres = cadres.filter(section=section)
+    elif (section_id := filters.chosen_section()) is not None:
+        cadres = cadres.filter(section_id=section_id)
+    if tier := filters.chosen_tier():
+        cadres = cadres.in_tier(tier)
+    return compliance(year=filters.year_or_default(), cadres=cadres).only(filters.chosen_standing())
+
+
+def _labels(filters: ComplianceFilterForm) -> list[str]:
+    """What the filters narrow to, in words: for headings and file names."""
+    parts = []
+    if filters.chosen_section() is not None:
+        parts.append(dict(filters.fields["section"].choices)[filters.chosen_section()])
+    if filters.chosen_tier():
+        parts.append(str(Tier(filters.chosen_tier()).label))
+    if standing := filters.chosen_standing():
+        parts.append(str(dict(filters.fields["standing"].choices)[standing]))
+    return parts
 
 
 @require_GET
 def compliance_overview(request: HttpRequest) -> HttpResponse:
-    """Per 科室: cadres in post, how many are 达标 (or on track), the rate; the year's requirements."""
+    """已达标, 进度正常, 进度滞后 and 未达标 apart, as counts and shares: in total and per 科室; the requirements."""
     cadres = _cadres(request)
-    filters = ComplianceFilterForm(request.GET)
-    year, behind = filters.year_or_default(), filters.behind_only()
-    report = compliance(year=year, cadres=cadres)
+    filters = _filters(request)
+    report = _report(cadres, filters)
     context = {
         "filters": filters,
-        "year": year,
-        "behind": behind,
+        "year": filters.year_or_default(),
         "report": report,
         "sections": report.sections(),
         "totals": report.totals(),
-        "querystring": _query(year, behind),
+        "querystring": filters.querystring(),
+        "narrowed": _labels(filters),
+        "off_track": OFF_TRACK,
     }
     return render(request, "hours/compliance_overview.html", context)
 
 
 @require_GET
-def compliance_section(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cadres of one 科室 with required and done 学时 per requirement and category; 未达标 only on demand."""
+def compliance_cadres(request: HttpRequest) -> HttpResponse:
+    """The cadres of the whole visible bureau with their standing, paged; ?standing=off_track: those not on track."""
     cadres = _cadres(request)
-    section = get_object_or_404(Section.objects.visible_to(request.user), pk=pk)
-    filters = ComplianceFilterForm(request.GET)
-    year, behind = filters.year_or_default(), filters.behind_only()
-    report = compliance(year=year, cadres=cadres.filter(section=section))
-    rows = report.behind() if behind else report.rows
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    filters = _filters(request)
+    report = _report(cadres, filters)
+    page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
-        "section": section,
-        "year": year,
-        "behind": behind,
+        "year": filters.year_or_default(),
         "report": report,
         "totals": report.totals(),
         "page": page,
-        "querystring": _query(year, behind),
-        "export_query": _query(year, behind, section=section.pk),
+        "querystring": filters.querystring(),
+        "narrowed": _labels(filters),
         "bucket_choices": Bucket.choices,
+        "off_track": OFF_TRACK,
+    }
+    return render(request, "hours/compliance_cadres.html", context)
+
+
+@require_GET
+def compliance_section(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cadres of one 科室 with required and done 学时 per requirement and category."""
+    cadres = _cadres(request)
+    section = get_object_or_404(Section.objects.visible_to(request.user), pk=pk)
+    filters = _filters(request)
+    report = _report(cadres, filters, section=section)
+    page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "section": section,
+        "year": filters.year_or_default(),
+        "report": report,
+        "totals": report.totals(),
+        "page": page,
+        "querystring": filters.querystring(section=None),
+        "export_query": filters.querystring(section=section.pk),
+        "bucket_choices": Bucket.choices,
+        "standings": Standing,
     }
     return render(request, "hours/compliance_section.html", context)
 
 
 @require_GET
 def compliance_export(request: HttpRequest) -> HttpResponse:
-    """One row per cadre with required and done 学时: the whole visible bureau, or one 科室 (?section=)."""
+    """One row per cadre with required and done 学时, for exactly what the page shows under the same filters."""
     cadres = _cadres(request)
-    filters = ComplianceFilterForm(request.GET)
-    year, behind = filters.year_or_default(), filters.behind_only()
-    parts = []
-    section_id = request.GET.get("section", "")
-    if section_id:
-        section = get_object_or_404(
-            Section.objects.visible_to(request.user), pk=section_id if section_id.isdigit() else 0
-        )
-        cadres = cadres.filter(section=section)
-        parts.append(section.name)
-    report = compliance(year=year, cadres=cadres)
-    rows = report.behind() if behind else report.rows
-    return workbook_response(compliance_workbook(report, rows), export_filename(report, ".xlsx", parts))
+    filters = _filters(request)
+    if request.GET.get("section") and filters.chosen_section() is None:
+        raise Http404  # a 科室 this user may not see, or none at all: say so rather than export another set
+    report = _report(cadres, filters)
+    return workbook_response(
+        compliance_workbook(report, report.rows), export_filename(report, ".xlsx", _labels(filters))
+    )

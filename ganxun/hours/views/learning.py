@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ganxun.roster.models import Cadre
-from ganxun.training.models import AttendanceStatus, Evaluation, Session
+from ganxun.training.models import Attendance, AttendanceStatus, Evaluation, Session
 
 from ..models import Bucket, EntryStatus, LedgerEntry, Source
 from ..queries import ZERO, CadreCompliance, cadre_compliance, rulebook, rulebooks
@@ -25,6 +25,9 @@ MY_REPORTS = 20
 # The evaluation page of the attendance app, under the names it has had.
 EVALUATION_URL_NAMES = ("attendance:session_evaluate", "attendance:evaluation_create")
 PENDING_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.SECTION_APPROVED})
+# Reports sent back to the cadre to correct and submit again.  The status comes with the batch review of
+# issue 6; until it is there, nothing is waiting for the cadre's hand.
+RETURNED_STATUSES = frozenset({EntryStatus.RETURNED}) if hasattr(EntryStatus, "RETURNED") else frozenset()
 
 
 def evaluation_url(session_pk: int) -> str | None:
@@ -58,6 +61,17 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         .select_related("activity", "activity__kind")
         .order_by("date", "start_time", "pk")
     )
+    upcoming = list(upcoming)
+    # The cadre's own attendance of those sessions: a check-in already made is said, not asked for again.
+    attendance = {
+        a.session_id: a
+        for a in Attendance.objects.filter(cadre=cadre, session__in=[s.pk for s in upcoming if s.date == today])
+    }
+    clock = timezone.localtime(now)
+
+    def ended(session: Session) -> bool:
+        return session.date < clock.date() or (session.date == clock.date() and session.end_time <= clock.time())
+
     evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
     to_evaluate = (
         Session.objects.filter(
@@ -69,7 +83,14 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         .select_related("activity")
         .order_by("evaluation_closes_at", "pk")
     )
-    reports = LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")
+    reports = list(
+        LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")[:MY_REPORTS]
+    )
+    waiting = LedgerEntry.objects.filter(
+        cadre=cadre, source=Source.SELF_REPORT, status__in=PENDING_STATUSES | RETURNED_STATUSES
+    ).values_list("status", flat=True)
+    waiting_statuses = list(waiting)
+    to_evaluate_list = [(session, evaluation_url(session.pk)) for session in to_evaluate]
     context = {
         "cadre": cadre,
         "year": today.year,
@@ -78,21 +99,90 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "pending_hours": sum(
             (e.hours for e in entries if e.date.year == today.year and e.status in PENDING_STATUSES), ZERO
         ),
-        "upcoming": list(upcoming),
-        "to_evaluate": [(session, evaluation_url(session.pk)) for session in to_evaluate],
-        "reports": list(reports[:MY_REPORTS]),
+        "upcoming": [(session, attendance.get(session.pk), ended(session)) for session in upcoming],
+        "to_evaluate": to_evaluate_list,
+        "reports": reports,
+        "reports_in_review": sum(status in PENDING_STATUSES for status in waiting_statuses),
+        "reports_returned": sum(status in RETURNED_STATUSES for status in waiting_statuses),
     }
     return render(request, "hours/my_learning.html", context)
 
 
 @dataclasses.dataclass
+class ArchiveRow:
+    """One line of the archive: the sessions of one activity together, or one outside class, report or lecture."""
+
+    title: str
+    source: str
+    bucket: str
+    status: str
+    entries: list[LedgerEntry]
+    sessions: int | None = None  # only for the sessions of an activity, counted together
+
+    @property
+    def first(self) -> dt.date:
+        return self.entries[0].date
+
+    @property
+    def last(self) -> dt.date:
+        return self.entries[-1].date
+
+    @property
+    def hours(self) -> Decimal:
+        return sum((entry.hours for entry in self.entries), ZERO)
+
+    @property
+    def entry(self) -> LedgerEntry:
+        """The entry of a row that stands for one (its evidence, its reason)."""
+        return self.entries[0]
+
+    def get_status_display(self) -> str:
+        return str(EntryStatus(self.status).label)
+
+
+def archive_rows(entries: list[LedgerEntry], activities: dict[int, tuple[int, str]]) -> list[ArchiveRow]:
+    """Entries (in date order) as archive lines: a session attended joins the other sessions of its activity.
+
+    ``activities`` maps a session id to its activity (id, title).  Outside classes, self-reports, lectures
+    and online records are one line each; so is a session whose record is gone.
+    """
+    rows: dict[tuple, ArchiveRow] = {}
+    for entry in entries:
+        activity = activities.get(entry.source_id) if entry.source == Source.SESSION else None
+        if activity is not None:
+            key: tuple = ("activity", activity[0], entry.bucket, entry.status)
+            title, counted = activity[1], True
+        else:
+            key, title, counted = ("entry", entry.pk), entry.title, False
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = ArchiveRow(
+                title, entry.get_source_display(), entry.get_bucket_display(), entry.status, [], 0 if counted else None
+            )
+        row.entries.append(entry)
+        if counted:
+            row.sessions = (row.sessions or 0) + 1
+    return sorted(rows.values(), key=lambda row: (row.first, row.last, row.title))
+
+
+@dataclasses.dataclass
 class ArchiveYear:
-    """One year of the archive: its entries, totals per category and how the cadre stands."""
+    """One year of the archive: its lines, totals per category and how the cadre stands."""
 
     year: int
     entries: list[LedgerEntry]
     confirmed: dict[str, Decimal]
     standing: CadreCompliance
+    activities: dataclasses.InitVar[dict[int, tuple[int, str]]]
+    counted: list[ArchiveRow] = dataclasses.field(init=False)
+    pending: list[ArchiveRow] = dataclasses.field(init=False)
+    rejected: list[LedgerEntry] = dataclasses.field(init=False)
+
+    def __post_init__(self, activities: dict[int, tuple[int, str]]) -> None:
+        # Printed: what counts, then what waits for review, marked so; a rejected entry is never printed.
+        self.counted = archive_rows([e for e in self.entries if e.status == EntryStatus.CONFIRMED], activities)
+        self.pending = archive_rows([e for e in self.entries if e.status in PENDING_STATUSES], activities)
+        self.rejected = [e for e in self.entries if e.status == EntryStatus.REJECTED]
 
     def totals(self) -> list[tuple[str, Decimal, Decimal]]:
         """(category, confirmed 学时, 学时 that count after the yearly cap) for the categories with hours."""
@@ -108,9 +198,18 @@ class ArchiveYear:
         return sum(self.confirmed.values(), ZERO)
 
 
+def session_activities(entries: list[LedgerEntry]) -> dict[int, tuple[int, str]]:
+    """{session id: (activity id, activity title)} for the sessions the entries were counted from (one query)."""
+    ids = {e.source_id for e in entries if e.source == Source.SESSION and e.source_id is not None}
+    if not ids:
+        return {}
+    rows = Session.objects.filter(pk__in=ids).values_list("pk", "activity_id", "activity__title")
+    return {pk: (activity_id, title) for pk, activity_id, title in rows}
+
+
 @require_GET
 def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    """干部教育培训档案: every entry per year with its source and evidence; ?year= for one year (to print)."""
+    """干部教育培训档案: per year, one line per activity with its sessions and 学时; ?year= for one year (to print)."""
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
     entries = list(LedgerEntry.objects.filter(cadre=cadre).order_by("date", "pk"))
     today = timezone.localdate()
@@ -118,6 +217,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
     chosen = request.GET.get("year", "")
     shown = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
     books = rulebooks(shown)
+    activities = session_activities([e for e in entries if e.date.year in shown])
     archive = []
     for year in shown:
         in_year = [e for e in entries if e.date.year == year]
@@ -126,7 +226,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
             if entry.status == EntryStatus.CONFIRMED:
                 confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
         standing = cadre_compliance(cadre, entries, year, as_of=today, book=books[year])
-        archive.append(ArchiveYear(year, in_year, confirmed, standing))
+        archive.append(ArchiveYear(year, in_year, confirmed, standing, activities))
     context = {
         "cadre": cadre,
         "archive": archive,

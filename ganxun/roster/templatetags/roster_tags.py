@@ -1,30 +1,12 @@
-"""Template filters for showing a cadre: age, and personal data masked unless the viewer may see it."""
+"""Template filters for showing a cadre: age, and the page links of the lists."""
 
 from django import template
 from django.core.paginator import Page
 from django.utils import timezone
 
 from ganxun.roster.models import Cadre
-from ganxun.roster.permissions import can_see_full_personal_data
 
 register = template.Library()
-
-
-@register.filter
-def full_data_visible_to(cadre: Cadre, user) -> bool:
-    """{% if cadre|full_data_visible_to:user %}"""
-    return can_see_full_personal_data(user, cadre)
-
-
-@register.filter
-def id_number_for(cadre: Cadre, user) -> str:
-    """The ID number in full for those allowed, masked for everyone else."""
-    return cadre.id_number if can_see_full_personal_data(user, cadre) else cadre.id_number_masked
-
-
-@register.filter
-def phone_for(cadre: Cadre, user) -> str:
-    return cadre.phone if can_see_full_personal_data(user, cadre) else cadre.phone_masked
 
 
 @register.filter

@@ -176,7 +176,7 @@ class CadreDetailTests(RosterData):
     def url(self, cadre: Cadre) -> str:
         return reverse("roster:cadre_detail", args=[cadre.pk])
 
-    def test_admin_sees_full_personal_data_status_form_and_history(self):
+    def test_admin_sees_masked_data_the_reveal_button_status_form_and_history(self):
         AuditEvent.objects.create(
             action=Action.UPDATE,
             object_type="cadre",
@@ -186,8 +186,10 @@ class CadreDetailTests(RosterData):
         )
         self.client.force_login(self.admin)
         response = self.client.get(self.url(self.cadre))
-        self.assertContains(response, self.cadre.id_number)
-        self.assertContains(response, "13912345678")
+        self.assertNotContains(response, self.cadre.id_number)  # in full only through 显示完整 (test_reveal)
+        self.assertNotContains(response, "13912345678")
+        self.assertContains(response, self.cadre.id_number_masked)
+        self.assertContains(response, reverse("roster:cadre_reveal", args=[self.cadre.pk]))
         self.assertContains(response, reverse("roster:cadre_status", args=[self.cadre.pk]))
         self.assertIn("职务: 科员 → 副科长", text(response))
         self.assertContains(response, "业务骨干")
@@ -203,10 +205,12 @@ class CadreDetailTests(RosterData):
         self.assertContains(response, reverse("roster:cadre_status", args=[self.cadre.pk]))
         self.assertNotContains(response, "变更记录")
 
-    def test_a_cadre_sees_their_own_page_in_full_but_nobody_else(self):
+    def test_a_cadre_sees_their_own_page_masked_with_the_reveal_button_but_nobody_else(self):
         self.client.force_login(self.cadre_user)
         response = self.client.get(self.url(self.cadre))
-        self.assertContains(response, self.cadre.id_number)
+        self.assertContains(response, self.cadre.id_number_masked)
+        self.assertNotContains(response, self.cadre.id_number)
+        self.assertContains(response, reverse("roster:cadre_reveal", args=[self.cadre.pk]))
         self.assertContains(response, "培训档案")
         self.assertNotContains(response, reverse("roster:cadre_status", args=[self.cadre.pk]))
         self.assertNotContains(response, reverse("roster:cadre_update", args=[self.cadre.pk]))

@@ -13,16 +13,18 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDi
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
-from ganxun.audit.models import AuditEvent
+from ganxun.audit.models import Action, AuditEvent
+from ganxun.audit.services import audit_record
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
 from ..models import Cadre, Section, Tag
-from ..permissions import can_browse_roster, can_edit_cadre
+from ..permissions import can_browse_roster, can_edit_cadre, can_see_full_personal_data
 from ..services import cadre_create, cadre_set_status, cadre_update
 
 PAGE_SIZE = 50
@@ -79,6 +81,7 @@ def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatus
         status_form = CadreStatusForm(initial={"status": cadre.status})
     return {
         "cadre": cadre,
+        "can_reveal": can_see_full_personal_data(user, cadre),
         "can_edit": may_edit,
         "status_form": status_form if may_edit else None,
         "history": _history(user, cadre) if user.is_admin else None,
@@ -88,9 +91,31 @@ def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatus
 
 @require_GET
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """The cadre's page, printable; it will grow into the training archive."""
+    """The cadre's page, printable; the ID number and phone masked for everyone until 显示完整."""
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
     return render(request, "roster/cadre_detail.html", _detail_context(request, cadre))
+
+
+@never_cache
+@require_POST
+def cadre_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """显示完整: the full ID number and phone, for an administrator or the cadre themself, recorded in the audit.
+
+    A POST because it writes the audit event.  With HTMX only the personal-data block is swapped in; without
+    JavaScript the whole page comes back with the numbers shown.  Never cached.
+    """
+    cadre = get_object_or_404(Cadre.objects.visible_to(request.user).select_related("section"), pk=pk)
+    if not can_see_full_personal_data(request.user, cadre):
+        raise PermissionDenied
+    audit_record(
+        actor=request.user,
+        action=Action.REVEAL,
+        obj=cadre,
+        summary=_("Full ID number and mobile phone shown"),
+    )
+    if request.htmx:
+        return render(request, "roster/cadre_detail.html#personal", {"cadre": cadre, "revealed": True})
+    return render(request, "roster/cadre_detail.html", {**_detail_context(request, cadre), "revealed": True})
 
 
 @require_POST
