@@ -1,7 +1,8 @@
-"""Writing a checked batch of the roster: bulk inserts and updates, one audit event per cadre.
+"""Writing a checked roster file: bulk inserts and updates, one audit event per cadre.
 
 The data is what roster.services.cadre_create / cadre_update would write (derived fields filled,
-masked snapshots in the audit trail), in a few statements per batch instead of several per cadre.
+masked snapshots in the audit trail), prepared before the transaction and written in a few statements
+per thousand cadres instead of several per cadre.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from django.db import connection
 from django.utils import timezone, translation
 
 from ganxun.audit.models import Action, AuditEvent
-from ganxun.audit.services import changed_fields
 
 from ..models import Cadre, Tag
 from ..services import CADRE_FIELDS
@@ -60,14 +60,23 @@ class Snapshots:
 
 
 @dataclass
-class Update:
-    """An existing cadre already changed in memory, with its audit snapshots."""
+class Create:
+    """A new cadre, its tags and what its creation event keeps."""
 
     cadre: Cadre
-    before: dict[str, Any]
-    after: dict[str, Any]
+    tags: list[Tag]
+    changes: dict[str, Any]
+
+
+@dataclass
+class Update:
+    """An existing cadre already changed in memory, and what its update event keeps."""
+
+    cadre: Cadre
     fields: set[str]
     tags: list[Tag] | None  # None: tags unchanged
+    changes: dict[str, Any]
+    before_updated_at: Any  # as read: the write refuses a cadre edited since
 
 
 @dataclass
@@ -92,26 +101,25 @@ class Author:
         )
 
 
-def write_batch(
-    creates: list[tuple[Cadre, list[Tag]]], updates: list[Update], author: Author, snapshots: Snapshots
-) -> None:
+def write_plan(creates: list[Create], updates: list[Update], author: Author) -> None:
+    """The bulk inserts and updates of a checked file and one audit event per cadre (inside a transaction)."""
     through = Cadre.tags.through
     events: list[AuditEvent] = []
     if creates:
-        afters = [snapshots.take(cadre, [t.name for t in tags]) for cadre, tags in creates]
-        new = [cadre for cadre, _tags in creates]
+        new = [c.cadre for c in creates]
         Cadre.objects.bulk_create(new, batch_size=BATCH_SIZE)
         if not connection.features.can_return_rows_from_bulk_insert:
-            pks = dict(Cadre.objects.filter(id_number__in=[c.id_number for c in new]).values_list("id_number", "pk"))
+            pks: dict[str, int] = {}
+            numbers = [c.id_number for c in new]
+            for start in range(0, len(numbers), BATCH_SIZE):
+                chunk = numbers[start : start + BATCH_SIZE]
+                pks.update(Cadre.objects.filter(id_number__in=chunk).values_list("id_number", "pk"))
             for cadre in new:
                 cadre.pk = pks[cadre.id_number]
         through.objects.bulk_create(
-            [through(cadre_id=c.pk, tag_id=t.pk) for c, tags in creates for t in tags], batch_size=BATCH_SIZE
+            [through(cadre_id=c.cadre.pk, tag_id=t.pk) for c in creates for t in c.tags], batch_size=BATCH_SIZE
         )
-        for cadre, after in zip(new, afters, strict=True):
-            # As audit_record keeps a creation: the values that are set.
-            changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
-            events.append(author.event(Action.CREATE, cadre, changes))
+        events.extend(author.event(Action.CREATE, c.cadre, c.changes) for c in creates)
     if updates:
         now = timezone.now()
         fields = {"updated_at"}
@@ -121,11 +129,12 @@ def write_batch(
         Cadre.objects.bulk_update([u.cadre for u in updates], sorted(fields), batch_size=BATCH_SIZE)
         retagged = [u for u in updates if u.tags is not None]
         if retagged:
-            through.objects.filter(cadre_id__in=[u.cadre.pk for u in retagged]).delete()
+            keys = [u.cadre.pk for u in retagged]
+            for start in range(0, len(keys), BATCH_SIZE):
+                through.objects.filter(cadre_id__in=keys[start : start + BATCH_SIZE]).delete()
             through.objects.bulk_create(
                 [through(cadre_id=u.cadre.pk, tag_id=t.pk) for u in retagged for t in u.tags or []],
                 batch_size=BATCH_SIZE,
             )
-        for update in updates:
-            events.append(author.event(Action.UPDATE, update.cadre, changed_fields(update.before, update.after)))
+        events.extend(author.event(Action.UPDATE, u.cadre, u.changes) for u in updates)
     AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
