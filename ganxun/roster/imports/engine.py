@@ -13,7 +13,7 @@ lock is held for the writes alone, never while a file is being read.  All rows a
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from ganxun.audit.models import Action
+from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import audit_record, changed_fields
 from ganxun.core.excel import (
     CellDate,
@@ -40,13 +40,15 @@ from ..services import CADRE_FIELDS, default_probation_end, name_initials, secti
 from . import columns as cols
 from . import vocabulary
 from .results import NOT_IN_FILE, CadreChange, ErrorList, FieldChange, ImportResult, RowError, SampleRow
-from .writes import Author, Create, Snapshots, Update, write_plan
+from .writes import Author, PreparedRows, Snapshots
 
 BATCH_SIZE = 1000  # rows compared with the roster together
 HEADER_SCAN_ROWS = 10
 SAMPLE_ROWS = 10
 # Fields compared to decide whether an existing cadre changes (section by its key, tags apart).
 COMPARED = (*(f if f != "section" else "section_id" for f in CADRE_FIELDS), "status")
+# What an update writes: every compared field (unchanged ones with the value just read), and the derived ones.
+UPDATE_FIELDS = (*CADRE_FIELDS, "status", "name_initials", "updated_at")
 
 
 @dataclass
@@ -57,13 +59,20 @@ class _Row:
     tags: list[Tag] | None  # None: no tags column
 
 
-@dataclass
 class _Plan:
-    """What a checked file will write."""
+    """What a checked file will write, every row already converted for the database."""
 
-    creates: list[Create] = field(default_factory=list)
-    updates: list[Update] = field(default_factory=list)
-    new_sections: list[Section] = field(default_factory=list)  # stand-ins, created when accepted
+    def __init__(self) -> None:
+        self.creates = PreparedRows(Cadre)
+        self.numbers: list[str] = []  # the ID number of each row in creates
+        self.create_events = PreparedRows(AuditEvent)
+        self.create_tags: list[tuple[int, list[int]]] = []  # (index in creates, tag keys)
+        self.updates = PreparedRows(Cadre, UPDATE_FIELDS)
+        self.update_events = PreparedRows(AuditEvent)
+        self.retagged: dict[int, list[int]] = {}  # cadre key -> its tag keys, for cadres whose tags change
+        self.read_at: dict[int, Any] = {}  # cadre key -> updated_at as read
+        self.new_sections: list[Section] = []  # stand-ins, created when accepted
+        self.late_sections: list[tuple[PreparedRows, list[Any], Section]] = []  # rows naming a new section
 
 
 class _Rollback(Exception):
@@ -370,19 +379,38 @@ class _RosterImport:
             if cadre is None:
                 cadre = self._new(row)
                 if self._check(cadre, row):
-                    tags = row.tags or []
-                    after = self.snapshots.take(cadre, [t.name for t in tags])
-                    # As audit_record keeps a creation: the values that are set.
-                    changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
-                    self.plan.creates.append(Create(cadre, tags, changes))
+                    self._plan_create(cadre, row.tags or [])
                     self._count(row, cadre, "created")
                 continue
-            update = self._change(cadre, row)
-            if update is None:
+            change = self._change(cadre, row)
+            if change is None:
                 self._count(row, cadre, "unchanged")
             elif self._check(cadre, row):
-                self.plan.updates.append(update)
+                self._plan_update(cadre, *change)
                 self._count(row, cadre, "updated")
+
+    def _plan_create(self, cadre: Cadre, tags: list[Tag]) -> None:
+        plan = self.plan
+        after = self.snapshots.take(cadre, [t.name for t in tags])
+        # As audit_record keeps a creation: the values that are set.
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
+        row = plan.creates.add(cadre)
+        if cadre.section.pk is None:
+            plan.late_sections.append((plan.creates, row, cadre.section))
+        if tags:
+            plan.create_tags.append((len(plan.numbers), [t.pk for t in tags]))
+        plan.numbers.append(cadre.id_number)
+        plan.create_events.add(self.author.event(Action.CREATE, cadre, changes))
+
+    def _plan_update(self, cadre: Cadre, tags: list[Tag] | None, changes: dict[str, Any]) -> None:
+        plan = self.plan
+        plan.read_at[cadre.pk] = cadre.updated_at
+        row = plan.updates.add(cadre)  # sets updated_at to now
+        if cadre.section.pk is None:
+            plan.late_sections.append((plan.updates, row, cadre.section))
+        if tags is not None:
+            plan.retagged[cadre.pk] = [t.pk for t in tags]
+        plan.update_events.add(self.author.event(Action.UPDATE, cadre, changes))
 
     def _new(self, row: _Row) -> Cadre:
         fields = dict(row.fields)
@@ -401,8 +429,9 @@ class _RosterImport:
             cadre.probation_end = default_probation_end(cadre.hire_date)
         return cadre
 
-    def _change(self, cadre: Cadre, row: _Row) -> Update | None:
-        """The row applied to an existing cadre (in memory), or None when nothing would change.
+    def _change(self, cadre: Cadre, row: _Row) -> tuple[list[Tag] | None, dict[str, Any]] | None:
+        """The row applied to an existing cadre (in memory): (new tags or None, audit changes), or None
+        when nothing would change.
 
         What changes is decided on the result, derived fields included, not on the cells: an empty
         试用期满 that the hire date fills again, or 1974.09 for a date on record in September 1974, is no change.
@@ -429,9 +458,8 @@ class _RosterImport:
             cadre.name_initials = self._initials(cadre.name)
             changed.add("name_initials")
         after = self.snapshots.take(cadre, [t.name for t in (old_tags if tags is None else tags)])
-        fields = {"section" if f == "section_id" else f for f in changed}
         self._record_change(row, cadre, before, section_name, old_tags, tags, changed)
-        return Update(cadre, fields, tags, changed_fields(snapshot, after), before_updated_at=cadre.updated_at)
+        return tags, changed_fields(snapshot, after)
 
     def _record_change(self, row, cadre, before, section_name, old_tags, tags, changed) -> None:
         """What the preview and the command show of an update: the file's column names, old → new."""
@@ -469,6 +497,10 @@ class _RosterImport:
             self._error(row.number, "probation_end", str(CONSTRAINTS["cadre_probation_after_hire"]))
         if cadre.democratic_party and cadre.political_status != PoliticalStatus.DEMOCRATIC_PARTY:
             self._error(row.number, "democratic_party", str(CONSTRAINTS["cadre_democratic_party_member"]))
+        for key in ("work_start_date", "hire_date", "rank_date"):  # as the cadre form checks them
+            value = getattr(cadre, key)
+            if value and cadre.birth_date and value <= cadre.birth_date:
+                self._error(row.number, key, _("This date must be after the birth date."))
         return self.errors.count == failed
 
     def _count(self, row: _Row, cadre: Cadre, action: str) -> None:
@@ -482,14 +514,24 @@ class _RosterImport:
 
     def write(self) -> None:
         """Everything the plan holds, in one transaction that does nothing but write; or nothing at all."""
+        plan = self.plan
         started = time.perf_counter()
         try:
             with transaction.atomic():
                 self._recheck()
-                for section in self.plan.new_sections:
+                for section in plan.new_sections:
                     # The stand-in the rows point at takes the new section's key.
                     section.pk = section_create(actor=self.actor, name=section.name).pk
-                write_plan(self.plan.creates, self.plan.updates, self.author)
+                for prepared, row, section in plan.late_sections:
+                    prepared.set(row, "section", section.pk)
+                plan.creates.execute()
+                keys = self._created_keys()
+                for row, number in zip(plan.create_events.rows, plan.numbers, strict=True):
+                    plan.create_events.set(row, "object_id", str(keys[number]))
+                plan.updates.execute()
+                self._write_tags(keys)
+                plan.create_events.execute()
+                plan.update_events.execute()
                 self._record_import()
         except IntegrityError as exc:
             raise ExcelFileError(
@@ -500,19 +542,41 @@ class _RosterImport:
         self.result.written = True
 
     def _recheck(self) -> None:
-        """Inside the transaction: the roster is still as it was read (two indexed queries per thousand rows)."""
-        creates = [c.cadre.id_number for c in self.plan.creates]
-        for start in range(0, len(creates), BATCH_SIZE):
-            if Cadre.objects.filter(id_number__in=creates[start : start + BATCH_SIZE]).exists():
+        """Inside the transaction: the roster is still as it was read (one indexed query per thousand rows)."""
+        numbers = self.plan.numbers
+        for start in range(0, len(numbers), BATCH_SIZE):
+            if Cadre.objects.filter(id_number__in=numbers[start : start + BATCH_SIZE]).exists():
                 raise IntegrityError("an ID number was added meanwhile")
-        updates = {u.cadre.pk: u.before_updated_at for u in self.plan.updates}
-        keys = list(updates)
+        read_at = self.plan.read_at
+        keys = list(read_at)
         for start in range(0, len(keys), BATCH_SIZE):
-            now = Cadre.objects.filter(pk__in=keys[start : start + BATCH_SIZE]).values_list("pk", "updated_at")
-            if any(updates[pk] != updated_at for pk, updated_at in now) or len(now) != len(
-                keys[start : start + BATCH_SIZE]
-            ):
-                raise IntegrityError("a cadre was changed meanwhile")
+            chunk = keys[start : start + BATCH_SIZE]
+            now = dict(Cadre.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
+            if any(now.get(pk) != read_at[pk] for pk in chunk):
+                raise IntegrityError("a cadre was changed or removed meanwhile")
+
+    def _created_keys(self) -> dict[str, int]:
+        numbers = self.plan.numbers
+        keys: dict[str, int] = {}
+        for start in range(0, len(numbers), BATCH_SIZE):
+            chunk = numbers[start : start + BATCH_SIZE]
+            keys.update(Cadre.objects.filter(id_number__in=chunk).values_list("id_number", "pk"))
+        return keys
+
+    def _write_tags(self, keys: dict[str, int]) -> None:
+        through = Cadre.tags.through
+        plan = self.plan
+        retagged = list(plan.retagged)
+        for start in range(0, len(retagged), BATCH_SIZE):
+            through.objects.filter(cadre_id__in=retagged[start : start + BATCH_SIZE]).delete()
+        links = PreparedRows(through)
+        for index, tags in plan.create_tags:
+            for tag in tags:
+                links.add(through(cadre_id=keys[plan.numbers[index]], tag_id=tag))
+        for cadre, tags in plan.retagged.items():
+            for tag in tags:
+                links.add(through(cadre_id=cadre, tag_id=tag))
+        links.execute()
 
     def _record_import(self) -> None:
         """The one event that says who imported which file and what it did."""
