@@ -112,7 +112,7 @@ def template_workbook() -> Workbook:
         cell.fill = _HEADER_FILL
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = _WIDTHS.get(column.key, 13)
-        if column.kind in ("id_number", "text", "name"):
+        if column.kind in ("id_number", "text", "name", "phone"):
             # Text format before anyone types: Excel would turn an 18-digit number into 3.1E+17.
             sheet.column_dimensions[letter].number_format = TEXT_FORMAT
             for row in range(2, 1002):
@@ -197,6 +197,8 @@ def _explain(column: Column) -> str:
         return _("The section's name as in the system; new names are listed in the preview for you to accept.")
     if column.kind == "tags":
         return _("Tag names separated by 、 or commas; the tags must exist in the system.")
+    if column.kind == "phone":
+        return _("Digits, e.g. 13912345678; may be left empty.")
     if column.kind == "gender":
         return _("Male or female; may be left empty, as it follows from the ID number.")
     if column.kind == "choice":

@@ -32,7 +32,7 @@ class Column:
     key: str
     label: Promise
     synonyms: tuple[str, ...]
-    kind: str  # text, name, id_number, gender, date, choice, section, tags
+    kind: str  # text, name, id_number, phone, gender, date, choice, section, tags
     required: bool = False
 
     @property
@@ -88,7 +88,7 @@ COLUMNS: tuple[Column, ...] = (
         "phone",
         pgettext_lazy("roster column", "Mobile phone"),
         ("手机", "手机号", "手机号码", "联系电话", "移动电话"),
-        "text",
+        "phone",
     ),
     Column(
         "work_start_date",
@@ -153,6 +153,18 @@ def id_number_of(value: Any) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         raise CellError(_("The ID number must be stored as text: format the column as Text and enter it again."))
     return idcard.normalize(text_of(value))
+
+
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")  # as the cadre form accepts it
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
+
+
+def phone_of(value: Any) -> str:
+    """A phone number as the cadre form takes it: digits (a leading +, dashes and spaces allowed)."""
+    text = text_of(value).translate(_FULL_WIDTH).strip()
+    if text and not _PHONE.match(text):
+        raise CellError(_("Enter a phone number of digits only, e.g. 13912345678."))
+    return text
 
 
 def date_of(value: Any, epoch) -> CellDate | None:

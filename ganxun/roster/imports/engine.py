@@ -148,7 +148,7 @@ class _RosterImport:
             for number, values in rows_below(sheet, header, self.limits):
                 if all(_blank(values[p]) for p, _c, _h in self.layout):
                     continue
-                if footer_row(values) and _blank(values[self.positions["id_number"]]):
+                if footer_row(values) and not _looks_like_id(values[self.positions["id_number"]]):
                     self.result.skipped_rows.append(number)
                     continue
                 self.result.rows += 1
@@ -300,6 +300,8 @@ class _RosterImport:
             value = cols.id_number_of(raw)
         elif kind == "name":
             value = cols.name_of(raw)
+        elif kind == "phone":
+            value = cols.phone_of(raw)
         else:
             value = cols.text_of(raw)
         if not value and column.required:
@@ -386,7 +388,9 @@ class _RosterImport:
             if change is None:
                 self._count(row, cadre, "unchanged")
             elif self._check(cadre, row):
-                self._plan_update(cadre, *change)
+                tags, changes, shown = change
+                self._plan_update(cadre, tags, changes)
+                self._show_change(shown)
                 self._count(row, cadre, "updated")
 
     def _plan_create(self, cadre: Cadre, tags: list[Tag]) -> None:
@@ -429,9 +433,9 @@ class _RosterImport:
             cadre.probation_end = default_probation_end(cadre.hire_date)
         return cadre
 
-    def _change(self, cadre: Cadre, row: _Row) -> tuple[list[Tag] | None, dict[str, Any]] | None:
-        """The row applied to an existing cadre (in memory): (new tags or None, audit changes), or None
-        when nothing would change.
+    def _change(self, cadre: Cadre, row: _Row) -> tuple[list[Tag] | None, dict[str, Any], CadreChange] | None:
+        """The row applied to an existing cadre (in memory): (new tags or None, audit changes, what the
+        preview shows), or None when nothing would change.
 
         What changes is decided on the result, derived fields included, not on the cells: an empty
         试用期满 that the hire date fills again, or 1974.09 for a date on record in September 1974, is no change.
@@ -458,13 +462,15 @@ class _RosterImport:
             cadre.name_initials = self._initials(cadre.name)
             changed.add("name_initials")
         after = self.snapshots.take(cadre, [t.name for t in (old_tags if tags is None else tags)])
-        self._record_change(row, cadre, before, section_name, old_tags, tags, changed)
-        return tags, changed_fields(snapshot, after)
+        shown = self._described(row, cadre, before, section_name, old_tags, tags, changed)
+        return tags, changed_fields(snapshot, after), shown
 
-    def _record_change(self, row, cadre, before, section_name, old_tags, tags, changed) -> None:
+    def _show_change(self, change: CadreChange) -> None:
+        if self.max_changes is None or len(self.result.changes) < self.max_changes:
+            self.result.changes.append(change)
+
+    def _described(self, row, cadre, before, section_name, old_tags, tags, changed) -> CadreChange:
         """What the preview and the command show of an update: the file's column names, old → new."""
-        if self.max_changes is not None and len(self.result.changes) >= self.max_changes:
-            return
         shown: list[FieldChange] = []
         for key in (c.key for c in cols.COLUMNS):
             if key == "section":
@@ -483,7 +489,7 @@ class _RosterImport:
                 shown.append(
                     FieldChange(self._header(key), _display(key, before[key]), _display(key, getattr(cadre, key)))
                 )
-        self.result.changes.append(CadreChange(row.number, cadre.name, cadre.id_number_masked, shown))
+        return CadreChange(row.number, cadre.name, cadre.id_number_masked, shown)
 
     def _check(self, cadre: Cadre, row: _Row) -> bool:
         """The rules of Cadre.clean and the model's constraints, without a query per row."""
@@ -626,6 +632,11 @@ class _Party:
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _looks_like_id(value: Any) -> bool:
+    """A cell that holds an ID number (a 合计 row holds a count there, if anything)."""
+    return len(idcard.normalize(cols.text_of(value))) >= 15
 
 
 def _display(key: str, value: Any) -> str:

@@ -125,7 +125,7 @@ class ImportResult:
 
     @property
     def changes_not_shown(self) -> int:
-        return self.updated - len(self.changes)
+        return max(self.updated - len(self.changes), 0)
 
     def section_errors(self) -> list[RowError]:
         """The rows naming a 科室 that does not exist, as row errors (for the command)."""

@@ -631,6 +631,30 @@ def test_the_preview_says_what_changes_per_cadre(tmp_path, office, admin):
     assert Cadre.objects.get(name="张2").section == housing and confirmed.updated == 1
 
 
+def test_a_row_with_an_error_lists_no_change(tmp_path, office):
+    rows = [person(1), person(2)]
+    run(tmp_path, rows, write=True)
+    rows[0]["职务"] = "科长"
+    rows[1]["出生日期"] = "1970-01-01"  # refused against the ID number: not a change to show
+    result = run(tmp_path, rows)
+    assert [c.row for c in result.changes] == [2]
+    assert (result.updated, result.changes_not_shown, result.error_count) == (1, 0, 1)
+
+
+@pytest.mark.parametrize(
+    ("written", "stored"), [("13912345678", "13912345678"), ("０２１－６１２３４５６７", "021-61234567")]
+)
+def test_phone_numbers_as_the_form_takes_them(tmp_path, office, written, stored):
+    run(tmp_path, [person(1, 手机=written)], write=True)
+    assert Cadre.objects.get().phone == stored
+
+
+def test_a_phone_that_is_not_a_number_is_refused(tmp_path, office):
+    assert messages(run(tmp_path, [person(1, 手机="不详")])) == [
+        "第2行 手机: 请输入数字组成的电话号码，如 13912345678。"
+    ]
+
+
 def test_changes_beyond_the_cap_are_counted(tmp_path, office):
     rows = [person(i) for i in range(1, 6)]
     run(tmp_path, rows, write=True)
@@ -689,6 +713,12 @@ def test_a_totals_row_and_sign_off_lines_are_skipped(tmp_path, office):
     result = run(tmp_path, rows, header, write=True)
     assert result.written, messages(result)
     assert (result.rows, result.created, result.skipped_rows) == (2, 2, [4, 6])
+
+
+def test_a_totals_row_with_a_count_under_the_id_number_is_skipped(tmp_path, office):
+    rows = [person(1), ["合计", "1人"], ["总 计：", None, None, None, "1"]]
+    result = run(tmp_path, rows, write=True)
+    assert (result.ok, result.rows, result.skipped_rows) == (True, 1, [3, 4])
 
 
 def test_a_totals_word_with_an_id_number_is_a_row(tmp_path, office):
