@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import threading
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -23,7 +24,9 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.reader import excel as openpyxl_reader
 from openpyxl.utils.datetime import WINDOWS_EPOCH, from_excel
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -153,12 +156,37 @@ def _shared_strings_parts(content_types: str) -> set[str]:
     return parts
 
 
+class _UnsizedSheet(ReadOnlyWorksheet):
+    """A read-only sheet that skips reading its declared size when the workbook opens.
+
+    openpyxl looks for the size on opening, and a sheet that declares none is parsed to its end for it:
+    a million-row sheet cost its whole parse before the first row was read.  Every sheet here is read
+    with explicit bounds (``_sheet_rows``), so the declared size is never used.
+    """
+
+    def _get_size(self) -> None:
+        return None
+
+
+_OPENING = threading.Lock()
+
+
+def _load_workbook(path: Path):
+    with _OPENING:  # the sheet class is swapped in openpyxl's reader for this one call
+        original = openpyxl_reader.ReadOnlyWorksheet
+        openpyxl_reader.ReadOnlyWorksheet = _UnsizedSheet
+        try:
+            return load_workbook(path, read_only=True, data_only=True)
+        finally:
+            openpyxl_reader.ReadOnlyWorksheet = original
+
+
 @contextmanager
 def open_xlsx(path: Path, limits: ImportLimits) -> Iterator[Any]:
     """The checked workbook, opened read-only and streaming (memory flat in the number of rows)."""
     check_xlsx(path, limits)
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
+        workbook = _load_workbook(path)
     except Exception as exc:  # openpyxl raises many kinds; the user needs one message
         raise _unreadable(exc) from exc
     try:

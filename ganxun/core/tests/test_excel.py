@@ -8,6 +8,7 @@ import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
+from openpyxl.worksheet._reader import WorkSheetParser
 
 from ganxun.core.excel import (
     CellDate,
@@ -411,3 +412,19 @@ def test_save_upload_stops_past_the_limit(tmp_path):
     with pytest.raises(ExcelFileError):
         save_upload(io.BytesIO(b"x" * 2000), target, 1000)
     assert not target.exists()
+
+
+def test_opening_does_not_parse_a_sheet_to_its_end(tmp_path, monkeypatch):
+    """A sheet with no declared size (openpyxl's write-only mode writes none) was parsed whole on opening."""
+    path = _rows_file(tmp_path, 3000)
+    with zipfile.ZipFile(path) as archive:
+        assert b"<dimension" not in archive.read("xl/worksheets/sheet1.xml")
+    parsed: list[int] = []
+    parse_row = WorkSheetParser.parse_row
+    monkeypatch.setattr(WorkSheetParser, "parse_row", lambda self, e: parsed.append(1) or parse_row(self, e))
+    read_size = WorkSheetParser.parse_dimensions
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", lambda self: parsed.append(0) or read_size(self))
+    small = limits(max_rows=5)
+    with open_xlsx(path, small) as book, pytest.raises(ExcelFileError, match="超过 5 行"):
+        all_rows(book, limits_=small)
+    assert 0 not in parsed and len(parsed) < 30  # the header scan and six rows, not 3,000

@@ -12,6 +12,7 @@ lock is held for the writes alone, never while a file is being read.  All rows a
 
 from __future__ import annotations
 
+import copy
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -442,7 +443,7 @@ class _RosterImport:
         """
         old_tags = list(cadre.tags.all())  # prefetched
         before = {f: getattr(cadre, f) for f in COMPARED}
-        snapshot = self.snapshots.take(cadre, [t.name for t in old_tags])
+        old = copy.copy(cadre)  # for the audit snapshot, taken only when something changes
         section_name = cadre.section.name
         born = idcard.birth_date_of(cadre.id_number)
         for key, value in row.fields.items():
@@ -461,6 +462,7 @@ class _RosterImport:
         if "name" in changed:
             cadre.name_initials = self._initials(cadre.name)
             changed.add("name_initials")
+        snapshot = self.snapshots.take(old, [t.name for t in old_tags])
         after = self.snapshots.take(cadre, [t.name for t in (old_tags if tags is None else tags)])
         shown = self._described(row, cadre, before, section_name, old_tags, tags, changed)
         return tags, changed_fields(snapshot, after), shown

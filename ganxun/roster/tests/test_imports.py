@@ -629,6 +629,12 @@ def test_the_preview_says_what_changes_per_cadre(tmp_path, office, admin):
     assert Cadre.objects.get(name="张2").section == office  # the preview wrote nothing
     confirmed = run(tmp_path, rows, header, write=True, actor=admin)
     assert Cadre.objects.get(name="张2").section == housing and confirmed.updated == 1
+    assert AuditEvent.objects.get(action=Action.UPDATE).changes == {
+        "phone": ["139****0002", "138****2222"],
+        "section": ["办公室", "住房保障科"],
+        "post": ["科员", "副科长"],
+        "rank": ["一级科员", "四级主任科员"],
+    }
 
 
 def test_a_row_with_an_error_lists_no_change(tmp_path, office):
