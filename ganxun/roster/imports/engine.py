@@ -48,8 +48,6 @@ HEADER_SCAN_ROWS = 10
 SAMPLE_ROWS = 10
 # Fields compared to decide whether an existing cadre changes (section by its key, tags apart).
 COMPARED = (*(f if f != "section" else "section_id" for f in CADRE_FIELDS), "status")
-# What an update writes: every compared field (unchanged ones with the value just read), and the derived ones.
-UPDATE_FIELDS = (*CADRE_FIELDS, "status", "name_initials", "updated_at")
 
 
 @dataclass
@@ -68,7 +66,9 @@ class _Plan:
         self.numbers: list[str] = []  # the ID number of each row in creates
         self.create_events = PreparedRows(AuditEvent)
         self.create_tags: list[tuple[int, list[int]]] = []  # (index in creates, tag keys)
-        self.updates = PreparedRows(Cadre, UPDATE_FIELDS)
+        # One UPDATE statement per set of changed fields (a file usually changes the same few columns),
+        # so that an index is rewritten only where its column changes.
+        self.updates: dict[tuple[str, ...], PreparedRows] = {}
         self.update_events = PreparedRows(AuditEvent)
         self.retagged: dict[int, list[int]] = {}  # cadre key -> its tag keys, for cadres whose tags change
         self.read_at: dict[int, Any] = {}  # cadre key -> updated_at as read
@@ -389,8 +389,8 @@ class _RosterImport:
             if change is None:
                 self._count(row, cadre, "unchanged")
             elif self._check(cadre, row):
-                tags, changes, shown = change
-                self._plan_update(cadre, tags, changes)
+                tags, changes, shown, fields = change
+                self._plan_update(cadre, tags, changes, fields)
                 self._show_change(shown)
                 self._count(row, cadre, "updated")
 
@@ -407,12 +407,16 @@ class _RosterImport:
         plan.numbers.append(cadre.id_number)
         plan.create_events.add(self.author.event(Action.CREATE, cadre, changes))
 
-    def _plan_update(self, cadre: Cadre, tags: list[Tag] | None, changes: dict[str, Any]) -> None:
+    def _plan_update(
+        self, cadre: Cadre, tags: list[Tag] | None, changes: dict[str, Any], fields: tuple[str, ...]
+    ) -> None:
         plan = self.plan
         plan.read_at[cadre.pk] = cadre.updated_at
-        row = plan.updates.add(cadre)  # sets updated_at to now
+        if fields not in plan.updates:
+            plan.updates[fields] = PreparedRows(Cadre, fields)
+        row = plan.updates[fields].add(cadre)  # sets updated_at to now
         if cadre.section.pk is None:
-            plan.late_sections.append((plan.updates, row, cadre.section))
+            plan.late_sections.append((plan.updates[fields], row, cadre.section))
         if tags is not None:
             plan.retagged[cadre.pk] = [t.pk for t in tags]
         plan.update_events.add(self.author.event(Action.UPDATE, cadre, changes))
@@ -434,9 +438,11 @@ class _RosterImport:
             cadre.probation_end = default_probation_end(cadre.hire_date)
         return cadre
 
-    def _change(self, cadre: Cadre, row: _Row) -> tuple[list[Tag] | None, dict[str, Any], CadreChange] | None:
+    def _change(
+        self, cadre: Cadre, row: _Row
+    ) -> tuple[list[Tag] | None, dict[str, Any], CadreChange, tuple[str, ...]] | None:
         """The row applied to an existing cadre (in memory): (new tags or None, audit changes, what the
-        preview shows), or None when nothing would change.
+        preview shows, the fields to write), or None when nothing would change.
 
         What changes is decided on the result, derived fields included, not on the cells: an empty
         试用期满 that the hire date fills again, or 1974.09 for a date on record in September 1974, is no change.
@@ -465,7 +471,8 @@ class _RosterImport:
         snapshot = self.snapshots.take(old, [t.name for t in old_tags])
         after = self.snapshots.take(cadre, [t.name for t in (old_tags if tags is None else tags)])
         shown = self._described(row, cadre, before, section_name, old_tags, tags, changed)
-        return tags, changed_fields(snapshot, after), shown
+        fields = tuple(sorted({"section" if f == "section_id" else f for f in changed} | {"updated_at"}))
+        return tags, changed_fields(snapshot, after), shown, fields
 
     def _show_change(self, change: CadreChange) -> None:
         if self.max_changes is None or len(self.result.changes) < self.max_changes:
@@ -536,7 +543,8 @@ class _RosterImport:
                 keys = self._created_keys()
                 for row, number in zip(plan.create_events.rows, plan.numbers, strict=True):
                     plan.create_events.set(row, "object_id", str(keys[number]))
-                plan.updates.execute()
+                for prepared in plan.updates.values():
+                    prepared.execute()
                 self._write_tags(keys)
                 plan.create_events.execute()
                 plan.update_events.execute()
