@@ -101,6 +101,7 @@ def roster_import(
         file_name=file_name,
         actor=actor,
         actor_name=actor_name,
+        writing=write,
         accept_new_sections=accept_new_sections,
         max_errors=max_errors,
         max_changes=max_changes,
@@ -113,8 +114,11 @@ def roster_import(
 
 
 class _RosterImport:
-    def __init__(self, *, file_name, actor, actor_name, accept_new_sections, max_errors, max_changes, ip_address):
+    def __init__(
+        self, *, file_name, actor, actor_name, writing, accept_new_sections, max_errors, max_changes, ip_address
+    ):
         self.result = ImportResult(file_name=file_name)
+        self.writing = writing  # a preview prepares no statements
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.author = Author(self.actor, actor_name or (self.actor.get_username() if self.actor else ""), ip_address)
         self.accept_new_sections = accept_new_sections
@@ -382,7 +386,8 @@ class _RosterImport:
             if cadre is None:
                 cadre = self._new(row)
                 if self._check(cadre, row):
-                    self._plan_create(cadre, row.tags or [])
+                    if self.writing:
+                        self._plan_create(cadre, row.tags or [])
                     self._count(row, cadre, "created")
                 continue
             change = self._change(cadre, row)
@@ -390,7 +395,8 @@ class _RosterImport:
                 self._count(row, cadre, "unchanged")
             elif self._check(cadre, row):
                 tags, changes, shown, fields = change
-                self._plan_update(cadre, tags, changes, fields)
+                if self.writing:
+                    self._plan_update(cadre, tags, changes, fields)
                 self._show_change(shown)
                 self._count(row, cadre, "updated")
 
