@@ -2,8 +2,14 @@
 
 Builds a realistic roster workbook in a temporary directory, times (a) openpyxl's read-only
 iteration over every cell of it and (b) the system's whole import of it (read, check every
-row, write cadres and their audit events, commit) into a fresh database, then measures the
-import's peak memory (tracemalloc) at two sizes to show it does not grow with the rows.
+row, write cadres and their audit events, commit) into a fresh database, and measures the
+import's peak memory (tracemalloc) at two sizes.  The import reads and checks the whole file
+before it writes, so its memory grows with the rows (the prepared writes), within the row limit.
+
+It then measures how long the write transaction lasts, which on SQLite is how long the import
+holds the write lock that every other user's write waits for (at most the busy timeout): at
+45,000 rows and at IMPORT_MAX_ROWS, for a first import (all created) and a re-import in which
+every cadre changes (all updated).
 The last line is ``ratio=<import time / baseline time>``; the target is 4 or less.
 """
 
@@ -74,19 +80,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "default: a temporary SQLite file",
     )
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; the fastest counts (default 3)")
+    parser.add_argument(
+        "--lock-rows",
+        default="45000,limit",
+        help="sizes at which to time the write transaction, 'limit' meaning IMPORT_MAX_ROWS (default 45000,limit); "
+        "empty to skip",
+    )
     return parser.parse_args(argv)
 
 
-def build_roster(path: Path, rows: int, seed: int = 2026) -> None:
+def build_roster(path: Path, rows: int, seed: int = 2026, post: str | None = None) -> None:
     """A roster as a personnel office keeps it: a title row, Chinese headers, mixed date spellings."""
     from openpyxl import Workbook
 
     from ganxun.roster.idcard import check_digit
-    from ganxun.roster.models import PoliticalStatus, Rank
+    from ganxun.roster.imports import vocabulary
 
     rng = random.Random(seed)
-    ranks = [str(label) for label in Rank.labels][4:]
-    statuses = [str(PoliticalStatus.CPC_MEMBER.label)] * 6 + ["群众", "共青团员", "中共预备党员", "民主党派"]
+    # As personnel files have them: mostly 职级, now and then a 领导职务 level in the same column.
+    ranks = [words[0] for words in vocabulary.RANK.values()][4:]
+    statuses = ["中共党员"] * 6 + ["群众", "共青团员", "中共预备党员", "九三学社社员", "无党派人士"]
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("干部名册")
     sheet.append(["区房管局干部名册（基准测试）"])
@@ -105,16 +118,19 @@ def build_roster(path: Path, rows: int, seed: int = 2026) -> None:
         started = born + dt.timedelta(days=365 * 22 + rng.randrange(2000))
         hired = started + dt.timedelta(days=rng.randrange(3000))
         leader = rng.random() < 0.08
+        level = rng.choice((("科级正职", "正科级"), ("科级副职", "副科级")))
         sheet.append(
             [
                 rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
                 number,
                 "男" if male else "女",
-                dt.datetime(born.year, born.month, born.day) if n % 2 else born.strftime("%Y.%m.%d"),
+                (dt.datetime(born.year, born.month, born.day), born.strftime("%Y.%m.%d"), born.strftime("%Y.%m"))[
+                    n % 3
+                ],
                 SECTIONS[n % len(SECTIONS)],
-                rng.choice(POSTS),
-                rng.choice(ranks),
-                rng.choice(("科级正职", "科级副职")) if leader else "",
+                post or POSTS[n % len(POSTS)],
+                level[1] if leader and n % 2 else rng.choice(ranks),
+                level[0] if leader else "",
                 rng.choice(statuses),
                 rng.choice(BRANCHES),
                 f"1{rng.choice('3589')}{rng.randrange(10**9):09d}",
@@ -184,12 +200,20 @@ def main(argv: list[str] | None = None) -> None:
         os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
         os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every SQL statement in memory
-        os.environ["IMPORT_MAX_ROWS"] = str(max(args.rows, small_rows) + 1)
         os.environ["IMPORT_MAX_BYTES"] = str(1 << 30)
         os.environ["IMPORT_MAX_UNCOMPRESSED_BYTES"] = str(1 << 32)
         import django
 
         django.setup()
+        from django.conf import settings
+
+        # The limit as configured, for the lock measurement; the timed runs may go past it.
+        args.row_limit = int(settings.GANXUN["IMPORT_MAX_ROWS"])
+        settings.GANXUN = {
+            **settings.GANXUN,
+            "IMPORT_MAX_ROWS": max(args.rows, small_rows, args.row_limit, 45_000) + 1,
+            "IMPORT_MAX_PART_BYTES": 1 << 32,
+        }
         from django.db import connections
         from django.test.utils import setup_databases, teardown_databases
 
@@ -240,7 +264,32 @@ def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
         peaks[rows] = peak_memory(lambda path=path: run_import(path, actor))
         print(f"peak memory, import of {rows:6d} rows: {peaks[rows] / 1048576:7.1f} MB")
     print(f"memory growth {small_rows} -> {args.rows} rows: {peaks[args.rows] / peaks[small_rows]:.2f}x")
+    lock_times(args, workdir, actor)
     print(f"ratio={full / base:.2f}")
+
+
+def lock_times(args: argparse.Namespace, workdir: Path, actor) -> None:
+    """How long the write transaction (SQLite: the write lock) lasts at the sizes asked for."""
+    from django.conf import settings
+    from django.db import connection
+
+    timeout = settings.DATABASES["default"].get("OPTIONS", {}).get("timeout")
+    sizes = [args.row_limit if s.strip() == "limit" else int(s) for s in args.lock_rows.split(",") if s.strip()]
+    for rows in sizes:
+        first, changed = workdir / f"lock-{rows}.xlsx", workdir / f"lock-{rows}-changed.xlsx"
+        build_roster(first, rows, seed=11)
+        build_roster(changed, rows, seed=11, post="调研员")
+        reset()
+        started = time.perf_counter()
+        created = run_import(first, actor)
+        total = time.perf_counter() - started
+        updated = run_import(changed, actor)
+        label = "IMPORT_MAX_ROWS" if rows == args.row_limit else "rows"
+        print(
+            f"write transaction at {rows} {label} ({connection.vendor}): all created {created.write_seconds:.2f} s "
+            f"of {total:.2f} s; all updated {updated.write_seconds:.2f} s"
+            + (f"; others wait up to {timeout} s" if timeout else "")
+        )
 
 
 if __name__ == "__main__":

@@ -192,6 +192,12 @@ STORAGES = {
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Every upload passes the size limit of its view while it arrives: nothing past the limit is kept.
+FILE_UPLOAD_HANDLERS = [
+    "ganxun.core.excel.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 
 # --- The product's own settings ----------------------------------------------------------------
 GANXUN = {
@@ -200,6 +206,13 @@ GANXUN = {
     "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "50000")),
     # Uncompressed size ceiling of an .xlsx (a zip): guards against zip bombs.
     "IMPORT_MAX_UNCOMPRESSED_BYTES": int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_BYTES", str(200 * 1024 * 1024))),
+    # Every import (roster, attendance) reads no more than this: one part of the zip unpacked (a sheet), the
+    # shared strings unpacked (held in memory whole), and columns (cells further right are not read).
+    "IMPORT_MAX_PART_BYTES": int(os.environ.get("IMPORT_MAX_PART_BYTES", str(100 * 1024 * 1024))),
+    "IMPORT_MAX_SHARED_STRINGS_BYTES": int(os.environ.get("IMPORT_MAX_SHARED_STRINGS_BYTES", str(32 * 1024 * 1024))),
+    "IMPORT_MAX_COLUMNS": int(os.environ.get("IMPORT_MAX_COLUMNS", "256")),
+    # Any uploaded file whose view declares no limit of its own (ganxun.core.excel.upload_limit).
+    "UPLOAD_MAX_BYTES": int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))),
     # 青年干部: this age or younger.
     "YOUNG_CADRE_MAX_AGE": int(os.environ.get("YOUNG_CADRE_MAX_AGE", "35")),
     # QR check-in: the code on the screen changes this often (the previous one is still accepted); check-in

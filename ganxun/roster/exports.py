@@ -17,7 +17,8 @@ from openpyxl.utils import get_column_letter
 
 from ganxun.core.excel import safe_cell
 
-from .imports.columns import CHOICE_SYNONYMS, COLUMNS, Column
+from .imports import vocabulary
+from .imports.columns import COLUMNS, Column
 from .models import Cadre, Gender, PoliticalStatus, Rank, Status
 
 DATE_FORMAT = "yyyy-mm-dd"
@@ -32,7 +33,7 @@ _CHUNK = 2000
 
 def export_headers() -> list[str]:
     """The import's columns (so that an admin can edit an export and import it again), then tier and groups."""
-    return [str(c.label) for c in COLUMNS] + [pgettext("roster column", "Tier"), pgettext("roster column", "Groups")]
+    return [c.header for c in COLUMNS] + [pgettext("roster column", "Tier"), pgettext("roster column", "Groups")]
 
 
 def cadre_rows(cadres: QuerySet[Cadre], *, reveal: bool) -> Iterable[list[Any]]:
@@ -59,7 +60,8 @@ def _value(cadre: Cadre, column: Column, reveal: bool) -> Any:
         return "、".join(sorted(t.name for t in cadre.tags.all()))
     value = getattr(cadre, key)
     if column.kind in ("choice", "gender"):
-        return str(getattr(cadre, f"get_{key}_display")()) if value else ""
+        # The import's own Chinese words, whatever the interface language: the export always reads back.
+        return vocabulary.chinese(key, value) if value else ""
     return value
 
 
@@ -105,12 +107,12 @@ def template_workbook() -> Workbook:
     sheet = workbook.active
     sheet.title = _("Cadre roster")
     for position, column in enumerate(COLUMNS, start=1):
-        cell = sheet.cell(row=1, column=position, value=str(column.label) + ("*" if column.required else ""))
+        cell = sheet.cell(row=1, column=position, value=column.header + ("*" if column.required else ""))
         cell.font = _REQUIRED_FONT if column.required else _HEADER_FONT
         cell.fill = _HEADER_FILL
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = _WIDTHS.get(column.key, 13)
-        if column.kind in ("id_number", "text", "name"):
+        if column.kind in ("id_number", "text", "name", "phone"):
             # Text format before anyone types: Excel would turn an 18-digit number into 3.1E+17.
             sheet.column_dimensions[letter].number_format = TEXT_FORMAT
             for row in range(2, 1002):
@@ -123,7 +125,7 @@ def template_workbook() -> Workbook:
 def _instructions(sheet) -> None:
     sheet.append([_("Example (copy the layout to the first sheet; this sheet is not imported)")])
     sheet["A1"].font = _HEADER_FONT
-    sheet.append([str(c.label) for c in COLUMNS])
+    sheet.append([c.header for c in COLUMNS])
     for cell in sheet[2]:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
@@ -140,13 +142,19 @@ def _instructions(sheet) -> None:
         cell.font = _HEADER_FONT
         cell.fill = _HEADER_FILL
     for column in COLUMNS:
-        sheet.append([str(column.label), pgettext("roster import", "Yes") if column.required else "", _explain(column)])
+        sheet.append([column.header, pgettext("roster import", "Yes") if column.required else "", _explain(column)])
     sheet.append([])
     for note in (
         _("The header row may have title rows above it (up to 10 rows in all); other columns are ignored."),
         _("Cadres are matched on the ID number: a known ID number updates that cadre, a new one adds a cadre."),
         _("An empty optional cell clears that field; gender and birth date, when empty, come from the ID number."),
         _("Dates may be written as 1985-03-12, 1985/3/12, 1985.3.12, 1985.03, 1985年3月, 19850312 or as Excel dates."),
+        _(
+            "A date given to the month (1974.09) agrees with the ID number when year and month agree, and the "
+            "day is taken from the ID number; for the other dates it keeps the day already on record in that "
+            "month, or means the 1st."
+        ),
+        _("Rows whose first cell says 合计 or 总计, and sign-off lines such as 填表人 below the table, are skipped."),
     ):
         sheet.append([note])
     sheet.column_dimensions["A"].width = 16
@@ -160,20 +168,21 @@ def _example_row() -> list[Any]:
     example = {
         "name": "张晓明",
         "id_number": "11010519491231002X",
-        "gender": str(Gender.FEMALE.label),
+        "gender": vocabulary.chinese("gender", Gender.FEMALE),
         "birth_date": "1949-12-31",
         "section": "办公室",
         "post": "科员",
-        "rank": str(Rank.CLERK_1.label),
+        "rank": vocabulary.chinese("rank", Rank.CLERK_1),
         "leadership_level": "",
-        "political_status": str(PoliticalStatus.CPC_MEMBER.label),
+        "political_status": vocabulary.chinese("political_status", PoliticalStatus.CPC_MEMBER),
+        "democratic_party": "",
         "party_branch": "机关第一党支部",
         "phone": "13900000000",
         "work_start_date": "1970.09",
         "hire_date": "1970年9月1日",
         "probation_end": "",
         "rank_date": "19850312",
-        "status": str(Status.RETIRED.label),
+        "status": vocabulary.chinese("status", Status.RETIRED),
         "tags": "",
     }
     return [example[c.key] for c in COLUMNS]
@@ -183,22 +192,43 @@ def _explain(column: Column) -> str:
     if column.kind == "id_number":
         return _("18 characters, stored as text (format the column as Text before typing or pasting).")
     if column.kind == "date":
-        return _("A date, e.g. 1985-03-12 or 1985.03 (a month alone means its first day).")
+        return _("A date, e.g. 1985-03-12 or 1985.03 (to the month).")
     if column.kind == "section":
         return _("The section's name as in the system; new names are listed in the preview for you to accept.")
     if column.kind == "tags":
         return _("Tag names separated by 、 or commas; the tags must exist in the system.")
+    if column.kind == "phone":
+        return _("Digits, e.g. 13912345678; may be left empty.")
     if column.kind == "gender":
         return _("Male or female; may be left empty, as it follows from the ID number.")
     if column.kind == "choice":
-        choices = column.choices
-        assert choices is not None
-        words = [str(label) for label in choices.labels]
-        words += [w for w in CHOICE_SYNONYMS.get(column.key, {}) if w not in words]
+        words = _words(column.key)
+        if column.key == "rank":
+            return _(
+                "One of: %(values)s. May be left empty. A leadership level (%(levels)s) written here is accepted "
+                "and recorded as the leadership post level."
+            ) % {"values": words, "levels": _words("leadership_level")}
+        if column.key == "political_status":
+            return _(
+                "One of: %(values)s. Empty keeps the current value (a new cadre gets “%(default)s”). "
+                "A democratic party written as the status (%(parties)s) is recorded as 民主党派 with that party."
+            ) % {
+                "values": words,
+                "default": vocabulary.chinese(column.key, column.field.default),
+                "parties": "、".join(vocabulary.MEMBER_WORDS),
+            }
         if column.field.blank:
-            return _("One of: %(values)s. May be left empty.") % {"values": "、".join(words)}
+            return _("One of: %(values)s. May be left empty.") % {"values": words}
         return _("One of: %(values)s. Empty keeps the current value (a new cadre gets “%(default)s”).") % {
-            "values": "、".join(words),
-            "default": choices(column.field.default).label,
+            "values": words,
+            "default": vocabulary.chinese(column.key, column.field.default),
         }
     return _("Free text.")
+
+
+def _words(key: str) -> str:
+    """The standard words of a choice column, then the other spellings the import also reads."""
+    choices, table = vocabulary.TABLES[key]
+    standard = [table[v][0] for v in choices.values]
+    others = [w for v in choices.values for w in table[v][1:3] if w not in standard]
+    return "、".join(standard) + ("（" + "、".join(others) + "）" if others else "")

@@ -75,7 +75,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
     FIELDSETS = (
         (_("Personal details"), ("name", "gender", "birth_date", "id_number", "id_number_masked", "phone")),
         (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date")),
-        (_("Political status"), ("political_status", "party_branch")),
+        (_("Political status"), ("political_status", "democratic_party", "party_branch")),
         (_("Employment"), ("work_start_date", "hire_date", "probation_end")),
         (_("Tags"), ("tags",)),
     )
@@ -93,6 +93,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
             "probation_end": _("Left empty, it is set to one year after the hire date."),
             "leadership_level": _("Only for cadres holding a leadership post."),
             "party_branch": _("For party members: the branch they belong to."),
+            "democratic_party": _("For a democratic party member: which party."),
         }
         error_messages = {
             "id_number": {"unique": _("A cadre with this ID number is already on the roster.")},
@@ -110,7 +111,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["tags"].queryset = Tag.objects.order_by("name")
         self.fields["tags"].required = False
 
-        for name in ("rank", "leadership_level"):
+        for name in ("rank", "leadership_level", "democratic_party"):
             self.fields[name].choices = [("", _("None")), *self.fields[name].choices[1:]]
         if not user.is_admin:
             # A section head works inside their own 科室 and cannot move anyone out of it.
@@ -154,6 +155,8 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         hired, probation_end = data.get("hire_date"), data.get("probation_end")
         if hired and probation_end and probation_end < hired:
             self.add_error("probation_end", _("The probation cannot end before the hire date."))
+        if data.get("democratic_party") and data.get("political_status") != PoliticalStatus.DEMOCRATIC_PARTY:
+            self.add_error("democratic_party", _("Only a member of a democratic party belongs to one."))
         born = data.get("birth_date")
         for name in ("work_start_date", "hire_date", "rank_date"):
             if born and data.get(name) and data[name] <= born:

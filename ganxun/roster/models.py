@@ -72,7 +72,21 @@ class PoliticalStatus(models.TextChoices):
     CPC_PROBATIONARY = "cpc_probationary", _("CPC probationary member")
     CYL_MEMBER = "cyl_member", _("Communist Youth League member")
     DEMOCRATIC_PARTY = "democratic_party", _("Democratic party member")
+    NON_PARTISAN = "non_partisan", _("Non-partisan personage")
     MASSES = "masses", _("Ordinary citizen")
+
+
+class DemocraticParty(models.TextChoices):
+    """The eight democratic parties; a member's 政治面貌 is 民主党派 and this says which."""
+
+    RCCK = "rcck", _("Revolutionary Committee of the Chinese Kuomintang")
+    CDL = "cdl", _("China Democratic League")
+    CNDCA = "cndca", _("China National Democratic Construction Association")
+    CAPD = "capd", _("China Association for Promoting Democracy")
+    CPWDP = "cpwdp", _("Chinese Peasants' and Workers' Democratic Party")
+    CZGP = "czgp", _("China Zhi Gong Party")
+    JIUSAN = "jiusan", _("Jiusan Society")
+    TDSL = "tdsl", _("Taiwan Democratic Self-Government League")
 
 
 PARTY_MEMBER_STATUSES = frozenset({PoliticalStatus.CPC_MEMBER, PoliticalStatus.CPC_PROBATIONARY})
@@ -244,6 +258,9 @@ class Cadre(models.Model):
     political_status = models.CharField(
         _("political status"), max_length=20, choices=PoliticalStatus.choices, default=PoliticalStatus.MASSES
     )
+    democratic_party = models.CharField(
+        _("democratic party"), max_length=10, choices=DemocraticParty.choices, blank=True
+    )
     party_branch = models.CharField(_("party branch"), max_length=50, blank=True)
     work_start_date = models.DateField(_("date started work"), null=True, blank=True)
     hire_date = models.DateField(_("date hired"), null=True, blank=True)
@@ -268,6 +285,11 @@ class Cadre(models.Model):
                 | Q(probation_end__gte=models.F("hire_date")),
                 name="cadre_probation_after_hire",
                 violation_error_message=_("The probation cannot end before the hire date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(democratic_party="") | Q(political_status=PoliticalStatus.DEMOCRATIC_PARTY),
+                name="cadre_democratic_party_member",
+                violation_error_message=_("A democratic party can be given only for a member of a democratic party."),
             ),
         ]
 

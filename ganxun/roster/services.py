@@ -27,6 +27,7 @@ CADRE_FIELDS = (
     "rank",
     "leadership_level",
     "political_status",
+    "democratic_party",
     "party_branch",
     "work_start_date",
     "hire_date",

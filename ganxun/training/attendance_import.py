@@ -30,16 +30,18 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.core.excel import (
     ExcelFileError,
-    header_positions,
-    locate_header,
+    Header,
+    ImportLimits,
+    find_header,
+    footer_row,
     normalize_header,
     open_xlsx,
     parse_date,
-    sheet_rows,
+    rows_below,
 )
 from ganxun.roster import idcard
 from ganxun.roster.imports.columns import fold, name_of, text_of
-from ganxun.roster.imports.results import RowError
+from ganxun.roster.imports.results import NOT_IN_FILE, ErrorList, RowError
 
 from .models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
 from .services import attendance_set
@@ -147,6 +149,7 @@ class AttendanceImportResult:
     not_in_file: int = 0  # enrolled cadres × sessions the file says nothing about
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
+    skipped_rows: list[int] = field(default_factory=list)  # 合计 and sign-off lines under the table
     sample: list[SampleRow] = field(default_factory=list)
     written: bool = False
 
@@ -208,7 +211,7 @@ class _AttendanceImport:
         self.target = session
         self.sessions = [session] if session is not None else list(activity.sessions.order_by("date", "start_time"))
         self.result = AttendanceImportResult(file_name=file_name)
-        self.max_errors = max_errors
+        self.errors = ErrorList(max_errors)
         self.statuses = status_index()
         self.rows: list[_Row] = []
         self.seen: dict[tuple[int, int], int] = {}
@@ -221,41 +224,35 @@ class _AttendanceImport:
     # --- reading ------------------------------------------------------------------------------
 
     def read(self, path: Path) -> None:
-        limits = settings.GANXUN
+        limits = ImportLimits.from_settings()
         if not self.sessions:
             raise ExcelFileError(_("This activity has no sessions yet; add its sessions before importing."))
-        with open_xlsx(
-            path,
-            max_bytes=int(limits["IMPORT_MAX_BYTES"]),
-            max_uncompressed_bytes=int(limits["IMPORT_MAX_UNCOMPRESSED_BYTES"]),
-        ) as workbook:
+        with open_xlsx(path, limits) as workbook:
             if not workbook.worksheets:
                 raise ExcelFileError(_("The workbook has no worksheet."))
             self.epoch = workbook.epoch
-            below = self._layout(sheet_rows(workbook.worksheets[0]))
-            max_rows = int(limits["IMPORT_MAX_ROWS"])
-            for number, values in below:
-                cells = {key: (values[p] if p < len(values) else None) for p, key, _h in self.layout}
+            sheet = workbook.worksheets[0]
+            header = self._layout(find_header(sheet, header_matcher(), limits, HEADER_SCAN_ROWS))
+            for number, values in rows_below(sheet, header, limits):
+                cells = {key: values[p] for p, key, _h in self.layout}
                 if all(_blank(v) for v in cells.values()):
                     continue
+                if footer_row(values) and _blank(cells.get("id_number")) and _blank(cells.get("id_last4")):
+                    self.result.skipped_rows.append(number)
+                    continue
                 self.result.rows += 1
-                if self.result.rows > max_rows:
-                    raise ExcelFileError(
-                        _("The file has more than %(limit)s rows; please split it into smaller files.")
-                        % {"limit": max_rows}
-                    )
                 self._parse(number, cells)
         if not self.result.rows:
             raise ExcelFileError(_("There are no rows below the header row."))
+        self.result.errors = self.errors.sorted()
+        self.result.error_count = self.errors.count
         self._tally()
 
-    def _layout(self, rows):
-        match = header_matcher()
-        found = locate_header(rows, match, HEADER_SCAN_ROWS)
-        positions = header_positions(found[1], match) if found else {}
+    def _layout(self, header: Header | None) -> Header:
+        positions = header.positions if header else {}
         keys = {key for key, _h in positions.values()}
         missing = [str(COLUMNS_BY_KEY[k].label) for k in ("name", "status") if k not in keys]
-        if found is None or missing:
+        if header is None or missing:
             raise ExcelFileError(
                 _("Required columns are missing: %(columns)s. The header must be within the first %(scan)s rows.")
                 % {
@@ -273,26 +270,22 @@ class _AttendanceImport:
                 _("This activity has %(count)s sessions: the file needs a column “%(column)s” saying which one.")
                 % {"count": len(self.sessions), "column": COLUMNS_BY_KEY["session_date"].label}
             )
-        header_row, values, below = found
-        self.layout = [(p, key, header) for p, (key, header) in sorted(positions.items())]
-        self.headers = {key: header for _p, key, header in self.layout}
-        self.result.header_row = header_row
-        self.result.columns = [header for _p, _k, header in self.layout]
-        self.result.ignored_columns = [
-            str(v).strip() for p, v in enumerate(values) if p not in positions and v not in (None, "")
-        ]
-        return below
+        self.layout = [(p, key, text) for p, (key, text) in sorted(positions.items())]
+        self.headers = {key: text for _p, key, text in self.layout}
+        self.positions = {key: p for p, key, _t in self.layout}
+        self.result.header_row = header.row
+        self.result.columns = [text for _p, _k, text in self.layout]
+        self.result.ignored_columns = header.ignored()
+        return header
 
     def _header(self, key: str) -> str:
         return self.headers.get(key) or str(COLUMNS_BY_KEY[key].label)
 
     def _error(self, row: int, key: str, reason: str) -> None:
-        self.result.error_count += 1
-        if self.max_errors is None or len(self.result.errors) < self.max_errors:
-            self.result.errors.append(RowError(row, self._header(key), reason))
+        self.errors.add(RowError(row, self._header(key), reason, self.positions.get(key, NOT_IN_FILE)))
 
     def _parse(self, number: int, cells: dict[str, Any]) -> None:
-        failed = self.result.error_count
+        failed = self.errors.count
         cadre = self._cell(number, "name", lambda: self._cadre(cells))
         session = None
         if not _blank(cells.get("session_date")):
@@ -312,7 +305,7 @@ class _AttendanceImport:
         word = text_of(cells.get("status"))
         if status == AttendanceStatus.LEAVE and not reason and word in LEAVE_KINDS:
             reason = word
-        if self.result.error_count > failed or cadre is None or session is None or status is None:
+        if self.errors.count > failed or cadre is None or session is None or status is None:
             return
         first = self.seen.setdefault((cadre.pk, session.pk), number)
         if first != number:
@@ -420,11 +413,11 @@ class _AttendanceImport:
             return raw, None
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             try:
-                day = parse_date(raw, self.epoch)
+                cell = parse_date(raw, self.epoch)
             except (ValueError, OverflowError):
-                day = None
-            if day is not None:
-                return day, None
+                cell = None
+            if cell is not None and not cell.to_month:  # 202603 names a month, not a session
+                return cell.first(), None
         text = unicodedata.normalize("NFKC", text_of(raw))
         match = _FULL_DATE.match(text)
         try:

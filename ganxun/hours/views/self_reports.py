@@ -14,11 +14,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganxun.audit.models import AuditEvent
+from ganxun.core.excel import upload_limit
 from ganxun.roster.models import Cadre
 from ganxun.roster.permissions import can_browse_roster
 
 from .. import services
-from ..forms import ReviewForm, SelfReportForm
+from ..forms import EVIDENCE_MAX_BYTES, ReviewForm, SelfReportForm
 from ..models import EntryStatus, LedgerEntry, Source
 from ..queries import decision_queue, section_review_queue
 from ..services import can_decide, can_section_review
@@ -26,6 +27,7 @@ from ..services import can_decide, can_section_review
 PAGE_SIZE = 30
 
 
+@upload_limit(EVIDENCE_MAX_BYTES)
 @require_http_methods(["GET", "POST"])
 def self_report_create(request: HttpRequest) -> HttpResponse:
     """The cadre's own report: date, hours, category, what, evidence and a witness."""

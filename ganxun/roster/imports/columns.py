@@ -10,26 +10,34 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
-from ganxun.core.excel import normalize_header, parse_date
+from ganxun.core.excel import CellDate, normalize_header, parse_date
 
 from .. import idcard
-from ..models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status
+from ..models import Cadre
 
 
 @dataclass(frozen=True)
 class Column:
-    """One column of the roster file: the Cadre field it fills and the headers that name it."""
+    """One column of the roster file: the Cadre field it fills and the headers that name it.
+
+    ``synonyms`` are Chinese and never go through gettext: the first is the standard header (the
+    template's and the export's, and the name used when a message is about a column the file lacks).
+    """
 
     key: str
     label: Promise
     synonyms: tuple[str, ...]
-    kind: str  # text, name, id_number, gender, date, choice, section, tags
+    kind: str  # text, name, id_number, phone, gender, date, choice, section, tags
     required: bool = False
-    choices: type[models.TextChoices] | None = None
+
+    @property
+    def header(self) -> str:
+        return self.synonyms[0]
 
     @cached_property
     def field(self) -> models.Field:
@@ -42,87 +50,75 @@ COLUMNS: tuple[Column, ...] = (
     Column(
         "id_number",
         pgettext_lazy("roster column", "ID number"),
-        ("身份证号", "公民身份号码", "身份证号码"),
+        ("身份证号", "公民身份号码", "身份证号码", "身份证", "居民身份证号码"),
         "id_number",
         required=True,
     ),
     Column("gender", pgettext_lazy("roster column", "Gender"), ("性别",), "gender"),
-    Column("birth_date", pgettext_lazy("roster column", "Birth date"), ("出生日期", "出生年月"), "date"),
-    Column("section", pgettext_lazy("roster column", "Section"), ("科室", "部门", "处室"), "section", required=True),
-    Column("post", pgettext_lazy("roster column", "Post"), ("职务", "现任职务"), "text"),
-    Column("rank", pgettext_lazy("roster column", "Rank"), ("职级", "现职级"), "choice", choices=Rank),
+    Column(
+        "birth_date",
+        pgettext_lazy("roster column", "Birth date"),
+        ("出生日期", "出生年月", "出生年月日", "出生时间"),
+        "date",
+    ),
+    Column(
+        "section",
+        pgettext_lazy("roster column", "Section"),
+        ("科室", "部门", "处室", "所在科室", "所在部门", "工作部门"),
+        "section",
+        required=True,
+    ),
+    Column("post", pgettext_lazy("roster column", "Post"), ("职务", "现任职务", "现职务"), "text"),
+    Column("rank", pgettext_lazy("roster column", "Rank"), ("职级", "现职级"), "choice"),
     Column(
         "leadership_level",
         pgettext_lazy("roster column", "Leadership post level"),
-        ("领导职务", "领导职务层次", "领导职务(层次)"),
+        ("领导职务", "领导职务层次", "领导职务(层次)", "职务层次"),
         "choice",
-        choices=LeadershipLevel,
     ),
+    Column("political_status", pgettext_lazy("roster column", "Political status"), ("政治面貌",), "choice"),
     Column(
-        "political_status",
-        pgettext_lazy("roster column", "Political status"),
-        ("政治面貌",),
+        "democratic_party",
+        pgettext_lazy("roster column", "Democratic party"),
+        ("民主党派", "所属党派", "党派", "所在党派"),
         "choice",
-        choices=PoliticalStatus,
     ),
     Column("party_branch", pgettext_lazy("roster column", "Party branch"), ("党支部", "所在党支部"), "text"),
-    Column("phone", pgettext_lazy("roster column", "Mobile phone"), ("手机", "手机号", "手机号码", "联系电话"), "text"),
     Column(
-        "work_start_date", pgettext_lazy("roster column", "Date started work"), ("参加工作时间", "参加工作日期"), "date"
+        "phone",
+        pgettext_lazy("roster column", "Mobile phone"),
+        ("手机", "手机号", "手机号码", "联系电话", "移动电话"),
+        "phone",
+    ),
+    Column(
+        "work_start_date",
+        pgettext_lazy("roster column", "Date started work"),
+        ("参加工作时间", "参加工作日期", "参加工作年月"),
+        "date",
     ),
     Column("hire_date", pgettext_lazy("roster column", "Date hired"), ("录用日期", "录用时间"), "date"),
     Column("probation_end", pgettext_lazy("roster column", "Probation ends"), ("试用期满", "试用期满日期"), "date"),
     Column(
         "rank_date",
         pgettext_lazy("roster column", "Date of current rank"),
-        ("现职级任职时间", "现职级任职日期"),
+        ("现职级任职时间", "现职级任职日期", "任现职级时间", "任现职级日期"),
         "date",
     ),
-    Column("status", pgettext_lazy("roster column", "Status"), ("人员状态", "状态"), "choice", choices=Status),
+    Column("status", pgettext_lazy("roster column", "Status"), ("人员状态", "状态"), "choice"),
     Column("tags", pgettext_lazy("roster column", "Tags"), ("标签",), "tags"),
 )
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
 REQUIRED = tuple(c for c in COLUMNS if c.required)
-
-# Words people write for a choice besides its label in the catalogue.
-CHOICE_SYNONYMS: dict[str, dict[str, str]] = {
-    "gender": {"男": Gender.MALE, "男性": Gender.MALE, "女": Gender.FEMALE, "女性": Gender.FEMALE},
-    "political_status": {
-        "党员": PoliticalStatus.CPC_MEMBER,
-        "中共党员": PoliticalStatus.CPC_MEMBER,
-        "中国共产党党员": PoliticalStatus.CPC_MEMBER,
-        "预备党员": PoliticalStatus.CPC_PROBATIONARY,
-        "中共预备党员": PoliticalStatus.CPC_PROBATIONARY,
-        "团员": PoliticalStatus.CYL_MEMBER,
-        "共青团员": PoliticalStatus.CYL_MEMBER,
-        "民主党派": PoliticalStatus.DEMOCRATIC_PARTY,
-        "民主党派成员": PoliticalStatus.DEMOCRATIC_PARTY,
-        "群众": PoliticalStatus.MASSES,
-    },
-    "leadership_level": {
-        "正处": LeadershipLevel.DIVISION_CHIEF,
-        "正处级": LeadershipLevel.DIVISION_CHIEF,
-        "处级正职": LeadershipLevel.DIVISION_CHIEF,
-        "副处": LeadershipLevel.DEPUTY_DIVISION_CHIEF,
-        "副处级": LeadershipLevel.DEPUTY_DIVISION_CHIEF,
-        "处级副职": LeadershipLevel.DEPUTY_DIVISION_CHIEF,
-        "正科": LeadershipLevel.SECTION_CHIEF,
-        "正科级": LeadershipLevel.SECTION_CHIEF,
-        "科级正职": LeadershipLevel.SECTION_CHIEF,
-        "副科": LeadershipLevel.DEPUTY_SECTION_CHIEF,
-        "副科级": LeadershipLevel.DEPUTY_SECTION_CHIEF,
-        "科级副职": LeadershipLevel.DEPUTY_SECTION_CHIEF,
-    },
-    "status": {"在职": Status.ACTIVE, "在岗": Status.ACTIVE, "调离": Status.TRANSFERRED, "退休": Status.RETIRED},
-}
+DATE_KEYS = tuple(c.key for c in COLUMNS if c.kind == "date")
 
 
 def header_matcher():
-    """normalised header -> column key, from the synonyms and the labels in the active language."""
+    """normalised header -> column key: the Chinese synonyms and the English headers, never a catalogue."""
     index: dict[str, str] = {}
-    for column in COLUMNS:
-        for name in (*column.synonyms, str(column.label)):
-            index.setdefault(normalize_header(name), column.key)
+    with translation.override(None):
+        for column in COLUMNS:
+            for name in (*column.synonyms, str(column.label)):
+                index.setdefault(normalize_header(name), column.key)
     return index.get
 
 
@@ -133,23 +129,6 @@ def fold(text: str) -> str:
 
 class CellError(Exception):
     """A cell that cannot be read; the message is the reason shown after 第N行 列名."""
-
-
-def choice_index(column: Column) -> dict[str, str]:
-    """folded label or synonym -> choice value, for one column."""
-    assert column.choices is not None or column.kind == "gender"
-    choices = column.choices or Gender
-    index = {fold(value): value for value in choices.values}
-    for value, label in choices.choices:
-        index[fold(str(label))] = value
-    for word, value in CHOICE_SYNONYMS.get(column.key, {}).items():
-        index.setdefault(fold(word), value)
-    return index
-
-
-def allowed_labels(column: Column) -> str:
-    choices = column.choices or Gender
-    return "、".join(str(label) for label in choices.labels)
 
 
 def text_of(value: Any) -> str:
@@ -176,7 +155,20 @@ def id_number_of(value: Any) -> str:
     return idcard.normalize(text_of(value))
 
 
-def date_of(value: Any, epoch) -> dt.date | None:
+_PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")  # as the cadre form accepts it
+_FULL_WIDTH = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
+
+
+def phone_of(value: Any) -> str:
+    """A phone number as the cadre form takes it: digits (a leading +, dashes and spaces allowed)."""
+    text = text_of(value).translate(_FULL_WIDTH).strip()
+    if text and not _PHONE.match(text):
+        raise CellError(_("Enter a phone number of digits only, e.g. 13912345678."))
+    return text
+
+
+def date_of(value: Any, epoch) -> CellDate | None:
+    """The cell's date with its precision (to the day or to the month)."""
     try:
         return parse_date(value, epoch)
     except (ValueError, OverflowError) as exc:

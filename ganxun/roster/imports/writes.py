@@ -1,23 +1,25 @@
-"""Writing a checked batch of the roster: bulk inserts and updates, one audit event per cadre.
+"""Writing a checked roster file: prepared inserts and updates, one audit event per cadre.
 
 The data is what roster.services.cadre_create / cadre_update would write (derived fields filled,
-masked snapshots in the audit trail), in a few statements per batch instead of several per cadre.
+masked snapshots in the audit trail).  Every statement's SQL is built and every value converted for
+the database while the file is read, before the transaction; inside it only ``executemany`` runs, a
+thousand rows a call, so that the write lock is held for the writing alone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
-from django.utils import timezone, translation
+from django.db import connection, models
+from django.utils import translation
 
-from ganxun.audit.models import Action, AuditEvent
-from ganxun.audit.services import changed_fields
+from ganxun.audit.models import AuditEvent
 
-from ..models import Cadre, Tag
+from ..models import Cadre
 from ..services import CADRE_FIELDS
 
 BATCH_SIZE = 1000
@@ -45,7 +47,8 @@ class Snapshots:
             elif field == "phone":
                 data[field] = cadre.phone_masked
             elif field == "section":
-                data[field] = cadre.section.name if cadre.section_id else None
+                # A section this import creates has no key yet, but the cadre holds it.
+                data[field] = cadre.section.name if cadre.section_id or cadre.section else None
             else:
                 value = getattr(cadre, field)
                 labels = self.labels.get(field)
@@ -57,17 +60,6 @@ class Snapshots:
         data["status"] = self.labels["status"].get(cadre.status, str(cadre.status))
         data["tags"] = sorted(tags)
         return data
-
-
-@dataclass
-class Update:
-    """An existing cadre already changed in memory, with its audit snapshots."""
-
-    cadre: Cadre
-    before: dict[str, Any]
-    after: dict[str, Any]
-    fields: set[str]
-    tags: list[Tag] | None  # None: tags unchanged
 
 
 @dataclass
@@ -92,40 +84,48 @@ class Author:
         )
 
 
-def write_batch(
-    creates: list[tuple[Cadre, list[Tag]]], updates: list[Update], author: Author, snapshots: Snapshots
-) -> None:
-    through = Cadre.tags.through
-    events: list[AuditEvent] = []
-    if creates:
-        afters = [snapshots.take(cadre, [t.name for t in tags]) for cadre, tags in creates]
-        new = [cadre for cadre, _tags in creates]
-        Cadre.objects.bulk_create(new, batch_size=BATCH_SIZE)
-        if not connection.features.can_return_rows_from_bulk_insert:
-            pks = dict(Cadre.objects.filter(id_number__in=[c.id_number for c in new]).values_list("id_number", "pk"))
-            for cadre in new:
-                cadre.pk = pks[cadre.id_number]
-        through.objects.bulk_create(
-            [through(cadre_id=c.pk, tag_id=t.pk) for c, tags in creates for t in tags], batch_size=BATCH_SIZE
-        )
-        for cadre, after in zip(new, afters, strict=True):
-            # As audit_record keeps a creation: the values that are set.
-            changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
-            events.append(author.event(Action.CREATE, cadre, changes))
-    if updates:
-        now = timezone.now()
-        fields = {"updated_at"}
-        for update in updates:
-            update.cadre.updated_at = now
-            fields |= update.fields
-        Cadre.objects.bulk_update([u.cadre for u in updates], sorted(fields), batch_size=BATCH_SIZE)
-        retagged = [u for u in updates if u.tags is not None]
-        if retagged:
-            through.objects.filter(cadre_id__in=[u.cadre.pk for u in retagged]).delete()
-            through.objects.bulk_create(
-                [through(cadre_id=u.cadre.pk, tag_id=t.pk) for u in retagged for t in u.tags or []],
-                batch_size=BATCH_SIZE,
+class PreparedRows:
+    """Rows for one INSERT or UPDATE statement of a model, converted for the database ahead of the write.
+
+    An insert covers every concrete field but the key, with the values (and defaults) of a model
+    instance, as Model.save would write them; an update sets ``update_fields`` where the key matches.
+    """
+
+    def __init__(self, model: type[models.Model], update_fields: Sequence[str] | None = None) -> None:
+        opts = model._meta
+        quote = connection.ops.quote_name
+        self.update = update_fields is not None
+        if update_fields is None:
+            self.fields = [f for f in opts.concrete_fields if not f.primary_key and not f.generated]
+            self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
+                quote(opts.db_table),
+                ", ".join(quote(f.column) for f in self.fields),
+                ", ".join(["%s"] * len(self.fields)),
             )
-        for update in updates:
-            events.append(author.event(Action.UPDATE, update.cadre, changed_fields(update.before, update.after)))
-    AuditEvent.objects.bulk_create(events, batch_size=BATCH_SIZE)
+        else:
+            self.fields = [opts.get_field(name) for name in update_fields]
+            self.sql = "UPDATE {} SET {} WHERE {} = %s".format(
+                quote(opts.db_table),
+                ", ".join(f"{quote(f.column)} = %s" for f in self.fields),
+                quote(opts.pk.column),
+            )
+        self.positions = {f.name: i for i, f in enumerate(self.fields)}
+        self.rows: list[list[Any]] = []
+
+    def add(self, obj: models.Model) -> list[Any]:
+        """The instance's row, its values as the database takes them (auto_now fields filled)."""
+        add = not self.update
+        row = [f.get_db_prep_save(f.pre_save(obj, add), connection) for f in self.fields]
+        if self.update:
+            row.append(obj.pk)
+        self.rows.append(row)
+        return row
+
+    def set(self, row: list[Any], field: str, value: Any) -> None:
+        """Fill in a value known only inside the transaction (the key of a row just inserted)."""
+        row[self.positions[field]] = self.fields[self.positions[field]].get_db_prep_save(value, connection)
+
+    def execute(self) -> None:
+        with connection.cursor() as cursor:
+            for start in range(0, len(self.rows), BATCH_SIZE):
+                cursor.executemany(self.sql, self.rows[start : start + BATCH_SIZE])

@@ -1,5 +1,6 @@
 """manage.py import_roster: the same checks as the page, exit codes and a machine-readable last line."""
 
+import datetime as dt
 import io
 
 import pytest
@@ -10,7 +11,7 @@ from ganxun.audit.models import Action, AuditEvent
 from ganxun.roster.models import Cadre, Section
 
 from .factories import SectionFactory, UserFactory
-from .workbooks import person, write, xlsx_bytes
+from .workbooks import HEADER, person, write, xlsx_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -85,3 +86,36 @@ def test_unknown_actor_or_file(tmp_path):
         call_command("import_roster", str(tmp_path / "r.xlsx"), "--actor", "nobody", stdout=io.StringIO())
     with pytest.raises(CommandError, match="找不到文件"):
         call_command("import_roster", str(tmp_path / "missing.xlsx"), stdout=io.StringIO())
+
+
+def test_errors_are_printed_in_row_order_then_column_order(tmp_path):
+    """Row 3's check against the ID number is found after row 4's unreadable cell; it is printed first."""
+    born = person(1, born=dt.date(1980, 2, 2), 出生日期="1980-02-03")
+    rows = [person(2), born, person(3, "新科室", 政治面貌="未知", 参加工作时间="不详"), person(4, "信访办")]
+    path = write(tmp_path / "r.xlsx", xlsx_bytes(rows, (*HEADER, "参加工作时间")))
+    code, lines = import_roster(path)
+    assert code == 1
+    assert [line.split(":")[0] for line in lines[:-1]] == [
+        "第3行 出生日期",
+        "第4行 科室",
+        "第4行 政治面貌",
+        "第4行 参加工作时间",
+        "第5行 科室",
+    ]
+    assert lines[1] == "第4行 科室: 系统中没有科室“新科室”"
+
+
+def test_updates_print_what_changes_above_the_counts(tmp_path):
+    rows = [person(1), person(2)]
+    path = write(tmp_path / "r.xlsx", xlsx_bytes(rows))
+    import_roster(path)
+    assert import_roster(path) == (0, ["created=0 updated=0 unchanged=2"])
+    rows[1]["职务"] = "科长"
+    rows[1]["手机"] = "13800000000"
+    path = write(tmp_path / "r.xlsx", xlsx_bytes(rows))
+    masked = Cadre.objects.get(phone="13900000002").id_number_masked
+    assert import_roster(path, "--dry-run") == (
+        0,
+        [f"第3行 张2（{masked}）：职务 科员 → 科长；手机 139****0002 → 138****0000", "created=0 updated=1 unchanged=1"],
+    )
+    assert Cadre.objects.get(id_number=rows[1]["身份证号"]).post == "科员"

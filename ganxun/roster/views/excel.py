@@ -13,13 +13,12 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.core.access import require_admin
-from ganxun.core.excel import ExcelFileError, SizeLimitUploadHandler, save_upload, size_message, workbook_response
+from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_limit, workbook_response
 from ganxun.core.pending import PendingUpload
 
 from ..exports import cadre_workbook, template_workbook
@@ -56,33 +55,23 @@ def _context(form: ImportUploadForm, result: ImportResult | None = None, **extra
     }
 
 
-@csrf_exempt  # only so that the size limit can be put in place before the body is read; see _upload
+@upload_limit(_max_bytes)
 @require_http_methods(["GET", "POST"])
 def cadre_import(request: HttpRequest) -> HttpResponse:
     """Upload a roster workbook and see what importing it would do; nothing is written here."""
     require_admin(request.user)
-    limit = SizeLimitUploadHandler(request, _max_bytes())
-    request.upload_handlers.insert(0, limit)
-    return _upload(request, limit)
-
-
-@csrf_protect
-def _upload(request: HttpRequest, limit: SizeLimitUploadHandler) -> HttpResponse:
     if request.method == "GET":
         return render(request, TEMPLATE, _context(ImportUploadForm()))
     form = ImportUploadForm(request.POST, request.FILES)
-    if limit.exceeded:
-        form.is_valid()  # the file was dropped half-way: say why rather than "required"
-        form.errors["file"] = form.error_class([size_message(None, _max_bytes())])
-        return render(request, TEMPLATE, _context(form), status=400)
     if not form.is_valid():
         return render(request, TEMPLATE, _context(form), status=400)
     upload = form.cleaned_data["file"]
+    if upload.size > _max_bytes():  # a RefusedUpload: nothing of it was kept
+        form.add_error("file", size_message(upload.size, _max_bytes()))
+        return render(request, TEMPLATE, _context(form), status=400)
     file_name = Path(upload.name).name[:200]
     token, path, now = PENDING.start(request)
     try:
-        if upload.size > _max_bytes():
-            raise ExcelFileError(size_message(upload.size, _max_bytes()))
         save_upload(upload, path, _max_bytes())
         result = roster_import(path, file_name=file_name, actor=request.user)
     except ExcelFileError as exc:

@@ -9,6 +9,7 @@ import tempfile
 from decimal import Decimal
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.urls import reverse
@@ -234,6 +235,44 @@ class ErrorTests(ImportTestCase):
             [["李娜", self.li.id_number, "", "出席", ""]],
             ["第2行 场次日期: 该活动有多个场次，请填写场次日期（同一天有两场的，请同时写明开始时间）。"],
         )
+
+    def test_errors_of_a_row_follow_the_files_column_order(self):
+        # The attendance is checked after the name, but stands left of it in this file.
+        self.assert_errors(
+            [["来了", "李四", self.li.id_number[-4:]], ["出席", "李娜", "0000"]],
+            [
+                "第2行 出勤: “来了”不是有效的出勤情况，请填写出席（或到、已到、√）、缺席或请假。",
+                "第2行 姓名: 本活动报名人员中没有此姓名。",
+                "第3行 身份证后四位: 李娜 已报名，但身份证号后四位不是 0000。",
+            ],
+            ("出勤", "姓名", "身份证后四位"),
+            session=self.next_day,
+        )
+
+    def test_a_month_is_not_a_session_date(self):
+        """202604 names April, not the session of 1 April."""
+        first = SessionFactory(activity=self.lecture, date=dt.date(2026, 4, 1), start_time=dt.time(9))
+        self.assert_errors(
+            [["李娜", self.li.id_number, 202604, "出席", ""], ["李娜", self.li.id_number, "2026.04", "出席", ""]],
+            [
+                "第2行 场次日期: “202604”不是有效的场次日期，请写成 2026-03-02 或 2026-03-02 14:00 的形式。",
+                "第3行 场次日期: “2026.04”不是有效的场次日期，请写成 2026-03-02 或 2026-03-02 14:00 的形式。",
+            ],
+            session=first,
+        )
+
+    def test_a_totals_row_below_the_sheet_is_skipped(self):
+        rows = [["李娜", self.li.id_number[-4:], "出席", ""], ["合计", None, "1人"], ["填表人：王五"]]
+        result = self.run_import(rows, LAST4, session=self.next_day, write=True)
+        self.assertTrue(result.written, self.errors(result))
+        self.assertEqual((result.rows, result.skipped_rows), (1, [3, 4]))
+
+    def test_rows_read_are_limited(self):
+        rows = [["李娜", self.li.id_number[-4:], "出席", ""], [], [], ["张伟", "0000", "出席", ""]]
+        with override_settings(GANXUN={**settings.GANXUN, "IMPORT_MAX_ROWS": 3}):
+            with self.assertRaisesMessage(ExcelFileError, "超过 3 行"):
+                self.run_import(rows, LAST4, session=self.next_day)
+            self.assertEqual(self.run_import(rows[:3], LAST4, session=self.next_day).rows, 1)
 
     def test_files_that_cannot_be_used_at_all(self):
         cases = [

@@ -20,6 +20,7 @@ from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.excel import upload_limit
 from ganxun.roster.models import Cadre
 from ganxun.roster.views.cadres import clean_url, list_querystring
 
@@ -36,6 +37,7 @@ from ..services import (
     material_remove,
     unenrol,
 )
+from ..services.activities import MATERIAL_MAX_BYTES
 from ..templatetags.training_tags import WEEKDAY_HEADS
 from .common import can_manage_training
 
@@ -319,6 +321,7 @@ def lecturer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(f"{lecturer.activity.get_absolute_url()}#lecturers")
 
 
+@upload_limit(MATERIAL_MAX_BYTES)
 @require_POST
 def material_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganxun.core.access import require_admin
-from ganxun.core.excel import ExcelFileError, save_upload, size_message, workbook_response
+from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_limit, workbook_response
 from ganxun.core.pending import PendingUpload
 
 from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
@@ -58,11 +58,12 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
     if not form.is_valid():
         return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
     upload = form.cleaned_data["file"]
+    if upload.size > _max_bytes():  # a RefusedUpload: nothing of it was kept
+        form.add_error("file", size_message(upload.size, _max_bytes()))
+        return render(request, TEMPLATE, _context(activity, session, form, None), status=400)
     file_name = Path(upload.name).name[:200]
     token, path, now = PENDING.start(request)
     try:
-        if upload.size > _max_bytes():
-            raise ExcelFileError(size_message(upload.size, _max_bytes()))
         save_upload(upload, path, _max_bytes())
         result = attendance_import(path, activity=activity, session=session, file_name=file_name)
     except ExcelFileError as exc:
@@ -83,6 +84,7 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
     return render(request, TEMPLATE, _context(activity, session, AttendanceUploadForm(), result))
 
 
+@upload_limit(_max_bytes)
 @require_http_methods(["GET", "POST"])
 def session_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of one session from a workbook; the upload only previews."""
@@ -91,6 +93,7 @@ def session_import(request: HttpRequest, pk: int) -> HttpResponse:
     return _upload(request, session.activity, session)
 
 
+@upload_limit(_max_bytes)
 @require_http_methods(["GET", "POST"])
 def activity_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of every session of an activity from one workbook, a 场次日期 column telling them apart."""

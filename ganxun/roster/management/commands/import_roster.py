@@ -12,8 +12,8 @@ from ganxun.roster.imports import roster_import
 
 class Command(BaseCommand):
     help = (
-        "Import cadres from an .xlsx roster. Prints every bad cell, exits 1 when any row is bad; "
-        "the last line is created=N updated=N unchanged=N."
+        "Import cadres from an .xlsx roster. Prints every bad cell in row order, exits 1 when any row is bad; "
+        "otherwise prints what changes for each updated cadre. The last line is created=N updated=N unchanged=N."
     )
 
     def add_arguments(self, parser):
@@ -39,17 +39,18 @@ class Command(BaseCommand):
                 write=not dry_run,
                 accept_new_sections=create_sections,
                 max_errors=None,
+                max_changes=None,
             )
         except ExcelFileError as exc:
             self.stdout.write(exc.message)
             self.stdout.write("created=0 updated=0 unchanged=0")
             raise CommandError(_("Nothing was written."), returncode=1) from exc
-        errors = list(result.errors)
-        if not create_sections:
-            errors = sorted(errors + result.section_errors(), key=lambda e: e.row)
+        errors = result.all_errors(with_sections=not create_sections)
         for error in errors:
             self.stdout.write(str(error))
         if errors:
             self.stdout.write("created=0 updated=0 unchanged=0")
             raise CommandError(_("%(count)s errors; nothing was written.") % {"count": len(errors)}, returncode=1)
+        for change in result.changes:
+            self.stdout.write(str(change))
         self.stdout.write(result.counts)
