@@ -53,7 +53,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_browse_roster(user):
         raise PermissionDenied
-    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET, user=user)
     cadres = cadres.select_related("section").prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = list_querystring(request.GET)

@@ -143,6 +143,6 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_admin or user.is_section_head):
         raise PermissionDenied
-    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET, user=user)
     filename = f"{_('Cadre roster')}_{timezone.localdate():%Y%m%d}.xlsx"
     return workbook_response(cadre_workbook(cadres, reveal=user.is_admin), filename)

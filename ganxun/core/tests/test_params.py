@@ -1,0 +1,108 @@
+"""Query-string values that name nothing are ignored, never a 500: ids beyond the database, odd digits, NUL."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+
+import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.urls import reverse
+
+from ganxun.core.params import id_from, query_id, query_ids, query_text
+from ganxun.core.tests.test_permissions import World
+from ganxun.training.tests.policy_activities import add_targets
+
+BIGGEST = connection.ops.integer_field_range("BigIntegerField")[1]
+HUGE = "99999999999999999999"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("7", 7),
+        (str(BIGGEST), BIGGEST),  # the largest id the database holds
+        (str(BIGGEST + 1), None),  # one more no longer fits
+        (HUGE, None),
+        ("0", None),
+        ("-3", None),
+        ("²", None),  # str.isdigit says yes, int() says no
+        ("١٢", None),  # Arabic-Indic digits: int() would read 12
+        ("１２", None),  # full-width digits
+        ("12a", None),
+        (" 12", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_an_id_is_ascii_digits_within_the_databases_integers(value, expected):
+    assert id_from(value) == expected
+
+
+def test_repeated_keys_keep_the_valid_ids_once_each():
+    params = QueryDict(f"cadres=3&cadres=²&cadres={HUGE}&cadres=3&cadres=5&section=")
+    assert query_ids(params, "cadres") == [3, 5]
+    assert query_ids(params, "missing") == []
+    assert query_id(params, "section") is None
+
+
+def test_search_text_loses_nul_and_is_cut():
+    assert query_text(QueryDict("q=%20%E5%BC%A0%00%E4%B8%89%20"), "q") == "张三"
+    assert query_text(QueryDict("q=" + "x" * 500), "q") == "x" * 100
+    assert query_text(QueryDict(""), "q") == ""
+
+
+HOSTILE = {"section": HUGE, "tag": "²", "q": "张\x00三"}
+
+
+@pytest.fixture
+def world(settings):
+    settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="ganxun-params-")
+    world = World()
+    add_targets(world)
+    yield world
+    shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ["training_admin", "section_head"])
+def test_the_roster_and_its_export_ignore_what_names_nothing(world, role):
+    client = world.client(role)
+    plain = client.get(reverse("roster:cadre_list"))
+    for name, value in HOSTILE.items():
+        response = client.get(reverse("roster:cadre_list"), {name: value})
+        assert response.status_code == 200, name
+        if name != "q":
+            assert response.context["page"].paginator.count == plain.context["page"].paginator.count
+        assert client.get(reverse("roster:cadre_export"), {name: value}).status_code == 200, name
+
+
+@pytest.mark.django_db
+def test_the_activity_list_ignores_what_names_nothing(world):
+    client = world.client("section_head")
+    plain = client.get(reverse("training:activity_list")).context["page"].paginator.count
+    for name in ("kind", "topic", "organiser"):
+        for value in (HUGE, "²", "-1"):
+            response = client.get(reverse("training:activity_list"), {name: value})
+            assert response.status_code == 200, (name, value)
+            assert response.context["page"].paginator.count == plain
+    assert client.get(reverse("training:activity_list"), {"q": "\x00"}).status_code == 200
+    admin = world.client("training_admin")
+    assert admin.get(reverse("training:activity_create"), {"kind": HUGE}).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_enrolment_list_and_the_cadre_picker_ignore_what_names_nothing(world):
+    url = reverse("training:enrolment_list", args=[world.activity_enrolled.pk])
+    head = world.client("section_head")
+    for value in (HUGE, "²"):
+        response = head.get(url, {"section": value})
+        assert response.status_code == 200
+        assert response.context["section_filter"] is None
+    picker = reverse("training:cadre_picker")
+    admin = world.client("training_admin")
+    response = admin.get(picker, {"cadres": [str(world.peer.pk), HUGE, "²"], "cadre_q": "张\x00"})
+    assert response.status_code == 200
+    assert response.context["picked"] == [world.peer]
+    assert head.get(picker, {"cadres": HUGE}).status_code == 403  # the picker is the administrators'
