@@ -18,6 +18,7 @@ from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
 from ganxun.audit.models import AuditEvent
+from ganxun.core.concurrency import EditConflictMixin
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
@@ -156,7 +157,7 @@ class CadreCreateView(CadreFormViewMixin, CreateView):
         return cadre_create(actor=self.request.user, tags=list(form.cleaned_data["tags"]), **form.service_fields())
 
 
-class CadreUpdateView(CadreFormViewMixin, UpdateView):
+class CadreUpdateView(EditConflictMixin, CadreFormViewMixin, UpdateView):
     success_message = gettext_lazy("The changes to %(name)s were saved.")
 
     def get_queryset(self):

@@ -20,6 +20,7 @@ from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
 from ganxun.roster.views.cadres import clean_url, list_querystring
@@ -174,7 +175,7 @@ class ActivityCreateView(ServiceFormMixin, CreateView):
         return self.object.get_absolute_url()
 
 
-class ActivityUpdateView(ServiceFormMixin, UpdateView):
+class ActivityUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     model = Activity
     form_class = ActivityForm
     template_name = "training/activity_form.html"
