@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.forms import ModelMultipleChoiceField
+
 from .filters import ALL_STATUSES
 from .idcard import normalize
 from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier
@@ -98,6 +100,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         error_messages = {
             "id_number": {"unique": _("A cadre with this ID number is already on the roster.")},
         }
+        field_classes = {"tags": ModelMultipleChoiceField}
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.forms import ModelMultipleChoiceField
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
@@ -170,16 +171,16 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
     """Enrol by audience; at least one of them."""
 
     everyone = forms.BooleanField(label=_("Every cadre in post"), required=False)
-    sections = forms.ModelMultipleChoiceField(
+    sections = ModelMultipleChoiceField(
         label=_("Sections"), queryset=Section.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     groups = forms.MultipleChoiceField(
         label=_("Groups"), choices=DerivedGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    cadres = forms.ModelMultipleChoiceField(
+    cadres = ModelMultipleChoiceField(
         label=_("Chosen cadres"), queryset=Cadre.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     names = forms.CharField(

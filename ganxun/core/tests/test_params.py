@@ -106,3 +106,20 @@ def test_the_enrolment_list_and_the_cadre_picker_ignore_what_names_nothing(world
     assert response.status_code == 200
     assert response.context["picked"] == [world.peer]
     assert head.get(picker, {"cadres": HUGE}).status_code == 403  # the picker is the administrators'
+
+
+@pytest.mark.django_db
+def test_chosen_ids_beyond_the_database_are_invalid_choices_not_a_500(world):
+    """Django fetches ticked ids with __in, which does not know the integers' range (SQLite: OverflowError)."""
+    admin = world.client("training_admin")
+    enrol = admin.post(
+        reverse("training:activity_enrol", args=[world.activity_enrolled.pk]),
+        {"sections": [HUGE], "tags": ["²"], "cadres": [str(world.peer.pk), HUGE]},
+    )
+    assert enrol.status_code == 400
+    errors = enrol.context["enrol_form"].errors
+    assert set(errors) == {"sections", "tags", "cadres"}
+    assert f"“{HUGE}” 不是一个有效的值。" in errors["sections"][0] or HUGE in errors["sections"][0]
+    created = admin.post(reverse("roster:cadre_create"), {"name": "陈静", "tags": [HUGE]})
+    assert created.status_code == 200
+    assert "tags" in created.context["form"].errors
