@@ -1,7 +1,9 @@
 """Edit conflicts: a form carries the version of the record it showed, and a save over a newer one changes nothing.
 
-The version is a digest of the record's values in the fields the form edits, as the database holds them, with
-the id of the last audit event on the record at that moment; it is signed, so that neither part can be forged.
+The version is a digest of the record's values in the fields the form edits, as the database holds them, the
+id of the last audit event on the record at that moment, and a short fingerprint of each field as the form showed
+it (to tell, when a save is refused, what the user changed from what others did); it is signed, so that none of
+it can be forged.
 Saving locks the row (``select_for_update``; on SQLite ``BEGIN IMMEDIATE`` already serialises writers),
 compares, and either writes in that same transaction or answers 409: who changed the record since and what
 (from the audit trail, only the form's fields), what the user had entered, and the form re-filled with the
@@ -39,6 +41,7 @@ EVENTS_SHOWN = 5
 class Version:
     digest: str
     last_event_id: int
+    shown: tuple[str, ...]  # a fingerprint per editable field of the form, in the form's order
 
 
 def version_fields(form: forms.BaseForm, model: type[models.Model], extra: tuple[str, ...] = ()) -> list[str]:
@@ -64,32 +67,84 @@ def _events_of(instance: models.Model):
     return AuditEvent.objects.filter(object_type=instance._meta.model_name, object_id=str(instance.pk))
 
 
-def version_token(instance: models.Model, names: list[str]) -> str:
-    """The signed version the form carries: the record as read now."""
+def _canonical(value: Any) -> Any:
+    """One spelling per value, whether read from the record or typed in: 8.00 and 8, a model and its id."""
+    if value is None:
+        return ""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted(str(_canonical(item)) for item in value)
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, dt.datetime | dt.time):
+        value = value.replace(second=0, microsecond=0)  # the form shows hours and minutes
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        try:
+            return value.astimezone(dt.UTC).isoformat()
+        except OverflowError:
+            return value.isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return value if isinstance(value, bool | int) else str(value)
+
+
+def _fingerprint(value: Any) -> str:
+    text = json.dumps(_canonical(value), ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:8]
+
+
+def _editable(form: forms.BaseForm) -> list[str]:
+    return [name for name, field in form.fields.items() if not field.disabled and not field.widget.is_hidden]
+
+
+def _shown_fingerprints(form: forms.BaseForm) -> str:
+    """Each editable field's value as an unbound form shows it."""
+    return ".".join(_fingerprint(form[name].initial) for name in _editable(form))
+
+
+def _typed_fingerprint(field: forms.Field, data: Any) -> str | None:
+    try:
+        return _fingerprint(field.to_python(data))
+    except forms.ValidationError:
+        return None  # it cannot be what was shown
+
+
+def version_token(instance: models.Model, names: list[str], form: forms.BaseForm) -> str:
+    """The signed version the form carries: the record as read now, and the form as it shows it."""
     last = _events_of(instance).order_by("-pk").values_list("pk", flat=True).first() or 0
-    return _SIGNER.sign(f"{record_digest(instance, names)}:{last}")
+    return _SIGNER.sign(f"{record_digest(instance, names)}:{last}:{_shown_fingerprints(form)}")
 
 
 def read_token(token: str | None) -> Version | None:
     """The version a posted token stands for, or None when it is missing, forged or garbled."""
     try:
-        digest, last = _SIGNER.unsign(token or "").split(":")
-        return Version(digest, int(last))
+        digest, last, shown = _SIGNER.unsign(token or "").split(":")
+        return Version(digest, int(last), tuple(shown.split(".")) if shown else ())
     except (signing.BadSignature, ValueError):
         return None
 
 
 def changes_since(instance: models.Model, version: Version, names: list[str]) -> list[AuditEvent]:
     """The audit events on the record after the version was read, oldest first, keeping only the form's fields."""
-    events = list(_events_of(instance).filter(pk__gt=version.last_event_id).order_by("-pk")[:EVENTS_SHOWN])
+    events = _events_of(instance).filter(pk__gt=version.last_event_id).select_related("actor__cadre")
     shown = []
-    for event in reversed(events):
+    for event in reversed(events.order_by("-pk")[:EVENTS_SHOWN]):
         event = copy.copy(event)
+        event.actor_name = _person(event)
         changes = event.changes if isinstance(event.changes, dict) else {}
         event.changes = {name: pair for name, pair in changes.items() if name in names}
         if event.changes:
             shown.append(event)
     return shown
+
+
+def _person(event: AuditEvent) -> str:
+    """Who made the change, by name as the menu bar shows people (the account's name if it has no cadre)."""
+    actor = event.actor
+    if actor is None:
+        return event.actor_name
+    return getattr(actor.cadre, "name", "") or actor.get_full_name() or actor.get_username()
 
 
 def _shown(field: forms.Field, value: Any) -> str:
@@ -123,13 +178,22 @@ def _shown(field: forms.Field, value: Any) -> str:
     return str(value)
 
 
-def entered_values(posted: forms.BaseForm, current: forms.BaseForm) -> list[tuple[str, str]]:
-    """(label, what was entered) for every field where the refused form differs from the record as it is now."""
+def entered_values(posted: forms.BaseForm, current: forms.BaseForm, version: Version | None) -> list[tuple[str, str]]:
+    """(label, what was entered) for every field the user changed on the refused form.
+
+    Changed from what the form showed them when they opened it, if the version says so; without one, every
+    field that differs from the record as it is now.
+    """
+    names = _editable(posted)
+    shown = dict(zip(names, version.shown, strict=True)) if version and len(version.shown) == len(names) else None
     rows = []
-    for name, field in posted.fields.items():
-        if field.disabled or field.widget.is_hidden or name not in current.fields:
-            continue
-        if field.has_changed(current[name].initial, posted[name].data):
+    for name in names:
+        field, data = posted.fields[name], posted[name].data
+        if shown is not None:
+            changed = _typed_fingerprint(field, data) != shown[name]
+        else:
+            changed = name in current.fields and field.has_changed(current[name].initial, data)
+        if changed:
             rows.append((str(field.label), _shown(field, posted.cleaned_data.get(name))))
     return rows
 
@@ -165,7 +229,7 @@ class EditConflictMixin:
             # Shown again with errors: keep the version the user started from, not the one read now.
             token = self.request.POST.get(VERSION_FIELD, "")
         else:
-            token = version_token(self.object, self.version_fields_of(context["form"]))
+            token = version_token(self.object, self.version_fields_of(context["form"]), context["form"])
         context["edit_version"] = {"field": VERSION_FIELD, "token": token, "conflict": self.edit_conflict}
         return context
 
@@ -188,7 +252,7 @@ class EditConflictMixin:
         names = self.version_fields_of(current_form)
         self.edit_conflict = EditConflict(
             events=changes_since(self.object, shown, names) if shown is not None else [],
-            entered=entered_values(form, current_form),
+            entered=entered_values(form, current_form, shown),
             version_known=shown is not None,
         )
         context = self.get_context_data(form=current_form)

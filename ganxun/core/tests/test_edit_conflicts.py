@@ -105,12 +105,14 @@ def test_a_save_over_a_newer_version_is_refused_and_writes_nothing(world, edit: 
     assert model.objects.values().get(pk=obj.pk) == row  # nothing written
     assert AuditEvent.objects.count() == events  # and nothing audited
     conflict = refused.context["edit_version"]["conflict"]
-    assert [e.actor_name for e in conflict.events] == [world.users[edit.first_role].username]
+    who = world.users[edit.first_role]
+    name = who.cadre.name if who.cadre_id else who.get_username()
+    assert [e.actor_name for e in conflict.events] == [name]
     assert edit.field in conflict.events[0].changes
     assert [value for _label, value in conflict.entered] == [edit.second]
     page = refused.content.decode()
     assert "未保存：您编辑期间，此记录已被他人修改。" in page
-    assert world.users[edit.first_role].username in page
+    assert name in page
     # The form now holds the record as it is: saving from it (again changing the field) goes through.
     again = form_data(refused)
     assert again[edit.field] == str(model.objects.values_list(edit.field, flat=True).get(pk=obj.pk))
@@ -118,6 +120,20 @@ def test_a_save_over_a_newer_version_is_refused_and_writes_nothing(world, edit: 
     assert retried.status_code == 302, retried.context["form"].errors if retried.context else retried
     stored = model.objects.values_list(edit.field, flat=True).get(pk=obj.pk)
     assert stored == model._meta.get_field(edit.field).to_python(edit.second)
+
+
+@pytest.mark.django_db
+def test_what_you_entered_lists_your_changes_and_not_the_others(world):
+    """The one who comes too late sees what they typed, not the fields the other person changed."""
+    url = reverse("roster:cadre_update", args=[world.peer.pk])
+    late, first = world.client("training_admin"), world.client("section_head")
+    late_data = form_data(late.get(url))
+    first.post(url, {**form_data(first.get(url)), "party_branch": "第三支部", "post": "副科长"})
+    refused = late.post(url, {**late_data, "post": "科长", "phone": "13800001111"})
+    conflict = refused.context["edit_version"]["conflict"]
+    assert conflict.entered == [("手机", "13800001111"), ("职务", "科长")]
+    assert [set(event.changes) for event in conflict.events] == [{"party_branch", "post"}]
+    assert conflict.events[0].actor_name == world.head_cadre.name  # the person, not the account
 
 
 @pytest.mark.django_db
