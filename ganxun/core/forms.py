@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 
-from .params import id_from
+from .params import TEXT_MAX_LENGTH, id_from, query_text
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
@@ -23,3 +26,42 @@ class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                         self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk}
                     )
         return super()._check_values(value)
+
+
+class FilterFormMixin:
+    """A list's filter bar, bound to the query string, showing the filters as the list applied them.
+
+    The list ignores a value that names nothing (an id beyond the database, a choice that is not one, NUL in
+    the search); the bar then shows that filter as not given, instead of marking it invalid without a word or
+    echoing the NUL back.  A form may add ``applied_<field>(value) -> value`` for a field's own rule.
+    """
+
+    fields: dict[str, forms.Field]
+    data: Any
+    errors: Any
+
+    def full_clean(self) -> None:
+        self.data = self._as_applied()
+        super().full_clean()  # type: ignore[misc]
+
+    def _as_applied(self) -> QueryDict:
+        applied = QueryDict(mutable=True)
+        for name, field in self.fields.items():
+            values = self.data.getlist(name) if hasattr(self.data, "getlist") else [self.data.get(name)]
+            values = [v for v in values if isinstance(v, str)]
+            if isinstance(field, forms.ChoiceField):
+                values = [v for v in values if v and field.valid_value(v)]
+            elif isinstance(field, forms.CharField):
+                text = query_text({name: values[-1]}, name, field.max_length or TEXT_MAX_LENGTH) if values else ""
+                values = [text] if text else []
+            if (rule := getattr(self, f"applied_{name}", None)) is not None:
+                values = [v for v in (rule(v) for v in values) if v]
+            if values:
+                applied.setlist(name, values[-1:] if not isinstance(field, forms.MultipleChoiceField) else values)
+        return applied
+
+    @property
+    def has_filters(self) -> bool:
+        """Whether any filter the list applied is set (not: anything at all in the query string)."""
+        self.errors  # noqa: B018 -- validating first leaves only the filters as applied in self.data
+        return any(self.data.get(name) for name in self.fields)

@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.forms import ModelMultipleChoiceField
+from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
 
 from .filters import ALL_STATUSES
 from .idcard import normalize
@@ -206,7 +206,7 @@ class CadreStatusForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class CadreFilterForm(BootstrapFormMixin, forms.Form):
+class CadreFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
     """The filter bar of the roster list; filter_cadres does the filtering, this form only renders it."""
 
     q = forms.CharField(
@@ -240,10 +240,6 @@ class CadreFilterForm(BootstrapFormMixin, forms.Form):
         )
         if not user.is_admin:
             del self.fields["section"]
-
-    @property
-    def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
 
 
 class SectionForm(BootstrapFormMixin, forms.ModelForm):

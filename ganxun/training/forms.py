@@ -9,11 +9,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.forms import ModelMultipleChoiceField
+from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
 from .models import Activity, ActivityKind, Classroom, Session, TopicModule
+from .queries import parse_month
 from .services.activities import MATERIAL_MAX_BYTES, MATERIAL_TYPES, validate_material
 
 REGISTER_FIELDS = ("host", "speaker", "key_speakers", "recorder", "makeup_note", "minutes")
@@ -278,7 +279,7 @@ class MaterialForm(BootstrapFormMixin, forms.Form):
         return file
 
 
-class ActivityFilterForm(BootstrapFormMixin, forms.Form):
+class ActivityFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
     """The filter bar of the activity list; queries.filter_activities does the filtering."""
 
     q = forms.CharField(
@@ -309,9 +310,9 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
             .values_list("pk", "name")
         ]
 
-    @property
-    def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
+    @staticmethod
+    def applied_month(value: str) -> str:
+        return value if parse_month(value) else ""  # the list ignores other months
 
 
 class KindForm(BootstrapFormMixin, forms.ModelForm):

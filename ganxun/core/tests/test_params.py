@@ -123,3 +123,21 @@ def test_chosen_ids_beyond_the_database_are_invalid_choices_not_a_500(world):
     created = admin.post(reverse("roster:cadre_create"), {"name": "陈静", "tags": [HUGE]})
     assert created.status_code == 200
     assert "tags" in created.context["form"].errors
+
+
+@pytest.mark.django_db
+def test_the_filter_bar_shows_the_filters_as_applied(world):
+    """What the list ignored is shown as not given: not marked invalid without a word, no NUL echoed back."""
+    admin = world.client("training_admin")
+    roster = admin.get(reverse("roster:cadre_list"), {"section": HUGE, "tag": "²", "status": "x", "q": "张\x00三"})
+    assert "is-invalid" not in roster.content.decode()
+    assert roster.context["form"]["q"].value() == "张三"
+    assert roster.context["form"]["section"].value() is None
+    ignored_only = admin.get(reverse("roster:cadre_list"), {"section": HUGE, "tag": "²"})
+    assert not ignored_only.context["form"].has_filters
+    activities = admin.get(reverse("training:activity_list"), {"kind": HUGE, "organiser": "²", "month": "9999-12"})
+    assert "is-invalid" not in activities.content.decode()
+    assert not activities.context["form"].has_filters
+    chosen = admin.get(reverse("training:activity_list"), {"month": "2026-03", "classroom": "theory"})
+    assert chosen.context["form"].has_filters
+    assert chosen.context["form"]["month"].value() == "2026-03"
