@@ -44,6 +44,10 @@ class FilterFormMixin:
         self.data = self._as_applied()
         super().full_clean()  # type: ignore[misc]
 
+    def __getitem__(self, name: str):
+        self.errors  # noqa: B018 -- a field is shown only once the data holds the filters as applied
+        return super().__getitem__(name)  # type: ignore[misc]
+
     def _as_applied(self) -> QueryDict:
         applied = QueryDict(mutable=True)
         for name, field in self.fields.items():

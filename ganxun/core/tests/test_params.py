@@ -131,6 +131,7 @@ def test_the_filter_bar_shows_the_filters_as_applied(world):
     admin = world.client("training_admin")
     roster = admin.get(reverse("roster:cadre_list"), {"section": HUGE, "tag": "²", "status": "x", "q": "张\x00三"})
     assert "is-invalid" not in roster.content.decode()
+    assert "\x00" not in roster.content.decode()
     assert roster.context["form"]["q"].value() == "张三"
     assert roster.context["form"]["section"].value() is None
     ignored_only = admin.get(reverse("roster:cadre_list"), {"section": HUGE, "tag": "²"})
