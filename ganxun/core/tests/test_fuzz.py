@@ -273,9 +273,10 @@ class FuzzPages(TestCase):
             transaction.set_rollback(True)
 
     def fuzz(self, case: Case, method: str, url: str, values: st.SearchStrategy, examples: int) -> None:
-        """Hypothesis draws ``examples`` requests from ``values`` (derandomised: the same ones every run)."""
+        """Hypothesis draws ``examples`` requests from ``values``: the same ones every run, unless exploring."""
+        exploring = not settings.default.derandomize  # HYPOTHESIS_PROFILE=explore: ten times as many, new ones
 
-        @settings(FUZZ, max_examples=examples)
+        @settings(FUZZ, max_examples=examples * (10 if exploring else 1))
         @given(values)
         def request(data: dict[str, Any]) -> None:
             self.send(case, method, url, data)
