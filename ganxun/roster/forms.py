@@ -6,9 +6,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
 from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils.translation import gettext_lazy as _
+
+from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
 
 from .filters import ALL_STATUSES
 from .idcard import normalize
@@ -98,6 +101,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         error_messages = {
             "id_number": {"unique": _("A cadre with this ID number is already on the roster.")},
         }
+        field_classes = {"tags": ModelMultipleChoiceField}
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +146,32 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
     def clean_id_number(self) -> str:
         return normalize(self.cleaned_data["id_number"])
 
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Below administrators, an ID number already on the roster (maybe in another 科室) is not named as such.
+
+        Every error reaches the form through here (the form's own check, the service's full_clean), so a
+        section head can neither create nor edit their way to learning whether a number exists elsewhere.
+        """
+        if not self.user.is_admin:
+            field, error = self._without_existing_id_number(field, error)
+        super().add_error(field, error)
+
+    def _without_existing_id_number(self, field: str | None, error: Any) -> tuple[str | None, Any]:
+        error = error if isinstance(error, forms.ValidationError) else forms.ValidationError(error)
+        by_field = error.error_dict if hasattr(error, "error_dict") else {field or NON_FIELD_ERRORS: error.error_list}
+        taken = [e for e in by_field.get("id_number", []) if e.code == "unique"]
+        if not taken:
+            return field, error
+        kept = {name: [e for e in errors if e not in taken] for name, errors in by_field.items()}
+        kept = {name: errors for name, errors in kept.items() if errors}
+        refusal = (
+            _("These changes cannot be saved. Please contact the training administrator.")
+            if self.instance.pk
+            else _("This cadre cannot be added. Please contact the training administrator.")
+        )
+        kept.setdefault(NON_FIELD_ERRORS, []).append(forms.ValidationError(refusal, code="refused"))
+        return None, forms.ValidationError(kept)
+
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "").translate(_FULL_WIDTH_DIGITS).strip()
         if not phone and "id_number_masked" in self.fields:
@@ -179,7 +209,7 @@ class CadreStatusForm(BootstrapFormMixin, forms.Form):
     )
 
 
-class CadreFilterForm(BootstrapFormMixin, forms.Form):
+class CadreFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
     """The filter bar of the roster list; filter_cadres does the filtering, this form only renders it."""
 
     q = forms.CharField(
@@ -213,10 +243,6 @@ class CadreFilterForm(BootstrapFormMixin, forms.Form):
         )
         if not user.is_admin:
             del self.fields["section"]
-
-    @property
-    def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
 
 
 class SectionForm(BootstrapFormMixin, forms.ModelForm):

@@ -240,6 +240,33 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
         return self.filter(query)
 
 
+# The dates of a cadre's record lie between these: nobody on the roster was born before 1900, and a hire
+# (or rank) date may be entered ahead of the day, but not by years: 9999-01-01 is a typing mistake.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+DAYS_AHEAD = {"work_start_date": 366, "hire_date": 366, "rank_date": 366, "probation_end": 2 * 366}
+
+
+def dated_out_of_range(cadre: Cadre) -> dict[str, str]:
+    """{field: message} for the dates of a cadre that lie outside what a record can hold."""
+    today = timezone.localdate()
+    errors = {}
+    if cadre.birth_date and not (EARLIEST_DATE <= cadre.birth_date <= today):
+        errors["birth_date"] = _("Enter a birth date between %(earliest)s and today.") % {
+            "earliest": EARLIEST_DATE.isoformat()
+        }
+    for name, days in DAYS_AHEAD.items():
+        if name == "probation_end" and "hire_date" in errors:
+            continue  # worked out from the hire date unless typed: the hire date is what to correct
+        value = getattr(cadre, name)
+        latest = today + dt.timedelta(days=days)
+        if value and not (EARLIEST_DATE <= value <= latest):
+            errors[name] = _("Enter a date between %(earliest)s and %(latest)s.") % {
+                "earliest": EARLIEST_DATE.isoformat(),
+                "latest": latest.isoformat(),
+            }
+    return errors
+
+
 class Cadre(models.Model):
     """A member of staff; never deleted: leaving the bureau is a status, and history stays."""
 
@@ -304,7 +331,7 @@ class Cadre(models.Model):
 
         from .idcard import birth_date_of, gender_of
 
-        errors = {}
+        errors = dated_out_of_range(self)
         if self.id_number and len(self.id_number) == 18:
             born = birth_date_of(self.id_number)
             if born and self.birth_date and born != self.birth_date:

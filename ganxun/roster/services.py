@@ -42,7 +42,13 @@ def name_initials(name: str) -> str:
 
 
 def default_probation_end(hire_date: dt.date) -> dt.date:
-    """A new civil servant's probation (试用期) lasts one year."""
+    """A new civil servant's probation (试用期) lasts one year; past the calendar's end, it ends on its last day.
+
+    Total for every date, so that a mistyped hire date (9999-01-01) reaches validation and is refused
+    there with a message, instead of failing while the probation end is worked out.
+    """
+    if hire_date.year >= dt.MAXYEAR:
+        return dt.date.max
     try:
         end = hire_date.replace(year=hire_date.year + 1)
     except ValueError:

@@ -9,10 +9,12 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
 from .models import Activity, ActivityKind, Classroom, Session, TopicModule
+from .queries import parse_month
 from .services.activities import MATERIAL_MAX_BYTES, MATERIAL_TYPES, validate_material
 
 REGISTER_FIELDS = ("host", "speaker", "key_speakers", "recorder", "makeup_note", "minutes")
@@ -170,16 +172,16 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
     """Enrol by audience; at least one of them."""
 
     everyone = forms.BooleanField(label=_("Every cadre in post"), required=False)
-    sections = forms.ModelMultipleChoiceField(
+    sections = ModelMultipleChoiceField(
         label=_("Sections"), queryset=Section.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     groups = forms.MultipleChoiceField(
         label=_("Groups"), choices=DerivedGroup.choices, required=False, widget=forms.CheckboxSelectMultiple
     )
-    tags = forms.ModelMultipleChoiceField(
+    tags = ModelMultipleChoiceField(
         label=_("Tags"), queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
-    cadres = forms.ModelMultipleChoiceField(
+    cadres = ModelMultipleChoiceField(
         label=_("Chosen cadres"), queryset=Cadre.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
     names = forms.CharField(
@@ -277,7 +279,7 @@ class MaterialForm(BootstrapFormMixin, forms.Form):
         return file
 
 
-class ActivityFilterForm(BootstrapFormMixin, forms.Form):
+class ActivityFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
     """The filter bar of the activity list; queries.filter_activities does the filtering."""
 
     q = forms.CharField(
@@ -308,9 +310,9 @@ class ActivityFilterForm(BootstrapFormMixin, forms.Form):
             .values_list("pk", "name")
         ]
 
-    @property
-    def has_filters(self) -> bool:
-        return any(self.data.get(name) for name in self.fields)
+    @staticmethod
+    def applied_month(value: str) -> str:
+        return value if parse_month(value) else ""  # the list ignores other months
 
 
 class KindForm(BootstrapFormMixin, forms.ModelForm):

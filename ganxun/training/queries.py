@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, Max, Min, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from ganxun.core.params import query_id, query_text
 from ganxun.roster.models import Cadre
 
 from .models import Activity, ActivityQuerySet, Attendance, AttendanceStatus, Classroom, Enrolment, Session
@@ -43,10 +44,6 @@ def shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return index // 12, index % 12 + 1
 
 
-def _pk(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() else None
-
-
 def filter_activities(queryset: ActivityQuerySet, params: Mapping[str, str]) -> ActivityQuerySet:
     """Narrow a visibility-scoped activity queryset by the list's parameters.
 
@@ -55,17 +52,17 @@ def filter_activities(queryset: ActivityQuerySet, params: Mapping[str, str]) -> 
     """
     if (classroom := params.get("classroom")) in Classroom.values:
         queryset = queryset.filter(kind__classroom=classroom)
-    if (kind := _pk(params.get("kind"))) is not None:
+    if (kind := query_id(params, "kind")) is not None:
         queryset = queryset.filter(kind_id=kind)
-    if (topic := _pk(params.get("topic"))) is not None:
+    if (topic := query_id(params, "topic")) is not None:
         queryset = queryset.filter(topic_id=topic)
-    if (organiser := _pk(params.get("organiser"))) is not None:
+    if (organiser := query_id(params, "organiser")) is not None:
         queryset = queryset.filter(organiser_id=organiser)
     if (month := parse_month(params.get("month"))) is not None:
         first, following = month_bounds(*month)
         in_month = Session.objects.filter(date__gte=first, date__lt=following).values("activity_id")
         queryset = queryset.filter(pk__in=in_month)
-    text = (params.get("q") or "").strip()
+    text = query_text(params, "q")
     if text:
         queryset = queryset.filter(Q(title__icontains=text) | Q(place__icontains=text) | Q(description__icontains=text))
     return queryset

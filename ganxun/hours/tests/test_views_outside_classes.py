@@ -7,6 +7,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ganxun.accounts.models import Role
+from ganxun.core.tests.editing import as_opened
 from ganxun.hours.models import EntryStatus, LedgerEntry, OutsideClass, Source
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
 
@@ -89,15 +90,14 @@ class OutsideClassViewTests(TestCase):
     def test_editing_the_class_updates_the_counted_hours(self):
         outside = self.create()
         self.client.post(outside.get_absolute_url(), {"people": "钱安全"})
-        self.client.post(
-            reverse("hours:outside_class_update", args=[outside.pk]),
-            {
-                "title": "区委党校第12期中青班",
-                "organiser": "区委党校",
-                "start_date": "2025-09-01",
-                "end_date": "2025-09-26",
-                "hours": "96",
-                "bucket": "centralised",
-            },
-        )
+        url = reverse("hours:outside_class_update", args=[outside.pk])
+        data = {
+            "title": "区委党校第12期中青班",
+            "organiser": "区委党校",
+            "start_date": "2025-09-01",
+            "end_date": "2025-09-26",
+            "hours": "96",
+            "bucket": "centralised",
+        }
+        self.client.post(url, as_opened(self.client, url, data))
         self.assertEqual(LedgerEntry.objects.get(cadre=self.one).hours, Decimal(96))

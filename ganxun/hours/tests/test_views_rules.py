@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
+from ganxun.core.tests.editing import as_opened
 from ganxun.hours.models import Bucket, BucketCap, ConversionRule, Requirement, Unit
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
 
@@ -78,7 +79,9 @@ class RuleViewTests(TestCase):
         cap = BucketCap.objects.get(year=2026, bucket=Bucket.SELF_STUDY)
         url = reverse("hours:cap_update", args=[cap.pk])
         self.assertContains(self.client.get(url), 'value="20.00"')
-        response = self.client.post(url, {"year": 2026, "bucket": Bucket.SELF_STUDY, "cap": "24"})
+        response = self.client.post(
+            url, as_opened(self.client, url, {"year": 2026, "bucket": Bucket.SELF_STUDY, "cap": "24"})
+        )
         self.assertRedirects(response, f"{LIST}?year=2026")
         event = AuditEvent.objects.get(object_type="bucketcap", action=Action.UPDATE)
         self.assertEqual(event.changes, {"cap": ["20.00", "24"]})

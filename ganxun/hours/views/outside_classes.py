@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django.views.generic import CreateView, UpdateView
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 from ganxun.roster.models import Cadre
 
 from ..forms import OutsideClassForm, ParticipantsForm
@@ -107,6 +108,6 @@ class OutsideClassCreateView(OutsideClassFormView, CreateView):
         return outside_class_create(actor=self.request.user, **self.fields_of(form))
 
 
-class OutsideClassUpdateView(OutsideClassFormView, UpdateView):
+class OutsideClassUpdateView(EditConflictMixin, OutsideClassFormView, UpdateView):
     def save(self, form) -> OutsideClass:
         return outside_class_update(actor=self.request.user, outside_class=self.object, **self.fields_of(form))

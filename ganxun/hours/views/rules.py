@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.generic import CreateView, UpdateView
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 
 from ..forms import BucketCapForm, ComplianceFilterForm, ConversionRuleForm, RequirementForm, RulesCopyForm
 from ..models import BucketCap, ConversionRule, Requirement
@@ -91,6 +92,8 @@ class RuleFormView(ServiceFormMixin):
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()  # type: ignore[misc]
+        if getattr(self, "object", None) is not None:
+            return initial  # an edit shows the rule's own year, whatever year the list was on
         year = ComplianceFilterForm(self.request.GET).year_or_default()
         if self.model is Requirement:  # type: ignore[attr-defined]
             initial.update(start_year=year, end_year=year)
@@ -117,7 +120,7 @@ class ConversionCreateView(RuleFormView, CreateView):
     success_message = gettext_lazy("Conversion rule “%(name)s” was saved.")
 
 
-class ConversionUpdateView(RuleFormView, UpdateView):
+class ConversionUpdateView(EditConflictMixin, RuleFormView, UpdateView):
     model = ConversionRule
     form_class = ConversionRuleForm
     kind_label = gettext_lazy("conversion rule")
@@ -131,7 +134,7 @@ class RequirementCreateView(RuleFormView, CreateView):
     success_message = gettext_lazy("Requirement “%(name)s” was saved.")
 
 
-class RequirementUpdateView(RuleFormView, UpdateView):
+class RequirementUpdateView(EditConflictMixin, RuleFormView, UpdateView):
     model = Requirement
     form_class = RequirementForm
     kind_label = gettext_lazy("hour requirement")
@@ -145,7 +148,7 @@ class CapCreateView(RuleFormView, CreateView):
     success_message = gettext_lazy("Cap “%(name)s” was saved.")
 
 
-class CapUpdateView(RuleFormView, UpdateView):
+class CapUpdateView(EditConflictMixin, RuleFormView, UpdateView):
     model = BucketCap
     form_class = BucketCapForm
     kind_label = gettext_lazy("yearly cap")

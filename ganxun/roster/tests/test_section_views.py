@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
+from ganxun.core.tests.editing import as_opened
 from ganxun.roster.models import LeadershipLevel, Section, Status, Tag
 
 from .factories import CadreFactory, SectionFactory, TagFactory, UserFactory
@@ -99,7 +100,7 @@ class SectionFormTests(SectionData):
     def test_deactivating_is_audited_as_a_status_change_and_nothing_is_deleted(self):
         self.client.force_login(self.admin)
         url = reverse("roster:section_update", args=[self.section.pk])
-        response = self.client.post(url, {"name": "旧区改造科", "sort_order": 1})
+        response = self.client.post(url, as_opened(self.client, url, {"name": "旧区改造科", "sort_order": 1}))
         self.assertRedirects(response, self.section.get_absolute_url())
         self.section.refresh_from_db()
         self.assertFalse(self.section.is_active)
@@ -134,7 +135,7 @@ class TagTests(SectionData):
         self.client.post(reverse("roster:tag_create"), {"name": "应急支援队", "description": ""})
         tag = Tag.objects.get(name="应急支援队")
         url = reverse("roster:tag_update", args=[tag.pk])
-        response = self.client.post(url, {"name": "应急支援队", "description": "防汛防台"})
+        response = self.client.post(url, as_opened(self.client, url, {"name": "应急支援队", "description": "防汛防台"}))
         self.assertRedirects(response, TAGS)
         actions = list(AuditEvent.objects.filter(object_type="tag").order_by("pk").values_list("action", flat=True))
         self.assertEqual(actions, [Action.CREATE, Action.UPDATE])

@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
+from ganxun.core.tests.editing import as_opened
 from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, years_before
 from ganxun.roster.services import name_initials
 
@@ -369,7 +370,8 @@ class CadreUpdateTests(RosterData):
     def test_admin_sees_the_full_id_and_may_move_a_cadre(self):
         self.client.force_login(self.admin)
         self.assertContains(self.client.get(self.url(self.cadre)), f'value="{self.cadre.id_number}"')
-        response = self.client.post(self.url(self.cadre), self.data_for(self.cadre, section=self.other_section.pk))
+        data = self.data_for(self.cadre, section=self.other_section.pk)
+        response = self.client.post(self.url(self.cadre), as_opened(self.client, self.url(self.cadre), data))
         self.assertRedirects(response, self.cadre.get_absolute_url())
         self.assertEqual(Cadre.objects.get(pk=self.cadre.pk).section, self.other_section)
 
@@ -381,6 +383,7 @@ class CadreUpdateTests(RosterData):
         self.assertContains(page, self.cadre.id_number_masked)
         forged = make_id_number(self.cadre.birth_date, self.cadre.gender, 400)
         data = self.data_for(self.cadre, id_number=forged, section=self.other_section.pk, phone="", post="副科长")
+        data = as_opened(self.client, self.url(self.cadre), data)
         self.assertRedirects(self.client.post(self.url(self.cadre), data), self.cadre.get_absolute_url())
         saved = Cadre.objects.get(pk=self.cadre.pk)
         self.assertEqual(
@@ -408,5 +411,6 @@ class CadreUpdateTests(RosterData):
 
     def test_success_message_after_save(self):
         self.client.force_login(self.admin)
-        response = self.client.post(self.url(self.cadre), self.data_for(self.cadre, post="副科长"), follow=True)
+        data = as_opened(self.client, self.url(self.cadre), self.data_for(self.cadre, post="副科长"))
+        response = self.client.post(self.url(self.cadre), data, follow=True)
         self.assertContains(response, "李小红 的信息已保存。")

@@ -20,6 +20,7 @@ from django_htmx.http import push_url
 
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import audit_record
+from ganxun.core.concurrency import EditConflictMixin
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
@@ -55,7 +56,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_browse_roster(user):
         raise PermissionDenied
-    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET, user=user)
     cadres = cadres.select_related("section").prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
     page = Paginator(cadres, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = list_querystring(request.GET)
@@ -181,7 +182,7 @@ class CadreCreateView(CadreFormViewMixin, CreateView):
         return cadre_create(actor=self.request.user, tags=list(form.cleaned_data["tags"]), **form.service_fields())
 
 
-class CadreUpdateView(CadreFormViewMixin, UpdateView):
+class CadreUpdateView(EditConflictMixin, CadreFormViewMixin, UpdateView):
     success_message = gettext_lazy("The changes to %(name)s were saved.")
 
     def get_queryset(self):

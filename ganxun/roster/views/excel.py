@@ -134,7 +134,7 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not (user.is_admin or user.is_section_head):
         raise PermissionDenied
-    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET)
+    cadres = filter_cadres(Cadre.objects.visible_to(user), request.GET, user=user)
     filename = f"{_('Cadre roster')}_{timezone.localdate():%Y%m%d}.xlsx"
     if user.is_admin:
         # The personnel office re-imports this file, so the numbers stay whole; who took them is kept.

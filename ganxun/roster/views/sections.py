@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
 from ganxun.core.access import ServiceFormMixin as CoreServiceFormMixin
+from ganxun.core.concurrency import EditConflictMixin
 
 from ..forms import SectionForm, TagForm
 from ..models import Cadre, DerivedGroup, Section, Status, Tag
@@ -92,7 +93,7 @@ class SectionCreateView(ServiceFormMixin, CreateView):
         return section_create(actor=self.request.user, **form.cleaned_data)
 
 
-class SectionUpdateView(ServiceFormMixin, UpdateView):
+class SectionUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     model = Section
     form_class = SectionForm
     success_message = _("Section “%(name)s” was saved.")
@@ -125,7 +126,7 @@ class TagCreateView(ServiceFormMixin, CreateView):
         return tag_create(actor=self.request.user, **form.cleaned_data)
 
 
-class TagUpdateView(ServiceFormMixin, UpdateView):
+class TagUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     model = Tag
     form_class = TagForm
     success_message = _("Tag “%(name)s” was saved.")

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.accounts.models import Role
+from ganxun.core.tests.editing import as_opened
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UserFactory
 from ganxun.training.models import Activity, ActivityKind, Enrolment, Session, TopicModule
 from ganxun.training.services import material_add
@@ -378,11 +379,9 @@ class KindAndTopicTests(TrainingData):
         )
         self.assertRedirects(response, reverse("training:kind_list"))
         reading = ActivityKind.objects.get(name="读书班")
-        self.client.post(
-            reverse("training:kind_update", args=[reading.pk]),
-            {"name": "读书班", "classroom": "theory", "bucket": "centralised", "unit": "day", "sort_order": 5},
-            follow=True,
-        )
+        url = reverse("training:kind_update", args=[reading.pk])
+        data = {"name": "读书班", "classroom": "theory", "bucket": "centralised", "unit": "day", "sort_order": 5}
+        self.client.post(url, as_opened(self.client, url, data), follow=True)
         reading.refresh_from_db()
         self.assertFalse(reading.is_active)
         form = self.client.get(reverse("training:activity_create"))
@@ -453,12 +452,14 @@ class SessionPageTests(TrainingData):
         session = Session.objects.get(activity=self.lecture)
         self.client.force_login(self.admin)
         url = reverse("training:session_update", args=[session.pk])
-        self.client.post(url, {"date": "2026-03-31", "start_time": "14:00", "end_time": "16:00", "hours": "5"})
+        data = {"date": "2026-03-31", "start_time": "14:00", "end_time": "16:00", "hours": "5"}
+        self.client.post(url, as_opened(self.client, url, data))
         session.refresh_from_db()
         self.assertEqual((session.hours, session.hours_overridden), (Decimal(5), True))
         form = self.client.get(url)
         self.assertContains(form, 'value="5')
-        self.client.post(url, {"date": "2026-03-31", "start_time": "14:00", "end_time": "15:00", "hours": ""})
+        data = {"date": "2026-03-31", "start_time": "14:00", "end_time": "15:00", "hours": ""}
+        self.client.post(url, as_opened(self.client, url, data))
         session.refresh_from_db()
         self.assertEqual((session.hours, session.hours_overridden), (Decimal(1), False))
 

@@ -20,7 +20,9 @@ from django.views.generic import CreateView, UpdateView
 from django_htmx.http import push_url
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 from ganxun.core.excel import upload_limit
+from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
 from ganxun.roster.views.cadres import clean_url, list_querystring
 
@@ -164,9 +166,8 @@ class ActivityCreateView(ServiceFormMixin, CreateView):
 
     def get_initial(self) -> dict[str, Any]:
         initial = super().get_initial()
-        kind = self.request.GET.get("kind")
-        if kind and kind.isdigit():
-            initial["kind"] = int(kind)
+        if (kind := query_id(self.request.GET, "kind")) is not None:
+            initial["kind"] = kind
         return initial
 
     def save(self, form: ActivityForm) -> Activity:
@@ -176,7 +177,7 @@ class ActivityCreateView(ServiceFormMixin, CreateView):
         return self.object.get_absolute_url()
 
 
-class ActivityUpdateView(ServiceFormMixin, UpdateView):
+class ActivityUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     model = Activity
     form_class = ActivityForm
     template_name = "training/activity_form.html"
@@ -236,9 +237,9 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related("cadre", "section")
         .order_by("section__sort_order", "section__name", "cadre__name", "pk")
     )
-    section = request.GET.get("section")
-    if section and section.isdigit():
-        enrolments = enrolments.filter(section_id=int(section))
+    section = query_id(request.GET, "section")
+    if section is not None:
+        enrolments = enrolments.filter(section_id=section)
     page = Paginator(enrolments, ENROLMENT_PAGE_SIZE).get_page(request.GET.get("page"))
     attended = set(
         Attendance.objects.filter(
@@ -251,7 +252,7 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
         "attended": attended,
         "querystring": list_querystring(request.GET),
         "sections": queries.enrolment_by_section(activity),
-        "section_filter": int(section) if section and section.isdigit() else None,
+        "section_filter": section,
         "can_manage": can_manage_training(request.user),
     }
     return render(request, "training/enrolment_list.html", context)
@@ -277,10 +278,10 @@ def enrolment_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def cadre_picker(request: HttpRequest) -> HttpResponse:
     """HTMX: cadres in post matching the search, as checkboxes for the enrolment form."""
     require_admin(request.user)
-    text = (request.GET.get("cadre_q") or "").strip()
+    text = query_text(request.GET, "cadre_q")
     cadres = Cadre.objects.visible_to(request.user).active().select_related("section")
     # Those already ticked stay ticked above the new matches.
-    picked_ids = [int(v) for v in request.GET.getlist("cadres") if v.isdigit()]
+    picked_ids = query_ids(request.GET, "cadres")
     picked = list(cadres.filter(pk__in=picked_ids)) if picked_ids else []
     found = list(cadres.search(text).exclude(pk__in=picked_ids)[:PICKER_LIMIT]) if text else []
     context = {"picked": picked, "found": found, "picker_text": text}

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import CreateView, UpdateView
 
 from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 
 from ..forms import KindForm, TopicForm
 from ..models import ActivityKind, Classroom, TopicModule
@@ -52,7 +53,7 @@ class KindCreateView(NamedFormMixin, CreateView):
         return reverse("training:kind_list")
 
 
-class KindUpdateView(NamedFormMixin, UpdateView):
+class KindUpdateView(EditConflictMixin, NamedFormMixin, UpdateView):
     model = ActivityKind
     form_class = KindForm
     template_name = "training/kind_form.html"
@@ -87,7 +88,7 @@ class TopicCreateView(NamedFormMixin, CreateView):
         return reverse("training:topic_list")
 
 
-class TopicUpdateView(NamedFormMixin, UpdateView):
+class TopicUpdateView(EditConflictMixin, NamedFormMixin, UpdateView):
     model = TopicModule
     form_class = TopicForm
     template_name = "training/topic_form.html"

@@ -9,9 +9,12 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.generic import UpdateView
 
-from ganxun.core.access import require_admin
+from ganxun.core.access import ServiceFormMixin, require_admin
+from ganxun.core.concurrency import EditConflictMixin
 
 from .. import queries
 from ..forms import SessionForm
@@ -54,18 +57,11 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/session_detail.html", context)
 
 
-def _save(request: HttpRequest, form: SessionForm, session: Session | None) -> Session | None:
+def _create(request: HttpRequest, form: SessionForm) -> Session | None:
     """Through the service; the rule's own complaint (no rule for that year) lands on the form."""
     try:
-        if session is None:
-            return session_create(
-                actor=request.user,
-                activity=form.activity,
-                hours=form.cleaned_data["hours"],
-                **form.service_fields(),
-            )
-        return session_update(
-            actor=request.user, session=session, hours=form.cleaned_data["hours"], **form.service_fields()
+        return session_create(
+            actor=request.user, activity=form.activity, hours=form.cleaned_data["hours"], **form.service_fields()
         )
     except ValidationError as error:
         form.add_error(None, error)
@@ -84,7 +80,7 @@ def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
         instance=Session(activity=activity),
         initial=initial,
     )
-    if request.method == "POST" and form.is_valid() and (session := _save(request, form, None)) is not None:
+    if request.method == "POST" and form.is_valid() and (session := _create(request, form)) is not None:
         messages.success(
             request,
             _("Session of %(date)s added: %(hours)s hours.")
@@ -97,23 +93,42 @@ def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "training/session_form.html", {"form": form, "activity": activity}, status=status)
 
 
-@require_http_methods(["GET", "POST"])
-def session_update_view(request: HttpRequest, pk: int) -> HttpResponse:
-    require_admin(request.user)
-    session = get_object_or_404(_visible_sessions(request), pk=pk)
-    activity = session.activity
-    form = SessionForm(request.POST if request.method == "POST" else None, activity=activity, instance=session)
-    if request.method == "POST" and form.is_valid() and _save(request, form, session) is not None:
-        messages.success(request, _("The session was saved."))
-        return redirect(session)
-    status = 400 if request.method == "POST" else 200
-    session.refresh_from_db()
-    return render(
-        request,
-        "training/session_form.html",
-        {"form": form, "activity": activity, "object": session},
-        status=status,
-    )
+class SessionUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
+    """Edit a sitting; an invalid form comes back as a 400, a save over someone else's change as a 409."""
+
+    form_class = SessionForm
+    template_name = "training/session_form.html"
+    success_message = gettext_lazy("The session was saved.")
+    version_extra = ("hours_overridden",)  # the save keeps hours set by hand, or recomputes them
+
+    def get_queryset(self):
+        return _visible_sessions(self.request)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        kwargs["activity"] = self.object.activity
+        return kwargs
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["activity"] = self.object.activity
+        return super().get_context_data(**kwargs)
+
+    def form_invalid(self, form: SessionForm) -> HttpResponse:
+        self.object.refresh_from_db()  # the page's title names the session as saved, not as typed
+        response = super().form_invalid(form)
+        response.status_code = 400
+        return response
+
+    def save(self, form: SessionForm) -> Session:
+        return session_update(
+            actor=self.request.user, session=self.object, hours=form.cleaned_data["hours"], **form.service_fields()
+        )
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
+
+
+session_update_view = SessionUpdateView.as_view()
 
 
 @require_POST
