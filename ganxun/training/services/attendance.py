@@ -16,8 +16,9 @@ from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw
 from ..models import Activity, Attendance, AttendanceStatus, Session
 from .lectures import lecture_credit_sync, teaches_instead_of_attending
 
-# A class is not completed when more than this share of its hours was missed (条例 第十五条).
-MAX_MISSED_SHARE = Decimal(1) / Decimal(7)
+# A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
+# Compared as ``missed × 7 ≤ total`` in exact decimals: a rounded 1/7 (0.142857…) puts exactly 1 of 7 学时 over it.
+MISSED_SHARE_DENOMINATOR = 7
 LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
 
 
@@ -41,14 +42,15 @@ def completion(activity: Activity, attendances: list[Attendance]) -> tuple[bool,
     """(completed, missed hours, total hours) of one cadre in a class, from their attendance rows.
 
     Hours of sessions marked absent or on leave count as missed; more than 1/7 of the total means the
-    class was not completed.  Sessions without a row yet are not counted as missed.
+    class was not completed (exactly 1/7 is still completed).  Sessions without a row yet are not counted as
+    missed.  学时 are decimals of two places, so ``missed × 7`` is exact and the boundary cannot round away.
     """
     total = activity_total_hours(activity)
     missed = sum(
         (a.session.hours for a in attendances if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE)),
         Decimal(0),
     )
-    return (total == 0 or missed <= total * MAX_MISSED_SHARE), missed, total
+    return (total == 0 or missed * MISSED_SHARE_DENOMINATOR <= total), missed, total
 
 
 def sync_ledger(*, actor, activity: Activity, cadre) -> None:

@@ -5,8 +5,8 @@ from django.test import TestCase
 
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training.models import Activity, ActivityKind, AttendanceMethod, AttendanceStatus, Session
-from ganxun.training.services import attendance_set, session_default_hours
+from ganxun.training.models import Activity, ActivityKind, Attendance, AttendanceMethod, AttendanceStatus, Session
+from ganxun.training.services import attendance_set, completion, session_default_hours
 
 
 class AttendanceLedgerTests(TestCase):
@@ -54,3 +54,70 @@ class AttendanceLedgerTests(TestCase):
         self.mark(self.sessions[0], AttendanceStatus.ABSENT)
         self.assertFalse(LedgerEntry.objects.filter(cadre=self.cadre, status=EntryStatus.CONFIRMED).exists())
         self.assertEqual(LedgerEntry.objects.filter(cadre=self.cadre).count(), 6)
+
+
+class OneSeventhBoundaryTests(TestCase):
+    """The 1/7 rule at its exact boundary, with figures where rounding cannot hide it (条例 第十五条)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = UserFactory(role="training_admin", cadre=None)
+        cls.kind = ActivityKind.objects.get(name="全员培训班")
+
+    def make_class(self, *hours: str) -> list[Session]:
+        activity = Activity.objects.create(title=f"{sum(Decimal(h) for h in hours)}学时的培训班", kind=self.kind)
+        return [
+            Session.objects.create(
+                activity=activity,
+                date=dt.date(2026, 3, 2) + dt.timedelta(days=n),
+                start_time=dt.time(8),
+                end_time=dt.time(20),
+                hours=Decimal(h),
+            )
+            for n, h in enumerate(hours)
+        ]
+
+    def attend(self, sessions: list[Session], missed: Session) -> Activity:
+        cadre = CadreFactory()
+        for session in sessions:
+            status = AttendanceStatus.LEAVE if session == missed else AttendanceStatus.PRESENT
+            attendance_set(actor=self.admin, session=session, cadre=cadre, status=status, method=AttendanceMethod.MANUAL)
+        self.cadre = cadre
+        return sessions[0].activity
+
+    def confirmed(self) -> Decimal:
+        entries = LedgerEntry.objects.filter(cadre=self.cadre, status=EntryStatus.CONFIRMED)
+        return sum((e.hours for e in entries), Decimal(0))
+
+    def test_one_of_seven_missed_is_exactly_the_limit_and_completes(self):
+        sessions = self.make_class("1", "1", "1", "1", "1", "1", "1")
+        activity = self.attend(sessions, missed=sessions[0])
+        rows = list(Attendance.objects.filter(cadre=self.cadre).select_related("session"))
+        self.assertEqual(completion(activity, rows), (True, Decimal(1), Decimal(7)))
+        self.assertEqual(self.confirmed(), Decimal(6))
+
+    def test_just_over_one_seventh_of_seven_does_not_complete(self):
+        sessions = self.make_class("1.01", "5.99")
+        activity = self.attend(sessions, missed=sessions[0])
+        rows = list(Attendance.objects.filter(cadre=self.cadre).select_related("session"))
+        self.assertEqual(completion(activity, rows), (False, Decimal("1.01"), Decimal(7)))
+        self.assertEqual(self.confirmed(), Decimal(0))
+
+    def test_two_of_fourteen_completes_and_two_point_oh_one_does_not(self):
+        sessions = self.make_class("2", "12")
+        self.attend(sessions, missed=sessions[0])
+        self.assertEqual(self.confirmed(), Decimal(12))
+        sessions = self.make_class("2.01", "11.99")
+        self.attend(sessions, missed=sessions[0])
+        self.assertEqual(self.confirmed(), Decimal(0))
+
+    def test_the_boundary_is_compared_exactly(self):
+        # Not 1/6: 1.01 of 7 is within 1/6 (1.1667) but over 1/7 (1).
+        sessions = self.make_class("1.01", "5.99")
+        activity = sessions[0].activity
+        leave = Attendance(session=sessions[0], status=AttendanceStatus.LEAVE)
+        self.assertFalse(completion(activity, [leave])[0])
+        sessions = self.make_class("1", "6")
+        activity = sessions[0].activity
+        leave = Attendance(session=sessions[0], status=AttendanceStatus.ABSENT)
+        self.assertTrue(completion(activity, [leave])[0])
