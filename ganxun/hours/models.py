@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+import math
+from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -157,16 +159,17 @@ class Rounding(models.TextChoices):
     HALF_NEAREST = "half_nearest", _("To the nearest half hour")
 
 
-def apply_rounding(value: Decimal, rounding: str) -> Decimal:
-    """Round a raw 学时 figure as a rule says."""
+def apply_rounding(value: Decimal | Fraction, rounding: str) -> Decimal:
+    """Round a raw 学时 figure as a rule says; exact, so that 59/30 rounds down and 60/30 does not."""
+    exact = Fraction(value)
     match rounding:
         case Rounding.HALF_DOWN:
-            return (value * 2).to_integral_value(rounding=ROUND_DOWN) / 2
+            return Decimal(math.floor(exact * 2)) / 2
         case Rounding.WHOLE_DOWN:
-            return value.to_integral_value(rounding=ROUND_DOWN)
+            return Decimal(math.floor(exact))
         case Rounding.HALF_NEAREST:
-            return (value * 2).to_integral_value(rounding=ROUND_HALF_UP) / 2
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+            return Decimal(math.floor(exact * 2 + Fraction(1, 2))) / 2
+    return (Decimal(math.floor(exact * 100 + Fraction(1, 2))) / 100).quantize(Decimal("0.01"))
 
 
 class ConversionRule(models.Model):
@@ -210,9 +213,10 @@ class ConversionRule(models.Model):
     def __str__(self) -> str:
         return f"{self.year} {self.get_unit_display()}"
 
-    def convert(self, quantity: Decimal) -> Decimal:
+    def convert(self, quantity: Decimal | Fraction) -> Decimal:
         """学时 for ``quantity`` units, rounded and capped."""
-        value = apply_rounding(Decimal(quantity) / self.per * self.hours, self.rounding)
+        # In fractions: 1 unit at 3 学时 per 3 units is 1, not 0.999… rounded down to 0.
+        value = apply_rounding(Fraction(quantity) * Fraction(self.hours) / Fraction(self.per), self.rounding)
         if self.per_item_cap is not None:
             value = min(value, self.per_item_cap)
         return value

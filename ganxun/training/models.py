@@ -251,10 +251,15 @@ class Session(models.Model):
         return reverse("training:session_detail", args=[self.pk])
 
     @property
-    def length_hours(self) -> Decimal:
+    def length_minutes(self) -> Decimal:
+        """The session's length in minutes, exactly (times are kept to the second)."""
         start = dt.datetime.combine(self.date, self.start_time)
         end = dt.datetime.combine(self.date, self.end_time)
-        return Decimal((end - start).total_seconds()) / Decimal(3600)
+        return Decimal(int((end - start).total_seconds())) / 60
+
+    @property
+    def length_hours(self) -> Decimal:
+        return self.length_minutes / 60
 
 
 class Enrolment(models.Model):

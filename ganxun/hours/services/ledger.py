@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -42,7 +43,7 @@ def conversion_rule(*, year: int, unit: str) -> ConversionRule:
         ) from None
 
 
-def convert_hours(*, year: int, unit: str, quantity: Decimal) -> Decimal:
+def convert_hours(*, year: int, unit: str, quantity: Decimal | Fraction) -> Decimal:
     return conversion_rule(year=year, unit=unit).convert(quantity)
 
 

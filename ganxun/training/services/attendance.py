@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,7 +18,7 @@ from ..models import Activity, Attendance, AttendanceStatus, Session
 from .lectures import lecture_credit_sync, teaches_instead_of_attending
 
 # A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
-# Compared as ``missed × 7 ≤ total`` in exact decimals: a rounded 1/7 (0.142857…) puts exactly 1 of 7 学时 over it.
+# Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).
 MISSED_SHARE_DENOMINATOR = 7
 LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
 
@@ -26,9 +27,9 @@ def session_default_hours(session: Session) -> Decimal:
     """The 学时 the year's conversion rule gives this session, by its kind's unit."""
     unit = session.activity.kind.unit
     if unit == Unit.ONLINE_MINUTES:
-        quantity = session.length_hours * 60
+        quantity = session.length_minutes
     elif unit in LENGTH_UNITS:
-        quantity = session.length_hours
+        quantity = Fraction(session.length_minutes) / 60  # exact: 50 minutes are 5/6 of an hour, not 0.8333…
     else:
         quantity = Decimal(1)
     return convert_hours(year=session.date.year, unit=unit, quantity=quantity)
