@@ -81,7 +81,9 @@ class OneSeventhBoundaryTests(TestCase):
         cadre = CadreFactory()
         for session in sessions:
             status = AttendanceStatus.LEAVE if session == missed else AttendanceStatus.PRESENT
-            attendance_set(actor=self.admin, session=session, cadre=cadre, status=status, method=AttendanceMethod.MANUAL)
+            attendance_set(
+                actor=self.admin, session=session, cadre=cadre, status=status, method=AttendanceMethod.MANUAL
+            )
         self.cadre = cadre
         return sessions[0].activity
 
