@@ -4,8 +4,11 @@ from .ledger import (  # noqa: F401
     conversion_rule,
     convert_hours,
     entry_snapshot,
+    is_own,
     ledger_record,
     ledger_withdraw,
+    own_hours_message,
+    refuse_own,
 )
 from .outside_classes import (  # noqa: F401
     outside_class_add_participants,

@@ -20,7 +20,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
 from ..models import EntryStatus, LedgerEntry, Source
-from .ledger import entry_snapshot
+from .ledger import entry_snapshot, is_own, own_hours_message
 
 
 def _snapshot(entry: LedgerEntry) -> dict[str, Any]:
@@ -58,7 +58,7 @@ def can_section_review(user, entry: LedgerEntry) -> bool:
         and entry.status == EntryStatus.PENDING
         and user.section_id_scope is not None
         and user.section_id_scope == entry.cadre.section_id
-        and user.cadre_id != entry.cadre_id
+        and not is_own(user, entry.cadre_id)
     )
 
 
@@ -66,7 +66,7 @@ def can_decide(user, entry: LedgerEntry) -> bool:
     """An administrator, once the 科室 has approved (or at once when the 科室 has no head to review)."""
     if not (user.is_authenticated and user.is_admin and entry.source == Source.SELF_REPORT):
         return False
-    if user.cadre_id is not None and user.cadre_id == entry.cadre_id:
+    if is_own(user, entry.cadre_id):
         return False
     if entry.status == EntryStatus.SECTION_APPROVED:
         return True
@@ -135,6 +135,8 @@ def _require_reason(approve: bool, reason: str) -> str:
 def self_report_review(*, actor, entry: LedgerEntry, approve: bool, reason: str = "") -> LedgerEntry:
     """The 科室负责人's first review: approve (on to the administrators) or reject with a reason."""
     entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
     if not can_section_review(actor, entry):
         raise PermissionDenied(_("This report is not waiting for your review."))
     reason = _require_reason(approve, reason)
@@ -164,6 +166,8 @@ def self_report_review(*, actor, entry: LedgerEntry, approve: bool, reason: str 
 def self_report_decide(*, actor, entry: LedgerEntry, confirm: bool, reason: str = "") -> LedgerEntry:
     """The 培训管理员's decision: confirm (the hours count from now on) or reject with a reason."""
     entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
     if not can_decide(actor, entry):
         raise PermissionDenied(_("This report is not waiting for your decision."))
     reason = _require_reason(confirm, reason)

@@ -84,6 +84,11 @@ def _detail_context(request: HttpRequest, entry: LedgerEntry, form: ReviewForm |
         "form": form or (ReviewForm() if stage else None),
         "history": history,
         "waiting_for_section": entry.status == EntryStatus.PENDING and not stage,
+        # An administrator or section head looking at their own report, which someone else must decide.
+        "own_to_decide": (user.is_admin or user.is_section_head)
+        and services.is_own(user, entry.cadre_id)
+        and entry.status in (EntryStatus.PENDING, EntryStatus.SECTION_APPROVED),
+        "own_message": services.own_hours_message(),
     }
 
 

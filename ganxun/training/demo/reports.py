@@ -48,6 +48,8 @@ class OtherHours:
     leaders: list[Cadre]
     result: TrainingYear
 
+    def actor_for(self, cadre: Cadre | None) -> User: ...
+
     def outside_class(
         self, title: str, organiser: str, start: dt.date, end: dt.date, hours_: int, people: list[Cadre], note: str = ""
     ) -> None:
@@ -63,9 +65,13 @@ class OtherHours:
             bucket=Bucket.CENTRALISED,
             note=note,
         )
-        hours.outside_class_add_participants(
-            actor=self.admin, outside_class=outside, cadres=people, evidence="结业证书"
-        )
+        for actor in dict.fromkeys(self.actor_for(cadre) for cadre in people):  # nobody adds themself
+            hours.outside_class_add_participants(
+                actor=actor,
+                outside_class=outside,
+                cadres=[c for c in people if self.actor_for(c) == actor],
+                evidence="结业证书",
+            )
         self.result.outside_classes += 1
 
     def outside_classes(self) -> None:

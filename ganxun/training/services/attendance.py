@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.models import Source, Unit
-from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw
+from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
 
-from ..models import Activity, Attendance, AttendanceStatus, Session
+from ..models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Session
 from .lectures import lecture_credit_sync, teaches_instead_of_attending
 
 # A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
@@ -106,7 +106,12 @@ def sync_ledger(*, actor, activity: Activity, cadre) -> None:
 
 @transaction.atomic
 def attendance_set(*, actor, session: Session, cadre, status: str, method: str, reason: str = "") -> Attendance:
-    """Record (or correct) one cadre's attendance of a session and recount their hours for the activity."""
+    """Record (or correct) one cadre's attendance of a session and recount their hours for the activity.
+
+    A cadre checks themself in by QR; nobody marks or imports their own attendance by hand.
+    """
+    if method != AttendanceMethod.QR:
+        refuse_own(actor, cadre.pk)
     attendance = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
     before = None
     if attendance is None:
