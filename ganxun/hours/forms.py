@@ -18,6 +18,7 @@ from ganxun.roster.idcard import normalize
 from ganxun.roster.models import Cadre
 
 from .models import Bucket, BucketCap, ConversionRule, OutsideClass, Requirement
+from .services.self_reports import check_self_report_hours
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Extension -> how the file must begin: a photo of a certificate, or a scan as PDF.
@@ -67,9 +68,9 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
     hours = forms.DecimalField(
         label=_("hours"),
         min_value=HALF,
-        max_value=Decimal(100),
+        max_digits=5,
         decimal_places=1,
-        help_text=_("In steps of half an hour, e.g. 2 or 2.5."),
+        help_text=_("In steps of half an hour, e.g. 2 or 2.5; one item holds at most a day's worth."),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     bucket = forms.ChoiceField(
@@ -95,8 +96,9 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
         help_text=_("Optional: a photo or scan, PDF, JPG or PNG, up to 5 MB."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cadre=None, entry=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.cadre, self.entry = cadre, entry  # whose day it is, and the report being corrected (if any)
         self.fields["evidence_file"].widget.attrs["accept"] = ",".join(sorted(EVIDENCE_TYPES))
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
@@ -120,6 +122,22 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
         if upload:
             validate_evidence(upload)
         return upload
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, hours, bucket = data.get("date"), data.get("hours"), data.get("bucket")
+        if date and hours is not None and bucket:
+            try:
+                check_self_report_hours(
+                    cadre=self.cadre,
+                    date=date,
+                    hours=hours,
+                    bucket=bucket,
+                    exclude_pk=self.entry.pk if self.entry is not None else None,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 class ReviewForm(BootstrapFormMixin, forms.Form):

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,7 +19,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from ..models import EntryStatus, LedgerEntry, Source
+from ..models import Bucket, ConversionRule, EntryStatus, LedgerEntry, Source, Unit, day_hours, plain_hours
 from .ledger import entry_snapshot, is_own, own_hours_message
 
 
@@ -73,6 +73,47 @@ def can_decide(user, entry: LedgerEntry) -> bool:
     return entry.status == EntryStatus.PENDING and not needs_section_review(entry)
 
 
+# The conversion rule whose cap per item bounds a reported item of a category (online: a course).
+SELF_REPORT_UNITS = {Bucket.ONLINE: Unit.ONLINE_MINUTES}
+
+
+def self_report_max_hours(*, date: dt.date, bucket: str) -> tuple[Decimal, str]:
+    """The most one reported item may hold, and why: the rule's cap per item, and at most one day's worth."""
+    per_day = day_hours(date.year)
+    unit = SELF_REPORT_UNITS.get(bucket, Unit.HOUR)
+    rule = ConversionRule.objects.filter(year=date.year, unit=unit).first()
+    if rule is not None and rule.per_item_cap is not None and rule.per_item_cap < per_day:
+        return rule.per_item_cap, _(
+            "One item can be at most %(max)s hours (the %(year)s rule for %(unit)s caps an item at that)."
+        ) % {"max": plain_hours(rule.per_item_cap), "year": date.year, "unit": Unit(unit).label}
+    return per_day, _(
+        "One item can be at most %(max)s hours, a full day's worth by the %(year)s rules; report longer study as "
+        "one item per day."
+    ) % {"max": plain_hours(per_day), "year": date.year}
+
+
+def check_self_report_hours(
+    *, cadre, date: dt.date, hours: Decimal, bucket: str, exclude_pk: int | None = None
+) -> None:
+    """Refuse an item holding more than its rule allows, or a day holding more than a day's worth (on the field)."""
+    ceiling, message = self_report_max_hours(date=date, bucket=bucket)
+    if hours > ceiling:
+        raise ValidationError({"hours": message})
+    if cadre is None or cadre.pk is None:
+        return
+    same_day = LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT, date=date).exclude(
+        status=EntryStatus.REJECTED
+    ).exclude(pk=exclude_pk).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    per_day = day_hours(date.year)
+    if same_day + hours > per_day:
+        raise ValidationError(
+            {
+                "hours": _("%(already)s hours are already reported for %(date)s; one day holds at most %(max)s.")
+                % {"already": plain_hours(same_day), "date": date.isoformat(), "max": plain_hours(per_day)}
+            }
+        )
+
+
 def _store_name(upload: UploadedFile) -> str:
     """A random file name with the upload's extension: what the user called it is not a safe path."""
     return f"{uuid.uuid4().hex}{PurePath(upload.name or '').suffix.lower()}"
@@ -96,6 +137,7 @@ def self_report_submit(
         raise PermissionDenied
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    check_self_report_hours(cadre=cadre, date=date, hours=hours, bucket=bucket)
     entry = LedgerEntry(
         cadre=cadre,
         date=date,

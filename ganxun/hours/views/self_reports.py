@@ -34,9 +34,9 @@ def self_report_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only an account linked to a cadre can report hours."))
     cadre = get_object_or_404(Cadre.objects.visible_to(user), pk=user.cadre_id)
     if request.method == "POST":
-        form = SelfReportForm(request.POST, request.FILES)
+        form = SelfReportForm(request.POST, request.FILES, cadre=cadre)
     else:
-        form = SelfReportForm(initial={"date": timezone.localdate()})
+        form = SelfReportForm(initial={"date": timezone.localdate()}, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.self_report_submit(actor=user, cadre=cadre, **form.cleaned_data)

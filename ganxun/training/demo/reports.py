@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -256,16 +257,23 @@ class OtherHours:
                     ]
                 else:
                     continue
-                for status in statuses:
-                    self.report(
-                        cadre,
-                        status,
-                        date=max(day, begun),
-                        hours_=amount,
-                        bucket=Bucket.ONLINE,
-                        title=title,
-                        evidence=f"干部在线学习平台学时证明截图（{max(int(amount // 2), 1)}门课程）",
-                    )
+                # One item per day of study, each within the online rule's cap per item (8 学时).
+                pieces = [min(amount - 8 * n, Decimal(8)) for n in range(math.ceil(amount / 8))]
+                day = max(day, begun)
+                for n, piece in enumerate(pieces):
+                    if day - ONE * n < begun:
+                        break
+                    part = f"（{n + 1}/{len(pieces)}）" if len(pieces) > 1 else ""
+                    for status in statuses:
+                        self.report(
+                            cadre,
+                            status,
+                            date=day - ONE * n,
+                            hours_=piece,
+                            bucket=Bucket.ONLINE,
+                            title=f"{title}{part}",
+                            evidence=f"干部在线学习平台学时证明截图（{max(int(piece // 2), 1)}门课程）",
+                        )
             leader = cadre.leadership_level in (LeadershipLevel.DIVISION_CHIEF, LeadershipLevel.DEPUTY_DIVISION_CHIEF)
             if (leader or rng.random() < 0.25 or cadre.pk in demo_cadres) and (
                 cadre.hire_date or today
@@ -285,7 +293,7 @@ class OtherHours:
                     cadre,
                     status,
                     date=today - ONE * rng.randint(15, 120),
-                    hours_=Decimal(rng.choice((4, 6, 8, 10))),
+                    hours_=Decimal(rng.choice((4, 6, 8))),
                     bucket=Bucket.SELF_STUDY,
                     title=f"个人自学{book}",
                     evidence="读书笔记及学习心得一篇",

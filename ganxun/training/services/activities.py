@@ -56,7 +56,17 @@ SESSION_FIELDS = (
     "makeup_note",
     "minutes",
 )
-KIND_FIELDS = ("name", "classroom", "bucket", "unit", "is_study_session", "is_class", "sort_order", "is_active")
+KIND_FIELDS = (
+    "name",
+    "classroom",
+    "bucket",
+    "unit",
+    "is_study_session",
+    "is_class",
+    "opens_evaluation",
+    "sort_order",
+    "is_active",
+)
 TOPIC_FIELDS = ("name", "sort_order", "is_active")
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
