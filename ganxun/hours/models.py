@@ -101,6 +101,8 @@ class EntryStatus(models.TextChoices):
     SECTION_APPROVED = "section_approved", _("Approved by section head")
     CONFIRMED = "confirmed", _("Confirmed")
     REJECTED = "rejected", _("Rejected")
+    # A self-report sent back to the cadre to correct and resubmit (a rejection is final).
+    RETURNED = "returned", _("Returned for changes")
 
 
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
@@ -228,3 +230,118 @@ def self_report_decide(*, actor, entry: LedgerEntry, confirm: bool, reason: str 
         summary=_("Self-report confirmed") if confirm else _("Self-report rejected"),
     )
     return entry
+
+
+@transaction.atomic
+def self_report_return(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Send a report back for the cadre to correct and resubmit (at either step), with the reason: not final."""
+    entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
+    at_section = can_section_review(actor, entry)
+    if not (at_section or can_decide(actor, entry)):
+        raise PermissionDenied(_("This report is not waiting for you."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say what the cadre should change.")})
+    before = _snapshot(entry)
+    now = timezone.now()
+    if at_section:
+        entry.section_reviewed_by, entry.section_reviewed_at = actor, now
+    entry.status, entry.reason = EntryStatus.RETURNED, reason
+    entry.decided_by, entry.decided_at = actor, now
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action=Action.STATUS,
+        obj=entry,
+        before=before,
+        after=_snapshot(entry),
+        summary=_("Self-report returned for changes"),
+    )
+    return entry
+
+
+def can_resubmit(user, entry: LedgerEntry) -> bool:
+    """The cadre themself, on their own report that was returned for changes."""
+    return (
+        user.is_authenticated
+        and entry.source == Source.SELF_REPORT
+        and entry.status == EntryStatus.RETURNED
+        and is_own(user, entry.cadre_id)
+    )
+
+
+@transaction.atomic
+def self_report_resubmit(
+    *,
+    actor,
+    entry: LedgerEntry,
+    date: dt.date,
+    hours: Decimal,
+    bucket: str,
+    title: str,
+    evidence: str = "",
+    witness: str = "",
+    evidence_file: UploadedFile | None = None,
+) -> LedgerEntry:
+    """The cadre corrects a returned report; it goes back into the queue from the first step."""
+    entry = _locked(entry)
+    if not can_resubmit(actor, entry):
+        raise PermissionDenied(_("Only a report returned to you for changes can be corrected."))
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    check_self_report_hours(cadre=entry.cadre, date=date, hours=hours, bucket=bucket, exclude_pk=entry.pk)
+    before = _snapshot(entry)
+    entry.date, entry.hours, entry.bucket, entry.title = date, hours, bucket, title
+    entry.evidence, entry.witness = evidence, witness
+    if evidence_file is not None:
+        evidence_file.name = _store_name(evidence_file)
+        entry.evidence_file = evidence_file
+    entry.status, entry.reason = EntryStatus.PENDING, ""
+    entry.section_reviewed_by = entry.section_reviewed_at = None
+    entry.decided_by = entry.decided_at = None
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=entry,
+        before=before,
+        after=_snapshot(entry),
+        summary=_("Self-report corrected and resubmitted"),
+    )
+    return entry
+
+
+class Outcome(StrEnum):
+    """What a reviewer does with a report: approve (or, at the last step, confirm), or return it for changes."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+@transaction.atomic
+def self_report_batch(*, actor, entries: Iterable[LedgerEntry], outcome: str, reason: str = "") -> list[LedgerEntry]:
+    """The same outcome for many reports at once: each still its own audited step, each with the reason typed.
+
+    All or nothing: a report that is no longer waiting for this reviewer (or is their own) refuses the batch,
+    naming it, and nothing is changed.
+    """
+    outcome = Outcome(outcome)
+    done = []
+    for entry in sorted(entries, key=lambda e: e.pk):  # a fixed lock order: two batches cannot deadlock
+        try:
+            if outcome == Outcome.RETURN:
+                done.append(self_report_return(actor=actor, entry=entry, reason=reason))
+            elif can_section_review(actor, entry):
+                done.append(self_report_review(actor=actor, entry=entry, approve=True, reason=reason))
+            else:
+                done.append(self_report_decide(actor=actor, entry=entry, confirm=True, reason=reason))
+        except PermissionDenied as error:
+            raise PermissionDenied(
+                _("%(name)s's report “%(title)s”: %(reason)s")
+                % {"name": entry.cadre.name, "title": entry.title, "reason": error}
+            ) from error
+    return done
