@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.idcard import normalize
@@ -195,7 +196,7 @@ class QueueFilterForm(BootstrapFormMixin, forms.Form):
     )
     section = forms.TypedChoiceField(label=_("Section"), coerce=int, empty_value=None, required=False)
     bucket = forms.ChoiceField(label=_("category"), required=False)
-    status = forms.ChoiceField(label=_("Status"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("hour entry", "Status"), required=False)
     date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
     date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
 

@@ -190,7 +190,7 @@ class SelfReportViewTests(TestCase):
         self.client.force_login(self.head)
         response = self.client.post(url, {"decision": "reject", "reason": ""})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "请填写退回原因。", status_code=400)
+        self.assertContains(response, "请填写驳回原因。", status_code=400)
         entry.refresh_from_db()
         self.assertEqual(entry.status, EntryStatus.PENDING)
         self.client.post(url, {"decision": "reject", "reason": "证明人不是本科室人员"})
