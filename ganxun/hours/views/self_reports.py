@@ -23,7 +23,7 @@ from ganxun.roster.permissions import can_browse_roster
 from .. import services
 from ..forms import BatchForm, QueueFilterForm, ReviewForm, SelfReportForm
 from ..models import EntryStatus, LedgerEntry, Source
-from ..queries import cap_standing, review_queue
+from ..queries import WAITING, cap_standing, review_queue
 from ..services import Outcome, can_decide, can_resubmit, can_section_review
 
 PAGE_SIZE = 30
@@ -59,7 +59,8 @@ FILTERS = ("q", "section", "bucket", "status", "date_from", "date_to")
 
 def _querystring(params: QueryDict) -> str:
     """The queue's filters in use (nothing else, no page): for page links, the address bar and the way back."""
-    return urlencode([(key, params[key]) for key in FILTERS if params.get(key)])
+    kept = [(key, params[key]) for key in FILTERS if params.get(key)]
+    return urlencode([(key, value) for key, value in kept if (key, value) != ("status", WAITING)])
 
 
 @require_GET

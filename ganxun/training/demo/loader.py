@@ -271,8 +271,10 @@ class Loader(OtherHours):
         recorder = self.chiefs["办公室" if plan.kind == "党委会学习" else "党群工作科"]
         topic = plan.title.partition("：")[2]
         names = {c.pk: c.name for c in self.cadres}
+        # 请假 (with a reason) and 缺席 (without) are told apart, as the register counts them.
         makeup = "\n".join(
-            f"{names[pk]}因{reason}缺席，会后已补学会议内容并提交书面学习体会。" for pk, reason in absent.items()
+            f"{names[pk]}{f'因{reason}请假' if reason else '缺席'}，会后已补学会议内容并提交书面学习体会。"
+            for pk, reason in absent.items()
         )
         return {
             "host": secretary.name,

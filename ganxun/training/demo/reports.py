@@ -30,6 +30,9 @@ REJECTIONS = (
 )
 
 
+RETURN_REASON = "请按实际学习日期分项填报，并补充平台学时证明截图。"
+
+
 def _half(value: float) -> Decimal:
     """A figure in half hours, as the online platform rounds them."""
     return Decimal(max(round(value * 2), 0)) / 2
@@ -205,6 +208,10 @@ class OtherHours:
         if status == EntryStatus.PENDING:
             return
         head = self.heads.get(entry.cadre.section_id)
+        if status == EntryStatus.RETURNED:  # by whoever holds it: the section head, else an administrator
+            returner = head if head is not None and head.cadre_id != entry.cadre_id else self.actor_for(entry.cadre)
+            hours.self_report_return(actor=returner, entry=entry, reason=RETURN_REASON)
+            return
         if head is not None and head.cadre_id != entry.cadre_id:
             approve = not (status == EntryStatus.REJECTED and reason.startswith("请补充"))
             entry = hours.self_report_review(actor=head, entry=entry, approve=approve, reason="" if approve else reason)
@@ -252,7 +259,9 @@ class OtherHours:
                     roll = rng.random()
                     statuses = [
                         EntryStatus.PENDING
-                        if roll < 0.55 or cadre.pk in demo_cadres
+                        if roll < 0.5 or cadre.pk in demo_cadres
+                        else EntryStatus.RETURNED
+                        if roll < 0.55
                         else (EntryStatus.SECTION_APPROVED if roll < 0.8 else EntryStatus.CONFIRMED)
                     ]
                 else:
