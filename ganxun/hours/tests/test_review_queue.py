@@ -258,6 +258,7 @@ class ReturnAndResubmitTests(QueueData):
         page = self.client.get(edit_url)
         self.assertContains(page, "请补充学习心得")
         self.assertEqual(page.context["form"]["title"].value(), entry.title)
+        self.assertEqual(page.context["form"]["hours"].value(), "2")  # as typed, not 2.00 (one decimal place)
         self.assertRedirects(self.client.post(edit_url, self.form()), reverse("hours:my_learning"))
         entry.refresh_from_db()
         self.assertEqual(

@@ -22,7 +22,7 @@ from ganxun.roster.permissions import can_browse_roster
 
 from .. import services
 from ..forms import BatchForm, QueueFilterForm, ReviewForm, SelfReportForm
-from ..models import EntryStatus, LedgerEntry, Source
+from ..models import EntryStatus, LedgerEntry, Source, plain_hours
 from ..queries import WAITING, cap_standing, review_queue
 from ..services import Outcome, can_decide, can_resubmit, can_section_review
 
@@ -208,7 +208,9 @@ def self_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = SelfReportForm(request.POST, request.FILES, cadre=entry.cadre, entry=entry)
     else:
-        form = SelfReportForm(initial={name: getattr(entry, name) for name in fields}, cadre=entry.cadre, entry=entry)
+        initial = {name: getattr(entry, name) for name in fields}
+        initial["hours"] = plain_hours(entry.hours)  # 2.50 is "2.5": the form takes one decimal place
+        form = SelfReportForm(initial=initial, cadre=entry.cadre, entry=entry)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.self_report_resubmit(actor=user, entry=entry, **form.cleaned_data)
