@@ -191,8 +191,10 @@ def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
 
 def _refuse_own_override(actor, session: Session, hours: Decimal) -> None:
     """Nobody sets by hand the hours of a session they attend (or are enrolled for)."""
-    if session.hours_overridden and session.hours == hours:
-        return  # unchanged
+    if session.pk is not None:  # compared with what is stored: a form may already have set the instance
+        stored = Session.objects.filter(pk=session.pk).values_list("hours", "hours_overridden").first()
+        if stored is not None and stored[1] and stored[0] == hours:
+            return  # unchanged
     cadre_id = getattr(actor, "cadre_id", None)
     if cadre_id is None:
         return
