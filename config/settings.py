@@ -226,6 +226,9 @@ GANXUN = {
     "CHECKIN_CLOSES_MINUTES_AFTER": int(os.environ.get("CHECKIN_CLOSES_MINUTES_AFTER", "0")),
     "CHECKIN_SCAN_GRACE_SECONDS": int(os.environ.get("CHECKIN_SCAN_GRACE_SECONDS", "600")),
 }
+# Evaluation of class and lecture sessions (kinds marked so) is open by default until this many days after the
+# session ends; the administrator may change or clear it per session.
+GANXUN["EVALUATION_OPEN_DAYS"] = int(os.environ.get("EVALUATION_OPEN_DAYS", "3"))
 
 LOGGING = {
     "version": 1,

@@ -14,13 +14,24 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.idcard import normalize
-from ganxun.roster.models import Cadre, Tier
+from ganxun.roster.models import Cadre, Section, Tier
 
-from .models import Bucket, BucketCap, ConversionRule, OutsideClass, Requirement
-from .queries import OFF_TRACK, STANDING_ORDER, Standing
+from .models import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Bucket,
+    BucketCap,
+    ConversionRule,
+    EntryStatus,
+    OutsideClass,
+    Requirement,
+)
+from .queries import OFF_TRACK, STANDING_ORDER, WAITING, Standing
+from .services.self_reports import Outcome, check_self_report_hours
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
 # Extension -> how the file must begin: a photo of a certificate, or a scan as PDF.
@@ -32,6 +43,7 @@ EVIDENCE_TYPES = {
 }
 SELF_REPORT_BUCKETS = (Bucket.SELF_STUDY, Bucket.ONLINE, Bucket.PRACTICE, Bucket.CENTRALISED)
 MIN_YEAR, MAX_YEAR = 2000, 2100
+MIN_DATE, MAX_DATE = EARLIEST_DATE, LATEST_DATE
 HALF = Decimal("0.5")
 
 
@@ -70,9 +82,9 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
     hours = forms.DecimalField(
         label=_("hours"),
         min_value=HALF,
-        max_value=Decimal(100),
+        max_digits=5,
         decimal_places=1,
-        help_text=_("In steps of half an hour, e.g. 2 or 2.5."),
+        help_text=_("In steps of half an hour, e.g. 2 or 2.5; one item holds at most a day's worth."),
         widget=forms.NumberInput(attrs={"step": "0.5", "inputmode": "decimal"}),
     )
     bucket = forms.ChoiceField(
@@ -98,8 +110,9 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
         help_text=_("Optional: a photo or scan, PDF, JPG or PNG, up to 5 MB."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cadre=None, entry=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.cadre, self.entry = cadre, entry  # whose day it is, and the report being corrected (if any)
         self.fields["evidence_file"].widget.attrs["accept"] = ",".join(sorted(EVIDENCE_TYPES))
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 
@@ -124,29 +137,130 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
             validate_evidence(upload)
         return upload
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        date, hours, bucket = data.get("date"), data.get("hours"), data.get("bucket")
+        if date and hours is not None and bucket:
+            try:
+                check_self_report_hours(
+                    cadre=self.cadre,
+                    date=date,
+                    hours=hours,
+                    bucket=bucket,
+                    exclude_pk=self.entry.pk if self.entry is not None else None,
+                )
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
+
 
 class ReviewForm(BootstrapFormMixin, forms.Form):
-    """Approve (or confirm) or reject, with a reason when rejecting; the buttons carry the decision."""
+    """Approve (or confirm), return for changes, or reject; a reason is needed unless approving."""
 
-    APPROVE, REJECT = "approve", "reject"
-    decision = forms.ChoiceField(choices=[(APPROVE, APPROVE), (REJECT, REJECT)], widget=forms.HiddenInput)
+    APPROVE, RETURN, REJECT = "approve", "return", "reject"
+    decision = forms.ChoiceField(
+        choices=[(APPROVE, APPROVE), (RETURN, RETURN), (REJECT, REJECT)], widget=forms.HiddenInput
+    )
     reason = forms.CharField(
         label=_("reason"),
         required=False,
         max_length=300,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when rejecting; the cadre sees it."),
+        help_text=_("Required when returning or rejecting; the cadre sees it."),
     )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        if data.get("decision") == self.REJECT and not (data.get("reason") or "").strip():
+        reason = (data.get("reason") or "").strip()
+        if data.get("decision") == self.REJECT and not reason:
             self.add_error("reason", _("Please give the reason for the rejection."))
+        if data.get("decision") == self.RETURN and not reason:
+            self.add_error("reason", _("Please say what the cadre should change."))
         return data
 
     @property
     def approve(self) -> bool:
         return self.cleaned_data["decision"] == self.APPROVE
+
+    @property
+    def returned(self) -> bool:
+        return self.cleaned_data["decision"] == self.RETURN
+
+
+class QueueFilterForm(BootstrapFormMixin, forms.Form):
+    """The 学时审核 filter bar; a value that makes no sense is dropped, never a server error."""
+
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=50,
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name or what was reported")}),
+    )
+    section = forms.TypedChoiceField(label=_("Section"), coerce=int, empty_value=None, required=False)
+    bucket = forms.ChoiceField(label=_("category"), required=False)
+    status = forms.ChoiceField(label=pgettext_lazy("hour entry", "Status"), required=False)
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices, not a model lookup: a value out of any range is just not one of them.
+        sections = Section.objects.visible_to(user).order_by("sort_order", "name").values_list("pk", "name")
+        self.fields["section"].choices = [("", _("All")), *((str(pk), name) for pk, name in sections)]
+        self.fields["bucket"].choices = [("", _("All"))] + [(b.value, b.label) for b in SELF_REPORT_BUCKETS]
+        self.fields["status"].choices = [(WAITING, _("Waiting for me")), *EntryStatus.choices]
+        for name in ("date_from", "date_to"):
+            self.fields[name].widget.attrs.update(min=MIN_DATE.isoformat(), max=MAX_DATE.isoformat())
+
+    def clean_date_from(self):
+        return self._sane(self.cleaned_data.get("date_from"))
+
+    def clean_date_to(self):
+        return self._sane(self.cleaned_data.get("date_to"))
+
+    @staticmethod
+    def _sane(value: dt.date | None) -> dt.date | None:
+        if value is not None and not (MIN_DATE <= value <= MAX_DATE):
+            raise ValidationError(
+                _("Choose a date between %(first)s and %(last)s.") % {"first": MIN_DATE, "last": MAX_DATE}
+            )
+        return value
+
+    def filters(self) -> dict[str, Any]:
+        """The values that passed (a bad one is left out, so a stale or edited link still lists)."""
+        self.is_valid()
+        return {name: value for name, value in self.cleaned_data.items() if value not in (None, "")}
+
+    @property
+    def has_filters(self) -> bool:
+        return any(self.data.get(name) for name in self.fields if name != "status")
+
+
+class BatchForm(forms.Form):
+    """Many reports, one outcome, one reason recorded on each."""
+
+    MAX = 200
+    entries = forms.TypedMultipleChoiceField(coerce=int, choices=[])
+    outcome = forms.ChoiceField(choices=[(o.value, o.value) for o in Outcome])
+    reason = forms.CharField(required=False, max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any key the database can hold is a choice; which of them the user may act on is the service's to say.
+        ids = [v for v in self.data.getlist("entries") if v.isascii() and v.isdigit() and len(v) <= 18]
+        self.fields["entries"].choices = [(v, v) for v in ids]
+
+    def clean_entries(self) -> list[int]:
+        entries = self.cleaned_data["entries"]
+        if len(entries) > self.MAX:
+            raise ValidationError(_("Choose at most %(count)s reports at a time.") % {"count": self.MAX})
+        return entries
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("outcome") == Outcome.RETURN and not (data.get("reason") or "").strip():
+            self.add_error("reason", _("Please say what the cadre should change."))
+        return data
 
 
 class ConstraintOnFieldMixin:

@@ -519,24 +519,107 @@ def self_reports() -> QuerySet[LedgerEntry]:
     return LedgerEntry.objects.filter(source=Source.SELF_REPORT).select_related("cadre", "cadre__section")
 
 
+def _section_waiting(user) -> Q:
+    """Reports waiting for this section head's first review: pending, of their 科室, not their own."""
+    return Q(status=EntryStatus.PENDING, cadre__section_id=user.section_id_scope) & ~Q(cadre_id=user.cadre_id)
+
+
+def _decision_waiting(user) -> Q:
+    """Reports waiting for an administrator: approved by the 科室, or pending where no one can review first."""
+    waiting = Q(status=EntryStatus.SECTION_APPROVED) | (Q(status=EntryStatus.PENDING) & without_section_reviewer())
+    if user.cadre_id is not None:
+        waiting &= ~Q(cadre_id=user.cadre_id)
+    return waiting
+
+
+def _reviews_section(user) -> bool:
+    return user.is_authenticated and user.is_section_head and user.section_id_scope is not None
+
+
 def section_review_queue(user) -> QuerySet[LedgerEntry]:
     """Pending reports of the section head's 科室, except their own."""
-    if not (user.is_authenticated and user.is_section_head and user.section_id_scope is not None):
+    if not _reviews_section(user):
         return LedgerEntry.objects.none()
-    return (
-        self_reports()
-        .filter(status=EntryStatus.PENDING, cadre__section_id=user.section_id_scope)
-        .exclude(cadre_id=user.cadre_id)
-        .order_by("created_at", "pk")
-    )
+    return self_reports().filter(_section_waiting(user)).order_by("created_at", "pk")
 
 
 def decision_queue(user) -> QuerySet[LedgerEntry]:
     """For administrators: approved by the 科室, or pending where the 科室 has no one to review first."""
     if not (user.is_authenticated and user.is_admin):
         return LedgerEntry.objects.none()
-    waiting = Q(status=EntryStatus.SECTION_APPROVED) | (Q(status=EntryStatus.PENDING) & without_section_reviewer())
-    queue = self_reports().filter(waiting)
-    if user.cadre_id is not None:
-        queue = queue.exclude(cadre_id=user.cadre_id)
-    return queue.order_by("created_at", "pk")
+    return self_reports().filter(_decision_waiting(user)).order_by("created_at", "pk")
+
+
+WAITING = "waiting"  # the queue's default: what waits for this reviewer
+
+
+def review_queue(user, filters: Mapping[str, object]) -> QuerySet[LedgerEntry]:
+    """The 学时审核 list: what waits for the user (or, by ``status``, any self-report they may see), filtered.
+
+    ``filters`` are a filter form's cleaned values: q (name), section, bucket, status, date_from, date_to.  Every
+    row says whether the user can act on it now (``actionable``), for the batch checkboxes; a constant number
+    of queries whatever the number of rows.
+    """
+    if user.is_authenticated and user.is_admin:
+        waiting = _decision_waiting(user)
+    elif _reviews_section(user):
+        waiting = _section_waiting(user)
+    else:
+        return LedgerEntry.objects.none()
+    status = filters.get("status") or WAITING
+    reports = self_reports().filter(pk__in=LedgerEntry.objects.visible_to(user).values("pk"))
+    reports = reports.filter(waiting) if status == WAITING else reports.filter(status=status)
+    if text := str(filters.get("q") or "").strip():
+        reports = reports.filter(Q(cadre__name__icontains=text) | Q(title__icontains=text))
+    if section := filters.get("section"):
+        reports = reports.filter(cadre__section_id=section)
+    if bucket := filters.get("bucket"):
+        reports = reports.filter(bucket=bucket)
+    if date_from := filters.get("date_from"):
+        reports = reports.filter(date__gte=date_from)
+    if date_to := filters.get("date_to"):
+        reports = reports.filter(date__lte=date_to)
+    from django.db.models import BooleanField, ExpressionWrapper
+
+    actionable = ExpressionWrapper(waiting, output_field=BooleanField())
+    return reports.annotate(actionable=actionable).order_by("created_at", "pk")
+
+
+@dataclasses.dataclass(frozen=True)
+class CapStanding:
+    """A cadre's confirmed 学时 of one category in one year against the year's cap, and after this report."""
+
+    year: int
+    bucket: str
+    confirmed: Decimal
+    cap: Decimal | None
+    after: Decimal
+
+    @property
+    def over_cap(self) -> Decimal:
+        """学时 beyond the cap once approved: they would not count."""
+        if self.cap is None:
+            return ZERO
+        return max(self.after - max(self.cap, self.confirmed), ZERO)
+
+    @property
+    def counted_after(self) -> Decimal:
+        return self.after if self.cap is None else min(self.after, self.cap)
+
+    def get_bucket_display(self) -> str:
+        return str(Bucket(self.bucket).label)
+
+
+def cap_standing(entry: LedgerEntry) -> CapStanding:
+    """Where the report's cadre stands in its category this year: confirmed so far, the cap, and if approved."""
+    year = entry.date.year
+    confirmed = (
+        LedgerEntry.objects.confirmed()
+        .in_year(year)
+        .filter(cadre_id=entry.cadre_id, bucket=entry.bucket)
+        .exclude(pk=entry.pk)
+        .aggregate(total=Sum("hours"))["total"]
+        or ZERO
+    )
+    cap = BucketCap.objects.filter(year=year, bucket=entry.bucket).values_list("cap", flat=True).first()
+    return CapStanding(year=year, bucket=entry.bucket, confirmed=confirmed, cap=cap, after=confirmed + entry.hours)

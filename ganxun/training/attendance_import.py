@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import translation
 from django.utils.functional import Promise
@@ -489,14 +490,17 @@ class _AttendanceImport:
         for row, action in zip(self.rows, self.actions, strict=True):
             if action == "unchanged":
                 continue
-            attendance_set(
-                actor=actor,
-                session=row.session,
-                cadre=row.cadre,
-                status=row.status,
-                method=AttendanceMethod.IMPORT,
-                reason=row.reason,
-            )
+            try:
+                attendance_set(
+                    actor=actor,
+                    session=row.session,
+                    cadre=row.cadre,
+                    status=row.status,
+                    method=AttendanceMethod.IMPORT,
+                    reason=row.reason,
+                )
+            except ValidationError as error:  # e.g. the importing admin's own row: the import is rolled back
+                self._error(row.number, "name", " ".join(error.messages))
         result = self.result
         with translation.override(settings.LANGUAGE_CODE):
             target = _session_label(self.target) if self.target else self.activity.title

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
+from ganxun.hours.models import EARLIEST_DATE, LATEST_DATE
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
-from .models import Activity, ActivityKind, Classroom, Session, TopicModule
+from .models import MAX_SESSION_HOURS, Activity, ActivityKind, Classroom, Session, TopicModule
 from .queries import parse_month
 from .services.activities import MATERIAL_MAX_BYTES, MATERIAL_TYPES, validate_material
 
@@ -74,9 +77,19 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
         label=_("hours"),
         required=False,
         min_value=0,
+        max_value=MAX_SESSION_HOURS,
         max_digits=5,
         decimal_places=2,
         help_text=_("Leave empty to take the conversion rule's figure for this kind and length."),
+        error_messages={
+            "min_value": _("Hours cannot be negative."),
+            "max_value": _("A session's hours can be at most %(limit_value)s."),
+        },
+    )
+    evaluation_open = forms.BooleanField(
+        label=_("Open an evaluation"),
+        required=False,
+        help_text=_("Those who attended rate the session and its lecturers on their phones."),
     )
 
     class Meta:
@@ -106,8 +119,18 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, activity: Activity, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.activity = activity
-        self.order_fields(["date", "start_time", "end_time", "hours", "place", "evaluation_closes_at"])
-        self.fields["evaluation_closes_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        self.order_fields(
+            ["date", "start_time", "end_time", "hours", "place", "evaluation_open", "evaluation_closes_at"]
+        )
+        closes = self.fields["evaluation_closes_at"]
+        closes.input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]
+        closes.help_text = _("Empty: %(days)s days after the session ends.") % {
+            "days": settings.GANXUN["EVALUATION_OPEN_DAYS"]
+        }
+        if self.instance.pk:
+            self.initial.setdefault("evaluation_open", self.instance.evaluation_closes_at is not None)
+        else:
+            self.initial.setdefault("evaluation_open", activity.kind.opens_evaluation)
         if not activity.kind.is_study_session:
             for name in REGISTER_FIELDS:
                 del self.fields[name]
@@ -123,15 +146,55 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name not in REGISTER_FIELDS]
 
+    def clean_evaluation_closes_at(self) -> dt.datetime | None:
+        closes = self.cleaned_data.get("evaluation_closes_at")
+        # Checked by the calendar before anything converts it: year 1 in Asia/Shanghai overflows in UTC.
+        if closes is not None and not (EARLIEST_DATE.year <= closes.year <= LATEST_DATE.year):
+            raise forms.ValidationError(
+                _("The evaluation close time must be between %(first)s and %(last)s.")
+                % {"first": EARLIEST_DATE.year, "last": LATEST_DATE.year}
+            )
+        return closes
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         start, end = data.get("start_time"), data.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end time must be after the start time."))
+        self._settle_evaluation(data)
         return data
 
+    def _settle_evaluation(self, data: dict[str, Any]) -> None:
+        """Open: the time typed, or the default a few days after the session; not open: no evaluation."""
+        if not data.get("evaluation_open"):
+            if "evaluation_closes_at" in data:
+                data["evaluation_closes_at"] = None
+            return
+        if self.has_error("evaluation_closes_at") or not (data.get("date") and data.get("end_time")):
+            return
+        closes = data.get("evaluation_closes_at")
+        planned = Session(activity=self.activity, date=data["date"], end_time=data["end_time"])
+        if closes is None:
+            data["evaluation_closes_at"] = planned.default_evaluation_close()
+        elif self.instance.pk and self.instance.evaluation_closes_at is not None:
+            # The session moved and its close time was the default: the default moves with it.
+            was_default = self.instance.evaluation_closes_at == self.instance.default_evaluation_close()
+            if was_default and closes == self.instance.evaluation_closes_at:
+                data["evaluation_closes_at"] = planned.default_evaluation_close()
+
+    def _post_clean(self) -> None:
+        # The model checks a figure set by hand against the session's length: let it see the one typed here
+        # (empty goes back to the rule, as the service will do).
+        if "hours" in self.cleaned_data:
+            hours = self.cleaned_data["hours"]
+            if hours is None:
+                self.instance.hours_overridden = False
+            else:
+                self.instance.hours, self.instance.hours_overridden = hours, True
+        super()._post_clean()
+
     def service_fields(self) -> dict[str, Any]:
-        return {name: value for name, value in self.cleaned_data.items() if name != "hours"}
+        return {name: value for name, value in self.cleaned_data.items() if name not in ("hours", "evaluation_open")}
 
 
 def resolve_cadres(text: str) -> tuple[list[Cadre], list[str]]:
@@ -318,7 +381,17 @@ class ActivityFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
 class KindForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = ActivityKind
-        fields = ["name", "classroom", "bucket", "unit", "is_study_session", "is_class", "sort_order", "is_active"]
+        fields = [
+            "name",
+            "classroom",
+            "bucket",
+            "unit",
+            "is_study_session",
+            "is_class",
+            "opens_evaluation",
+            "sort_order",
+            "is_active",
+        ]
         help_texts = {
             "sort_order": _("Smaller numbers come first in lists."),
             "is_active": _("A kind no longer in use is not offered for new activities; its activities stay."),

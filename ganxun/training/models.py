@@ -3,16 +3,34 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.hours.models import Bucket, Unit
+from ganxun.hours.models import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Bucket,
+    Unit,
+    at_least,
+    at_most,
+    date_range_error,
+    plain_hours,
+)
+
+# A session lies within one day: no figure it carries can pass 24 学时, whatever the rules.
+MAX_SESSION_HOURS = Decimal(24)
+# An evaluation closes after its session, and at most this long after it.
+MAX_EVALUATION_DAYS = 90
 
 
 class Classroom(models.TextChoices):
@@ -41,6 +59,14 @@ class ActivityKind(models.Model):
         _("class with completion"),
         default=False,
         help_text=_("A class: leave of more than 1/7 of its hours means it was not completed."),
+    )
+    opens_evaluation = models.BooleanField(
+        _("evaluated by default"),
+        default=False,
+        help_text=_(
+            "Classes and lectures: a new session opens its evaluation until a few days after it ends "
+            "(the administrator may change or clear it)."
+        ),
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
@@ -215,7 +241,10 @@ class Session(models.Model):
         _("hours"),
         max_digits=5,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0"))],
+        validators=[
+            at_least(Decimal("0"), _("Hours cannot be negative.")),
+            at_most(MAX_SESSION_HOURS, _("A session's hours can be at most %(limit_value)s.")),
+        ],
         help_text=_("Computed from the conversion rule unless overridden."),
     )
     hours_overridden = models.BooleanField(_("hours set by hand"), default=False)
@@ -241,7 +270,17 @@ class Session(models.Model):
                 condition=Q(end_time__gt=models.F("start_time")),
                 name="session_ends_after_start",
                 violation_error_message=_("The end time must be after the start time."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
+                name="session_date_in_sane_range",
+                violation_error_message=_("The date must be between 1950-01-01 and 2100-12-31."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gte=0, hours__lte=MAX_SESSION_HOURS),
+                name="session_hours_within_a_day",
+                violation_error_message=_("A session's hours must be between 0 and 24."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -250,11 +289,75 @@ class Session(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("training:session_detail", args=[self.pk])
 
+    def clean(self) -> None:
+        """A sane date, hours set by hand within what the length carries, an evaluation closing after it."""
+        errors: dict[str, str] = {}
+        if self.date is not None and (message := date_range_error(self.date, str(_("Date")))):
+            errors["date"] = message
+        timed = self.date is not None and self.start_time is not None and self.end_time is not None
+        if timed and not errors and self.end_time > self.start_time:
+            if self.hours_overridden and self.hours is not None and self.activity_id is not None:
+                ceiling, rate = self.hours_ceiling()
+                if self.hours > ceiling:
+                    errors["hours"] = _(
+                        "A session of %(length)s hours can be given at most %(max)s hours by hand: its length at "
+                        "%(rate)s an hour (the year's hour rule), or the rule's own figure for it when higher."
+                    ) % {"length": plain_hours(self.length_hours), "max": plain_hours(ceiling), "rate": rate}
+            if self.evaluation_closes_at is not None and (message := self.evaluation_close_error()):
+                errors["evaluation_closes_at"] = message
+        if errors:
+            raise ValidationError(errors)
+
     @property
-    def length_hours(self) -> Decimal:
+    def ends_at(self) -> dt.datetime:
+        return timezone.make_aware(dt.datetime.combine(self.date, self.end_time))
+
+    def default_evaluation_close(self) -> dt.datetime:
+        """When the evaluation closes unless the administrator says otherwise: a few days after the session."""
+        return self.ends_at + dt.timedelta(days=settings.GANXUN["EVALUATION_OPEN_DAYS"])
+
+    def evaluation_close_error(self) -> str | None:
+        """Why the evaluation's close time is not sane (None when it is): after the session, within 90 days."""
+        closes = self.evaluation_closes_at
+        # Compared by the calendar first: a year-1 time in Asia/Shanghai overflows when converted to UTC.
+        if closes is None or not (EARLIEST_DATE.year <= closes.year <= LATEST_DATE.year):
+            return None if closes is None else self._evaluation_range_message()
+        if not (self.ends_at < closes <= self.ends_at + dt.timedelta(days=MAX_EVALUATION_DAYS)):
+            return self._evaluation_range_message()
+        return None
+
+    def _evaluation_range_message(self) -> str:
+        return _("The evaluation must close after the session ends (%(end)s) and within %(days)s days of it.") % {
+            "end": formats.date_format(self.ends_at, "Y-m-d H:i"),
+            "days": MAX_EVALUATION_DAYS,
+        }
+
+    def hours_ceiling(self) -> tuple[Decimal, str]:
+        """(the most 学时 that may be set by hand, the hour rate used): the length at the year's hour rate
+        (1 学时 an hour without a rule) or the rule's own figure for this session, whichever is higher."""
+        from ganxun.hours.models import ConversionRule
+
+        from .services.attendance import session_default_hours
+
+        rule = ConversionRule.objects.filter(year=self.date.year, unit=Unit.HOUR).first()
+        rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
+        by_length = Decimal(math.floor(Fraction(self.length_minutes) / 60 * rate * 100)) / 100
+        try:
+            by_rule = session_default_hours(self)
+        except ValidationError:  # no rule for the year: the length alone bounds it
+            by_rule = Decimal(0)
+        return min(max(by_length, by_rule), MAX_SESSION_HOURS), plain_hours(Decimal(rate.numerator) / rate.denominator)
+
+    @property
+    def length_minutes(self) -> Decimal:
+        """The session's length in minutes, exactly (times are kept to the second)."""
         start = dt.datetime.combine(self.date, self.start_time)
         end = dt.datetime.combine(self.date, self.end_time)
-        return Decimal((end - start).total_seconds()) / Decimal(3600)
+        return Decimal(int((end - start).total_seconds())) / 60
+
+    @property
+    def length_hours(self) -> Decimal:
+        return self.length_minutes / 60
 
 
 class Enrolment(models.Model):

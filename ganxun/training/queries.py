@@ -150,12 +150,16 @@ def evaluation_averages(sessions: list[Session]) -> dict[int, Any] | None:
 
 @dataclasses.dataclass
 class Register:
-    """应到 / 实到 / 缺席 of a session, computed from enrolments and attendance."""
+    """应到 / 实到 / 缺席 / 请假 of a session, computed from enrolments and attendance.
+
+    缺席 and 请假 are counted apart: leave is excused and has a reason; the register shows both.
+    """
 
     expected: int  # 应到: enrolled
     present: int  # 实到
-    absent: int  # 缺席: absent or on leave
-    absences: list[Attendance]  # the absences the user may see, with their reasons
+    absent: int  # 缺席: absent without leave
+    leave: int  # 请假: on leave
+    absences: list[Attendance]  # the absences and leaves the user may see, with their reasons
     unrecorded: int  # enrolled without an attendance row yet
 
 
@@ -176,7 +180,8 @@ def session_register(session: Session, user) -> Register:
     return Register(
         expected=expected,
         present=counts[AttendanceStatus.PRESENT],
-        absent=counts[AttendanceStatus.ABSENT] + counts[AttendanceStatus.LEAVE],
+        absent=counts[AttendanceStatus.ABSENT],
+        leave=counts[AttendanceStatus.LEAVE],
         absences=absences,
         unrecorded=max(expected - recorded_enrolled, 0),
     )

@@ -4,8 +4,11 @@ from .ledger import (  # noqa: F401
     conversion_rule,
     convert_hours,
     entry_snapshot,
+    is_own,
     ledger_record,
     ledger_withdraw,
+    own_hours_message,
+    refuse_own,
 )
 from .outside_classes import (  # noqa: F401
     outside_class_add_participants,
@@ -15,10 +18,15 @@ from .outside_classes import (  # noqa: F401
 )
 from .rules import RulesCopied, rule_save, rule_snapshot, rules_copy  # noqa: F401
 from .self_reports import (  # noqa: F401
+    Outcome,
     can_decide,
+    can_resubmit,
     can_section_review,
     needs_section_review,
+    self_report_batch,
     self_report_decide,
+    self_report_resubmit,
+    self_report_return,
     self_report_review,
     self_report_submit,
 )

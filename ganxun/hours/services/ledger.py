@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -31,6 +32,23 @@ def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
+def is_own(actor, cadre_id: int | None) -> bool:
+    """Whether ``actor`` is the cadre whose hours are at stake (an administrator may also be a cadre)."""
+    own = getattr(actor, "cadre_id", None)
+    return own is not None and own == cadre_id
+
+
+def own_hours_message() -> str:
+    return _("Nobody decides on their own hours: please have another administrator handle this.")
+
+
+def refuse_own(actor, cadre_id: int | None, field: str | None = None) -> None:
+    """Nobody decides on their own hours, at any step: refused with a message naming who should act instead."""
+    if is_own(actor, cadre_id):
+        message = own_hours_message()
+        raise ValidationError({field: message} if field else message, code="own_hours")
+
+
 def conversion_rule(*, year: int, unit: str) -> ConversionRule:
     """The year's rule for a unit; a clear error when the admin has not set one."""
     try:
@@ -42,7 +60,7 @@ def conversion_rule(*, year: int, unit: str) -> ConversionRule:
         ) from None
 
 
-def convert_hours(*, year: int, unit: str, quantity: Decimal) -> Decimal:
+def convert_hours(*, year: int, unit: str, quantity: Decimal | Fraction) -> Decimal:
     return conversion_rule(year=year, unit=unit).convert(quantity)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -13,9 +13,11 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
 from ..models import EntryStatus, LedgerEntry, OutsideClass, Source
-from .ledger import ledger_record, ledger_withdraw
+from .ledger import is_own, ledger_record, ledger_withdraw, own_hours_message, refuse_own
 
 FIELDS = ("title", "organiser", "start_date", "end_date", "hours", "bucket", "note")
+# What the participants' entries are counted from: changing these changes their hours.
+COUNTED_FIELDS = ("end_date", "hours", "bucket")
 
 
 def _snapshot(outside_class: OutsideClass) -> dict[str, Any]:
@@ -69,9 +71,22 @@ def outside_class_update(*, actor, outside_class: OutsideClass, **fields: Any) -
     _require_admin(actor)
     outside_class = OutsideClass.objects.select_for_update().get(pk=outside_class.pk)
     before = _snapshot(outside_class)
+    counted_before = [getattr(outside_class, name) for name in COUNTED_FIELDS]
     for name in FIELDS:
         if name in fields:
             setattr(outside_class, name, fields[name])
+    counted_after = [getattr(outside_class, name) for name in COUNTED_FIELDS]
+    if counted_before != counted_after and getattr(actor, "cadre_id", None) is not None:
+        own = LedgerEntry.objects.filter(
+            source=Source.OUTSIDE_CLASS, source_id=outside_class.pk, cadre_id=actor.cadre_id
+        ).exclude(status=EntryStatus.REJECTED)
+        if own.exists():
+            raise ValidationError(
+                _(
+                    "You are counted in this class: please have another administrator change its hours, dates or category."
+                ),
+                code="own_hours",
+            )
     outside_class.full_clean()
     outside_class.save()
     after = _snapshot(outside_class)
@@ -91,6 +106,13 @@ def outside_class_add_participants(
 ) -> list[LedgerEntry]:
     """Count the class for each cadre (once: adding someone again only brings their entry up to date)."""
     _require_admin(actor)
+    cadres = list(cadres)
+    for cadre in cadres:
+        if is_own(actor, cadre.pk):
+            raise ValidationError(
+                {"people": _("%(name)s is you: %(rule)s") % {"name": cadre.name, "rule": own_hours_message()}},
+                code="own_hours",
+            )
     return [_count(actor, outside_class, cadre, evidence) for cadre in cadres]
 
 
@@ -98,6 +120,7 @@ def outside_class_add_participants(
 def outside_class_remove_participant(*, actor, outside_class: OutsideClass, cadre, reason: str = "") -> None:
     """The cadre did not attend (or not to the end): the entry stays, rejected, with the reason."""
     _require_admin(actor)
+    refuse_own(actor, cadre.pk)
     ledger_withdraw(
         actor=actor,
         cadre=cadre,

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Iterable
 from decimal import Decimal
+from enum import StrEnum
 from pathlib import PurePath
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,8 +21,8 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from ..models import EntryStatus, LedgerEntry, Source
-from .ledger import entry_snapshot
+from ..models import Bucket, ConversionRule, EntryStatus, LedgerEntry, Source, Unit, day_hours, plain_hours
+from .ledger import entry_snapshot, is_own, own_hours_message
 
 
 def _snapshot(entry: LedgerEntry) -> dict[str, Any]:
@@ -58,7 +60,7 @@ def can_section_review(user, entry: LedgerEntry) -> bool:
         and entry.status == EntryStatus.PENDING
         and user.section_id_scope is not None
         and user.section_id_scope == entry.cadre.section_id
-        and user.cadre_id != entry.cadre_id
+        and not is_own(user, entry.cadre_id)
     )
 
 
@@ -66,11 +68,52 @@ def can_decide(user, entry: LedgerEntry) -> bool:
     """An administrator, once the 科室 has approved (or at once when the 科室 has no head to review)."""
     if not (user.is_authenticated and user.is_admin and entry.source == Source.SELF_REPORT):
         return False
-    if user.cadre_id is not None and user.cadre_id == entry.cadre_id:
+    if is_own(user, entry.cadre_id):
         return False
     if entry.status == EntryStatus.SECTION_APPROVED:
         return True
     return entry.status == EntryStatus.PENDING and not needs_section_review(entry)
+
+
+# The conversion rule whose cap per item bounds a reported item of a category (online: a course).
+SELF_REPORT_UNITS = {Bucket.ONLINE: Unit.ONLINE_MINUTES}
+
+
+def self_report_max_hours(*, date: dt.date, bucket: str) -> tuple[Decimal, str]:
+    """The most one reported item may hold, and why: the rule's cap per item, and at most one day's worth."""
+    per_day = day_hours(date.year)
+    unit = SELF_REPORT_UNITS.get(bucket, Unit.HOUR)
+    rule = ConversionRule.objects.filter(year=date.year, unit=unit).first()
+    if rule is not None and rule.per_item_cap is not None and rule.per_item_cap < per_day:
+        return rule.per_item_cap, _(
+            "One item can be at most %(max)s hours (the %(year)s rule for %(unit)s caps an item at that)."
+        ) % {"max": plain_hours(rule.per_item_cap), "year": date.year, "unit": Unit(unit).label}
+    return per_day, _(
+        "One item can be at most %(max)s hours, a full day's worth by the %(year)s rules; report longer study as "
+        "one item per day."
+    ) % {"max": plain_hours(per_day), "year": date.year}
+
+
+def check_self_report_hours(
+    *, cadre, date: dt.date, hours: Decimal, bucket: str, exclude_pk: int | None = None
+) -> None:
+    """Refuse an item holding more than its rule allows, or a day holding more than a day's worth (on the field)."""
+    ceiling, message = self_report_max_hours(date=date, bucket=bucket)
+    if hours > ceiling:
+        raise ValidationError({"hours": message})
+    if cadre is None or cadre.pk is None:
+        return
+    same_day = LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT, date=date).exclude(
+        status=EntryStatus.REJECTED
+    ).exclude(pk=exclude_pk).aggregate(total=Sum("hours"))["total"] or Decimal(0)
+    per_day = day_hours(date.year)
+    if same_day + hours > per_day:
+        raise ValidationError(
+            {
+                "hours": _("%(already)s hours are already reported for %(date)s; one day holds at most %(max)s.")
+                % {"already": plain_hours(same_day), "date": date.isoformat(), "max": plain_hours(per_day)}
+            }
+        )
 
 
 def _store_name(upload: UploadedFile) -> str:
@@ -96,6 +139,7 @@ def self_report_submit(
         raise PermissionDenied
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    check_self_report_hours(cadre=cadre, date=date, hours=hours, bucket=bucket)
     entry = LedgerEntry(
         cadre=cadre,
         date=date,
@@ -135,6 +179,8 @@ def _require_reason(approve: bool, reason: str) -> str:
 def self_report_review(*, actor, entry: LedgerEntry, approve: bool, reason: str = "") -> LedgerEntry:
     """The 科室负责人's first review: approve (on to the administrators) or reject with a reason."""
     entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
     if not can_section_review(actor, entry):
         raise PermissionDenied(_("This report is not waiting for your review."))
     reason = _require_reason(approve, reason)
@@ -164,6 +210,8 @@ def self_report_review(*, actor, entry: LedgerEntry, approve: bool, reason: str 
 def self_report_decide(*, actor, entry: LedgerEntry, confirm: bool, reason: str = "") -> LedgerEntry:
     """The 培训管理员's decision: confirm (the hours count from now on) or reject with a reason."""
     entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
     if not can_decide(actor, entry):
         raise PermissionDenied(_("This report is not waiting for your decision."))
     reason = _require_reason(confirm, reason)
@@ -182,3 +230,118 @@ def self_report_decide(*, actor, entry: LedgerEntry, confirm: bool, reason: str 
         summary=_("Self-report confirmed") if confirm else _("Self-report rejected"),
     )
     return entry
+
+
+@transaction.atomic
+def self_report_return(*, actor, entry: LedgerEntry, reason: str) -> LedgerEntry:
+    """Send a report back for the cadre to correct and resubmit (at either step), with the reason: not final."""
+    entry = _locked(entry)
+    if is_own(actor, entry.cadre_id):
+        raise PermissionDenied(own_hours_message())
+    at_section = can_section_review(actor, entry)
+    if not (at_section or can_decide(actor, entry)):
+        raise PermissionDenied(_("This report is not waiting for you."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please say what the cadre should change.")})
+    before = _snapshot(entry)
+    now = timezone.now()
+    if at_section:
+        entry.section_reviewed_by, entry.section_reviewed_at = actor, now
+    entry.status, entry.reason = EntryStatus.RETURNED, reason
+    entry.decided_by, entry.decided_at = actor, now
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action=Action.STATUS,
+        obj=entry,
+        before=before,
+        after=_snapshot(entry),
+        summary=_("Self-report returned for changes"),
+    )
+    return entry
+
+
+def can_resubmit(user, entry: LedgerEntry) -> bool:
+    """The cadre themself, on their own report that was returned for changes."""
+    return (
+        user.is_authenticated
+        and entry.source == Source.SELF_REPORT
+        and entry.status == EntryStatus.RETURNED
+        and is_own(user, entry.cadre_id)
+    )
+
+
+@transaction.atomic
+def self_report_resubmit(
+    *,
+    actor,
+    entry: LedgerEntry,
+    date: dt.date,
+    hours: Decimal,
+    bucket: str,
+    title: str,
+    evidence: str = "",
+    witness: str = "",
+    evidence_file: UploadedFile | None = None,
+) -> LedgerEntry:
+    """The cadre corrects a returned report; it goes back into the queue from the first step."""
+    entry = _locked(entry)
+    if not can_resubmit(actor, entry):
+        raise PermissionDenied(_("Only a report returned to you for changes can be corrected."))
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    check_self_report_hours(cadre=entry.cadre, date=date, hours=hours, bucket=bucket, exclude_pk=entry.pk)
+    before = _snapshot(entry)
+    entry.date, entry.hours, entry.bucket, entry.title = date, hours, bucket, title
+    entry.evidence, entry.witness = evidence, witness
+    if evidence_file is not None:
+        evidence_file.name = _store_name(evidence_file)
+        entry.evidence_file = evidence_file
+    entry.status, entry.reason = EntryStatus.PENDING, ""
+    entry.section_reviewed_by = entry.section_reviewed_at = None
+    entry.decided_by = entry.decided_at = None
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action=Action.UPDATE,
+        obj=entry,
+        before=before,
+        after=_snapshot(entry),
+        summary=_("Self-report corrected and resubmitted"),
+    )
+    return entry
+
+
+class Outcome(StrEnum):
+    """What a reviewer does with a report: approve (or, at the last step, confirm), or return it for changes."""
+
+    APPROVE = "approve"
+    RETURN = "return"
+
+
+@transaction.atomic
+def self_report_batch(*, actor, entries: Iterable[LedgerEntry], outcome: str, reason: str = "") -> list[LedgerEntry]:
+    """The same outcome for many reports at once: each still its own audited step, each with the reason typed.
+
+    All or nothing: a report that is no longer waiting for this reviewer (or is their own) refuses the batch,
+    naming it, and nothing is changed.
+    """
+    outcome = Outcome(outcome)
+    done = []
+    for entry in sorted(entries, key=lambda e: e.pk):  # a fixed lock order: two batches cannot deadlock
+        try:
+            if outcome == Outcome.RETURN:
+                done.append(self_report_return(actor=actor, entry=entry, reason=reason))
+            elif can_section_review(actor, entry):
+                done.append(self_report_review(actor=actor, entry=entry, approve=True, reason=reason))
+            else:
+                done.append(self_report_decide(actor=actor, entry=entry, confirm=True, reason=reason))
+        except PermissionDenied as error:
+            raise PermissionDenied(
+                _("%(name)s's report “%(title)s”: %(reason)s")
+                % {"name": entry.cadre.name, "title": entry.title, "reason": error}
+            ) from error
+    return done

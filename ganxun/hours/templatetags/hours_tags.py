@@ -20,6 +20,7 @@ STATUS_CLASSES = {
     "section_approved": "text-bg-info",
     "confirmed": "text-bg-success",
     "rejected": "text-bg-danger",
+    "returned": "text-bg-primary",
 }
 
 

@@ -6,6 +6,7 @@ same outcome strings, for an empty POST.  The targets are objects the matrix's `
 
 - ``own_report`` / ``elsewhere_report``: a pending self-report of ``own_cadre`` / of ``elsewhere``;
 - ``own_evidence`` / ``elsewhere_evidence``: those entries, with an evidence file;
+- ``own_returned_report``: a self-report of ``own_cadre`` returned to them for changes;
 - ``conversion_rule``, ``requirement``, ``cap``: seeded rules of 2025;
 - ``outside_class``: an outside class.
 
@@ -77,6 +78,25 @@ POLICY: dict[str, list[dict]] = {
             "get": NOT_ALLOWED_FOR_ALL,
             # Its 科室 has no head account: the report is the administrators' at once.
             "post": roles(INVALID, cadre=NOT_FOUND, section_head=NOT_FOUND),
+        },
+    ],
+    # Many reports at once: an empty POST selects nothing and goes back to the queue with a message.
+    "hours:self_report_batch": [
+        {"target": "", "get": NOT_ALLOWED_FOR_ALL, "post": roles(REDIRECT, cadre=FORBIDDEN)},
+    ],
+    # Only the cadre corrects their own returned report (an empty POST is the form with its errors); on a report
+    # that was not returned, nobody.
+    "hours:self_report_edit": [
+        {
+            "target": "own_returned_report",
+            "get": roles(FORBIDDEN, cadre=OK),
+            "post": roles(FORBIDDEN, cadre=INVALID),
+        },
+        {"target": "own_report", "get": roles(FORBIDDEN), "post": roles(FORBIDDEN)},
+        {
+            "target": "elsewhere_report",
+            "get": roles(FORBIDDEN, cadre=NOT_FOUND, section_head=NOT_FOUND),
+            "post": roles(FORBIDDEN, cadre=NOT_FOUND, section_head=NOT_FOUND),
         },
     ],
     "hours:compliance": [{"target": "", "get": BROWSERS, "post": NOT_ALLOWED_FOR_ALL}],

@@ -18,7 +18,8 @@ from .policy_hours import POLICY
 
 
 class HoursWorld(World):
-    """The matrix's world, plus pending self-reports (with evidence files), rules and an outside class."""
+    """The matrix's world, plus pending self-reports (with evidence files), a returned one, rules and an outside
+    class."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -28,6 +29,9 @@ class HoursWorld(World):
         for entry in (self.own_report, self.elsewhere_report):
             entry.evidence_file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n"))
         self.own_evidence, self.elsewhere_evidence = self.own_report, self.elsewhere_report
+        self.own_returned_report = SelfReportFactory(
+            cadre=self.own_cadre, date=today, status="returned", reason="请补充学习笔记"
+        )
         self.conversion_rule = ConversionRule.objects.get(year=2025, unit="day")
         self.requirement = Requirement.objects.filter(start_year=2025, end_year=2025).first()
         self.cap = BucketCap.objects.get(year=2025, bucket="self_study")

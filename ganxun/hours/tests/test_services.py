@@ -117,7 +117,7 @@ class SelfReportWorkflowTests(Bureau):
         entry = self_report_review(actor=self.head, entry=self.submit(), approve=True)
         entry = self_report_decide(actor=self.admin, entry=entry, confirm=False, reason="与集中培训重复")
         self.assertEqual((entry.status, entry.reason), (EntryStatus.REJECTED, "与集中培训重复"))
-        self.assertEqual(events(entry)[-1].summary, "学时申报已退回")
+        self.assertEqual(events(entry)[-1].summary, "学时申报已驳回")
 
     def test_a_section_without_a_head_account_goes_straight_to_the_administrators(self):
         entry = self.submit(user=self.lonely_user, cadre=self.lonely)

@@ -120,7 +120,7 @@ class MyLearningTests(People):
         self.client.force_login(self.user)
         response = self.client.get(self.URL)
         self.assertEqual(response.context["reports"], [self.rejected])
-        self.assertContains(response, "已退回")
+        self.assertContains(response, "已驳回")
         self.assertContains(response, "缺少证明材料")
         self.assertContains(response, reverse("hours:self_report_create"))
 
@@ -198,7 +198,7 @@ class ArchiveTests(People):
             "2024年全员培训班",
             "参加培训场次",
             "个人申报",
-            "已退回",  # a rejected report is listed apart, with its reason, and never printed
+            "已驳回",  # a rejected report is listed apart, with its reason, and never printed
             "重复申报",
         ):
             self.assertIn(text, html)

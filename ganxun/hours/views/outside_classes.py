@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -62,12 +63,16 @@ def outside_class_detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = ParticipantsForm(request.POST, cadres=Cadre.objects.visible_to(request.user))
     if not form.is_valid():
         return _detail(request, outside_class, form, status=400)
-    entries = outside_class_add_participants(
-        actor=request.user,
-        outside_class=outside_class,
-        cadres=form.cleaned_data["people"],
-        evidence=form.cleaned_data["evidence"],
-    )
+    try:
+        entries = outside_class_add_participants(
+            actor=request.user,
+            outside_class=outside_class,
+            cadres=form.cleaned_data["people"],
+            evidence=form.cleaned_data["evidence"],
+        )
+    except ValidationError as error:
+        form.add_error(None, error)  # a dict error lands on its field; the class is left as it was
+        return _detail(request, outside_class, form, status=400)
     messages.success(
         request, _("%(count)s participants counted for “%(title)s”.") % {"count": len(entries), "title": outside_class}
     )
@@ -80,12 +85,16 @@ def outside_class_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     outside_class = get_object_or_404(OutsideClass, pk=pk)
     cadre_pk = request.POST.get("cadre", "")
-    if not cadre_pk.isdigit():
+    if not (cadre_pk.isascii() and cadre_pk.isdigit() and len(cadre_pk) <= 18):  # a key the database can hold
         return HttpResponseBadRequest(_("Choose the cadre to remove."))
     cadre = get_object_or_404(Cadre.objects.visible_to(request.user), pk=cadre_pk)
-    outside_class_remove_participant(
-        actor=request.user, outside_class=outside_class, cadre=cadre, reason=request.POST.get("reason", "")[:300]
-    )
+    try:
+        outside_class_remove_participant(
+            actor=request.user, outside_class=outside_class, cadre=cadre, reason=request.POST.get("reason", "")[:300]
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(outside_class)
     messages.success(request, _("%(name)s no longer counts for this class.") % {"name": cadre.name})
     return redirect(outside_class)
 

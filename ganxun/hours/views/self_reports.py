@@ -1,17 +1,20 @@
-"""Self-reported hours: the cadre's form, the review queues, a report's page and the review step."""
+"""Self-reported hours: the cadre's form and correction, the 学时审核 queue with its batch, a report and its review."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import push_url
 
 from ganxun.audit.models import AuditEvent
 from ganxun.core.excel import upload_limit
@@ -19,10 +22,10 @@ from ganxun.roster.models import Cadre
 from ganxun.roster.permissions import can_browse_roster
 
 from .. import services
-from ..forms import EVIDENCE_MAX_BYTES, ReviewForm, SelfReportForm
-from ..models import EntryStatus, LedgerEntry, Source
-from ..queries import decision_queue, section_review_queue
-from ..services import can_decide, can_section_review
+from ..forms import EVIDENCE_MAX_BYTES, BatchForm, QueueFilterForm, ReviewForm, SelfReportForm
+from ..models import EntryStatus, LedgerEntry, Source, plain_hours
+from ..queries import WAITING, cap_standing, review_queue
+from ..services import Outcome, can_decide, can_resubmit, can_section_review
 
 PAGE_SIZE = 30
 
@@ -36,9 +39,9 @@ def self_report_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied(_("Only an account linked to a cadre can report hours."))
     cadre = get_object_or_404(Cadre.objects.visible_to(user), pk=user.cadre_id)
     if request.method == "POST":
-        form = SelfReportForm(request.POST, request.FILES)
+        form = SelfReportForm(request.POST, request.FILES, cadre=cadre)
     else:
-        form = SelfReportForm(initial={"date": timezone.localdate()})
+        form = SelfReportForm(initial={"date": timezone.localdate()}, cadre=cadre)
     if request.method == "POST" and form.is_valid():
         try:
             entry = services.self_report_submit(actor=user, cadre=cadre, **form.cleaned_data)
@@ -53,15 +56,79 @@ def self_report_create(request: HttpRequest) -> HttpResponse:
     return render(request, "hours/self_report_form.html", {"form": form})
 
 
+FILTERS = ("q", "section", "bucket", "status", "date_from", "date_to")
+
+
+def _querystring(params: QueryDict) -> str:
+    """The queue's filters in use (nothing else, no page): for page links, the address bar and the way back."""
+    kept = [(key, params[key]) for key in FILTERS if params.get(key)]
+    return urlencode([(key, value) for key, value in kept if (key, value) != ("status", WAITING)])
+
+
 @require_GET
 def self_report_queue(request: HttpRequest) -> HttpResponse:
-    """What waits for this reviewer: a section head's 科室, or what the administrators decide."""
+    """学时审核: what waits for this reviewer (or any status), filtered; with HTMX only the table is sent back."""
     user = request.user
     if not can_browse_roster(user):
         raise PermissionDenied
-    queue = decision_queue(user) if user.is_admin else section_review_queue(user)
+    form = QueueFilterForm(request.GET, user=user)
+    queue = review_queue(user, form.filters())
     page = Paginator(queue, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "hours/self_report_queue.html", {"page": page, "querystring": ""})
+    querystring = _querystring(request.GET)
+    context = {
+        "form": form,
+        "page": page,
+        "querystring": querystring,
+        "actionable": any(entry.actionable for entry in page),
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        parts = [querystring] if querystring else []
+        if page.number > 1:
+            parts.append(urlencode({"page": page.number}))
+        url = f"{request.path}?{'&'.join(parts)}" if parts else request.path
+        return push_url(render(request, "hours/self_report_queue.html#queue", context), url)
+    return render(request, "hours/self_report_queue.html", context)
+
+
+@require_POST
+def self_report_batch(request: HttpRequest) -> HttpResponse:
+    """Approve or return the selected reports together: each its own audited step, the reason kept on each."""
+    user = request.user
+    if not can_browse_roster(user):
+        raise PermissionDenied
+    back = reverse("hours:self_report_queue")
+    if querystring := _querystring(QueryDict(request.POST.get("back", ""))):
+        back = f"{back}?{querystring}"
+    form = BatchForm(request.POST)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+        if "entries" in form.errors:
+            messages.error(request, _("Select the reports first."))
+        return redirect(back)
+    wanted = form.cleaned_data["entries"]
+    entries = list(
+        LedgerEntry.objects.visible_to(user).filter(source=Source.SELF_REPORT, pk__in=wanted).select_related("cadre")
+    )
+    if len(entries) != len(set(wanted)):
+        messages.error(request, _("Some of the selected reports no longer exist or are not yours to see."))
+        return redirect(back)
+    outcome = form.cleaned_data["outcome"]
+    try:
+        done = services.self_report_batch(
+            actor=user, entries=entries, outcome=outcome, reason=form.cleaned_data["reason"]
+        )
+    except (PermissionDenied, ValidationError) as error:
+        text = " ".join(error.messages) if isinstance(error, ValidationError) else str(error)
+        messages.error(request, _("Nothing was changed. %(reason)s") % {"reason": text})
+        return redirect(back)
+    if outcome == Outcome.RETURN:
+        message = _("%(count)s reports returned for changes.")
+    else:
+        message = _("%(count)s reports approved.")
+    messages.success(request, message % {"count": len(done)})
+    return redirect(back)
 
 
 def _visible_report(request: HttpRequest, pk: int) -> LedgerEntry:
@@ -86,6 +153,13 @@ def _detail_context(request: HttpRequest, entry: LedgerEntry, form: ReviewForm |
         "form": form or (ReviewForm() if stage else None),
         "history": history,
         "waiting_for_section": entry.status == EntryStatus.PENDING and not stage,
+        # An administrator or section head looking at their own report, which someone else must decide.
+        "own_to_decide": (user.is_admin or user.is_section_head)
+        and services.is_own(user, entry.cadre_id)
+        and entry.status in (EntryStatus.PENDING, EntryStatus.SECTION_APPROVED),
+        "own_message": services.own_hours_message(),
+        "standing": cap_standing(entry) if stage else None,
+        "can_resubmit": can_resubmit(user, entry),
     }
 
 
@@ -100,20 +174,19 @@ def self_report_review(request: HttpRequest, pk: int) -> HttpResponse:
     """The next step for whoever holds the report: the section head's review, then the administrator's decision."""
     entry = _visible_report(request, pk)
     user = request.user
-    if can_section_review(user, entry):
-        step = services.self_report_review
-    elif can_decide(user, entry):
-        step = services.self_report_decide
-    else:
+    at_section = can_section_review(user, entry)
+    if not (at_section or can_decide(user, entry)):
         raise PermissionDenied(_("This report is not waiting for you."))
     form = ReviewForm(request.POST)
     if form.is_valid():
         reason = form.cleaned_data["reason"]
         try:
-            if step is services.self_report_review:
-                entry = step(actor=user, entry=entry, approve=form.approve, reason=reason)
+            if form.returned:
+                entry = services.self_report_return(actor=user, entry=entry, reason=reason)
+            elif at_section:
+                entry = services.self_report_review(actor=user, entry=entry, approve=form.approve, reason=reason)
             else:
-                entry = step(actor=user, entry=entry, confirm=form.approve, reason=reason)
+                entry = services.self_report_decide(actor=user, entry=entry, confirm=form.approve, reason=reason)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -124,3 +197,29 @@ def self_report_review(request: HttpRequest, pk: int) -> HttpResponse:
             )
             return redirect("hours:self_report_queue")
     return render(request, "hours/self_report_detail.html", _detail_context(request, entry, form), status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def self_report_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """The cadre corrects a report returned to them and sends it back for review."""
+    user = request.user
+    entry = _visible_report(request, pk)
+    if not can_resubmit(user, entry):
+        raise PermissionDenied(_("Only a report returned to you for changes can be corrected."))
+    fields = ("date", "hours", "bucket", "title", "evidence", "witness")
+    if request.method == "POST":
+        form = SelfReportForm(request.POST, request.FILES, cadre=entry.cadre, entry=entry)
+    else:
+        initial = {name: getattr(entry, name) for name in fields}
+        initial["hours"] = plain_hours(entry.hours)  # 2.50 is "2.5": the form takes one decimal place
+        form = SelfReportForm(initial=initial, cadre=entry.cadre, entry=entry)
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.self_report_resubmit(actor=user, entry=entry, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your corrected report was resubmitted and waits for review."))
+            return redirect("hours:my_learning")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "hours/self_report_edit.html", {"form": form, "entry": entry}, status=status)

@@ -271,8 +271,10 @@ class Loader(OtherHours):
         recorder = self.chiefs["办公室" if plan.kind == "党委会学习" else "党群工作科"]
         topic = plan.title.partition("：")[2]
         names = {c.pk: c.name for c in self.cadres}
+        # 请假 (with a reason) and 缺席 (without) are told apart, as the register counts them.
         makeup = "\n".join(
-            f"{names[pk]}因{reason}缺席，会后已补学会议内容并提交书面学习体会。" for pk, reason in absent.items()
+            f"{names[pk]}{f'因{reason}请假' if reason else '缺席'}，会后已补学会议内容并提交书面学习体会。"
+            for pk, reason in absent.items()
         )
         return {
             "host": secretary.name,
@@ -340,7 +342,11 @@ class Loader(OtherHours):
             if cadre is not None and cadre in teachers:
                 continue
             services.lecturer_add(
-                actor=self.admin, activity=activity, cadre=cadre, outside_name=outside, affiliation=affiliation
+                actor=self.actor_for(cadre),
+                activity=activity,
+                cadre=cadre,
+                outside_name=outside,
+                affiliation=affiliation,
             )
             if cadre is not None:
                 teachers.append(cadre)
@@ -388,6 +394,12 @@ class Loader(OtherHours):
                 for teacher in teachers:
                     self.credit(activity, session, teacher)
 
+    def actor_for(self, cadre: Cadre | None) -> User:
+        """Who records this cadre's hours: nobody records their own, so the other administrator does."""
+        if cadre is not None and self.admin.cadre_id == cadre.pk and self.second_admin is not None:
+            return self.second_admin
+        return self.admin
+
     def check_in_time(self, plan: Plan, session: Session) -> dt.datetime:
         """When the scan (or the sheet) would have said they came: before the start, not at loading time."""
         early = self.rng.randint(1, 25) if plan.qr else 0
@@ -398,7 +410,7 @@ class Loader(OtherHours):
             reason = missed[cadre.pk]
             status = AttendanceStatus.LEAVE if reason else AttendanceStatus.ABSENT
             services.attendance_set(
-                actor=self.admin,
+                actor=self.actor_for(cadre),
                 session=session,
                 cadre=cadre,
                 status=status,
@@ -408,7 +420,11 @@ class Loader(OtherHours):
         else:
             method = AttendanceMethod.QR if plan.qr else AttendanceMethod.MANUAL
             attendance = services.attendance_set(
-                actor=self.admin, session=session, cadre=cadre, status=AttendanceStatus.PRESENT, method=method
+                actor=self.actor_for(cadre),
+                session=session,
+                cadre=cadre,
+                status=AttendanceStatus.PRESENT,
+                method=method,
             )
             self.checked_in.append((attendance, self.check_in_time(plan, session)))
         self.result.attendances += 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -29,6 +30,9 @@ REJECTIONS = (
 )
 
 
+RETURN_REASON = "请按实际学习日期分项填报，并补充平台学时证明截图。"
+
+
 def _half(value: float) -> Decimal:
     """A figure in half hours, as the online platform rounds them."""
     return Decimal(max(round(value * 2), 0)) / 2
@@ -48,6 +52,8 @@ class OtherHours:
     leaders: list[Cadre]
     result: TrainingYear
 
+    def actor_for(self, cadre: Cadre | None) -> User: ...
+
     def outside_class(
         self, title: str, organiser: str, start: dt.date, end: dt.date, hours_: int, people: list[Cadre], note: str = ""
     ) -> None:
@@ -63,9 +69,13 @@ class OtherHours:
             bucket=Bucket.CENTRALISED,
             note=note,
         )
-        hours.outside_class_add_participants(
-            actor=self.admin, outside_class=outside, cadres=people, evidence="结业证书"
-        )
+        for actor in dict.fromkeys(self.actor_for(cadre) for cadre in people):  # nobody adds themself
+            hours.outside_class_add_participants(
+                actor=actor,
+                outside_class=outside,
+                cadres=[c for c in people if self.actor_for(c) == actor],
+                evidence="结业证书",
+            )
         self.result.outside_classes += 1
 
     def outside_classes(self) -> None:
@@ -198,6 +208,10 @@ class OtherHours:
         if status == EntryStatus.PENDING:
             return
         head = self.heads.get(entry.cadre.section_id)
+        if status == EntryStatus.RETURNED:  # by whoever holds it: the section head, else an administrator
+            returner = head if head is not None and head.cadre_id != entry.cadre_id else self.actor_for(entry.cadre)
+            hours.self_report_return(actor=returner, entry=entry, reason=RETURN_REASON)
+            return
         if head is not None and head.cadre_id != entry.cadre_id:
             approve = not (status == EntryStatus.REJECTED and reason.startswith("请补充"))
             entry = hours.self_report_review(actor=head, entry=entry, approve=approve, reason="" if approve else reason)
@@ -245,21 +259,30 @@ class OtherHours:
                     roll = rng.random()
                     statuses = [
                         EntryStatus.PENDING
-                        if roll < 0.55 or cadre.pk in demo_cadres
+                        if roll < 0.5 or cadre.pk in demo_cadres
+                        else EntryStatus.RETURNED
+                        if roll < 0.55
                         else (EntryStatus.SECTION_APPROVED if roll < 0.8 else EntryStatus.CONFIRMED)
                     ]
                 else:
                     continue
-                for status in statuses:
-                    self.report(
-                        cadre,
-                        status,
-                        date=max(day, begun),
-                        hours_=amount,
-                        bucket=Bucket.ONLINE,
-                        title=title,
-                        evidence=f"干部在线学习平台学时证明截图（{max(int(amount // 2), 1)}门课程）",
-                    )
+                # One item per day of study, each within the online rule's cap per item (8 学时).
+                pieces = [min(amount - 8 * n, Decimal(8)) for n in range(math.ceil(amount / 8))]
+                day = max(day, begun)
+                for n, piece in enumerate(pieces):
+                    if day - ONE * n < begun:
+                        break
+                    part = f"（{n + 1}/{len(pieces)}）" if len(pieces) > 1 else ""
+                    for status in statuses:
+                        self.report(
+                            cadre,
+                            status,
+                            date=day - ONE * n,
+                            hours_=piece,
+                            bucket=Bucket.ONLINE,
+                            title=f"{title}{part}",
+                            evidence=f"干部在线学习平台学时证明截图（{max(int(piece // 2), 1)}门课程）",
+                        )
             leader = cadre.leadership_level in (LeadershipLevel.DIVISION_CHIEF, LeadershipLevel.DEPUTY_DIVISION_CHIEF)
             if (leader or rng.random() < 0.25 or cadre.pk in demo_cadres) and (
                 cadre.hire_date or today
@@ -279,7 +302,7 @@ class OtherHours:
                     cadre,
                     status,
                     date=today - ONE * rng.randint(15, 120),
-                    hours_=Decimal(rng.choice((4, 6, 8, 10))),
+                    hours_=Decimal(rng.choice((4, 6, 8))),
                     bucket=Bucket.SELF_STUDY,
                     title=f"个人自学{book}",
                     evidence="读书笔记及学习心得一篇",

@@ -20,7 +20,7 @@ from .activities import (  # noqa: F401
     unenrol,
 )
 from .attendance import (  # noqa: F401
-    MAX_MISSED_SHARE,
+    MISSED_SHARE_DENOMINATOR,
     activity_total_hours,
     attendance_set,
     completion,

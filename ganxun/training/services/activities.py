@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
+from ganxun.hours.services import refuse_own
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
 from ..models import (
@@ -55,7 +56,17 @@ SESSION_FIELDS = (
     "makeup_note",
     "minutes",
 )
-KIND_FIELDS = ("name", "classroom", "bucket", "unit", "is_study_session", "is_class", "sort_order", "is_active")
+KIND_FIELDS = (
+    "name",
+    "classroom",
+    "bucket",
+    "unit",
+    "is_study_session",
+    "is_class",
+    "opens_evaluation",
+    "sort_order",
+    "is_active",
+)
 TOPIC_FIELDS = ("name", "sort_order", "is_active")
 
 MATERIAL_MAX_BYTES = 20 * 1024 * 1024
@@ -178,9 +189,26 @@ def activity_update(*, actor, activity: Activity, **fields: Any) -> Activity:
 # --- sessions --------------------------------------------------------------------------------------------
 
 
-def _apply_hours(session: Session, hours: Decimal | None) -> None:
+def _refuse_own_override(actor, session: Session, hours: Decimal) -> None:
+    """Nobody sets by hand the hours of a session they attend (or are enrolled for)."""
+    if session.pk is not None:  # compared with what is stored: a form may already have set the instance
+        stored = Session.objects.filter(pk=session.pk).values_list("hours", "hours_overridden").first()
+        if stored is not None and stored[1] and stored[0] == hours:
+            return  # unchanged
+    cadre_id = getattr(actor, "cadre_id", None)
+    if cadre_id is None:
+        return
+    attends = Enrolment.objects.filter(activity_id=session.activity_id, cadre_id=cadre_id).exists() or (
+        session.pk is not None and Attendance.objects.filter(session_id=session.pk, cadre_id=cadre_id).exists()
+    )
+    if attends:
+        refuse_own(actor, cadre_id, field="hours")
+
+
+def _apply_hours(session: Session, hours: Decimal | None, actor=None) -> None:
     """Set by hand when given; otherwise (and when not set by hand before) from the conversion rule."""
     if hours is not None:
+        _refuse_own_override(actor, session, hours)
         session.hours, session.hours_overridden = hours, True
     elif not session.hours_overridden:
         if session.end_time and session.start_time and session.end_time <= session.start_time:
@@ -206,7 +234,7 @@ def session_create(
         if name not in SESSION_FIELDS:
             raise TypeError(f"session_create cannot set {name!r}")
     session = Session(activity=activity, date=date, start_time=start_time, end_time=end_time, **fields)
-    _apply_hours(session, hours)
+    _apply_hours(session, hours, actor)
     session.full_clean()
     session.save()
     audit_record(actor=actor, action=Action.CREATE, obj=session, after=session_snapshot(session))
@@ -230,7 +258,7 @@ def session_update(*, actor, session: Session, hours: Decimal | None = _UNSET, *
         setattr(session, name, value.strip() if isinstance(value, str) else value)
     if hours is None:
         session.hours_overridden = False
-    _apply_hours(session, None if hours is _UNSET else hours)
+    _apply_hours(session, None if hours is _UNSET else hours, actor)
     session.full_clean()
     session.save()
     after = session_snapshot(session)
@@ -279,7 +307,9 @@ def _lecturer_names(activity: Activity) -> list[str]:
 def lecturer_add(
     *, actor, activity: Activity, cadre: Cadre | None = None, outside_name: str = "", affiliation: str = ""
 ) -> Lecturer:
-    """A cadre from the roster or an outside lecturer, not both."""
+    """A cadre from the roster or an outside lecturer, not both; nobody adds themself (lecturers are credited)."""
+    if cadre is not None:
+        refuse_own(actor, cadre.pk, field="cadre")
     before = _lecturer_names(activity)
     lecturer = Lecturer(
         activity=activity, cadre=cadre, outside_name=outside_name.strip(), affiliation=affiliation.strip()

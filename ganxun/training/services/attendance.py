@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,13 +12,14 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.models import Source, Unit
-from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw
+from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
 
-from ..models import Activity, Attendance, AttendanceStatus, Session
+from ..models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Session
 from .lectures import lecture_credit_sync, teaches_instead_of_attending
 
-# A class is not completed when more than this share of its hours was missed (条例 第十五条).
-MAX_MISSED_SHARE = Decimal(1) / Decimal(7)
+# A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
+# Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).
+MISSED_SHARE_DENOMINATOR = 7
 LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
 
 
@@ -25,9 +27,9 @@ def session_default_hours(session: Session) -> Decimal:
     """The 学时 the year's conversion rule gives this session, by its kind's unit."""
     unit = session.activity.kind.unit
     if unit == Unit.ONLINE_MINUTES:
-        quantity = session.length_hours * 60
+        quantity = session.length_minutes
     elif unit in LENGTH_UNITS:
-        quantity = session.length_hours
+        quantity = Fraction(session.length_minutes) / 60  # exact: 50 minutes are 5/6 of an hour, not 0.8333…
     else:
         quantity = Decimal(1)
     return convert_hours(year=session.date.year, unit=unit, quantity=quantity)
@@ -41,14 +43,15 @@ def completion(activity: Activity, attendances: list[Attendance]) -> tuple[bool,
     """(completed, missed hours, total hours) of one cadre in a class, from their attendance rows.
 
     Hours of sessions marked absent or on leave count as missed; more than 1/7 of the total means the
-    class was not completed.  Sessions without a row yet are not counted as missed.
+    class was not completed (exactly 1/7 is still completed).  Sessions without a row yet are not counted as
+    missed.  学时 are decimals of two places, so ``missed × 7`` is exact and the boundary cannot round away.
     """
     total = activity_total_hours(activity)
     missed = sum(
         (a.session.hours for a in attendances if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE)),
         Decimal(0),
     )
-    return (total == 0 or missed <= total * MAX_MISSED_SHARE), missed, total
+    return (total == 0 or missed * MISSED_SHARE_DENOMINATOR <= total), missed, total
 
 
 def sync_ledger(*, actor, activity: Activity, cadre) -> None:
@@ -103,7 +106,12 @@ def sync_ledger(*, actor, activity: Activity, cadre) -> None:
 
 @transaction.atomic
 def attendance_set(*, actor, session: Session, cadre, status: str, method: str, reason: str = "") -> Attendance:
-    """Record (or correct) one cadre's attendance of a session and recount their hours for the activity."""
+    """Record (or correct) one cadre's attendance of a session and recount their hours for the activity.
+
+    A cadre checks themself in by QR; nobody marks or imports their own attendance by hand.
+    """
+    if method != AttendanceMethod.QR:
+        refuse_own(actor, cadre.pk)
     attendance = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
     before = None
     if attendance is None:

@@ -60,17 +60,17 @@ class SessionHoursTests(TestCase):
         self.assertEqual(self.add("中心组学习", end=dt.time(16)).hours, Decimal(3))
 
     def test_override_is_kept_and_marked(self):
-        session = self.add("党课", hours=Decimal("6"))
-        self.assertEqual(session.hours, Decimal(6))
+        session = self.add("党课", hours=Decimal("1.5"))
+        self.assertEqual(session.hours, Decimal("1.5"))
         self.assertTrue(session.hours_overridden)
         # A later change of times keeps a figure set by hand.
-        session_update(actor=self.admin, session=session, end_time=dt.time(10))
+        session_update(actor=self.admin, session=session, end_time=dt.time(11))
         session.refresh_from_db()
-        self.assertEqual(session.hours, Decimal(6))
+        self.assertEqual(session.hours, Decimal("1.5"))
         # hours=None goes back to the rule.
         session_update(actor=self.admin, session=session, hours=None)
         session.refresh_from_db()
-        self.assertEqual(session.hours, Decimal(1))
+        self.assertEqual(session.hours, Decimal(2))
         self.assertFalse(session.hours_overridden)
 
     def test_changing_times_recomputes_hours_from_the_rule(self):
@@ -141,9 +141,9 @@ class LedgerResyncTests(TestCase):
         entry = LedgerEntry.objects.get(cadre=self.cadre, source=Source.SESSION, source_id=session.pk)
         self.assertEqual(entry.hours, Decimal(2))
 
-        session_update(actor=self.admin, session=session, hours=Decimal("3.5"), date=DAY + dt.timedelta(days=1))
+        session_update(actor=self.admin, session=session, hours=Decimal("1.5"), date=DAY + dt.timedelta(days=1))
         entry.refresh_from_db()
-        self.assertEqual(entry.hours, Decimal("3.5"))
+        self.assertEqual(entry.hours, Decimal("1.5"))
         self.assertEqual(entry.date, DAY + dt.timedelta(days=1))
         self.assertEqual(entry.status, EntryStatus.CONFIRMED)
         self.assertFalse(LedgerEntry.objects.filter(cadre=self.absent, status=EntryStatus.CONFIRMED).exists())

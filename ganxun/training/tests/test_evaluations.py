@@ -184,6 +184,20 @@ class EvaluationViewTests(EvaluationTestCase):
         self.assertEqual(self.client.get(self.url(other)).status_code, 404)
 
 
+class EvaluationFormNamesTheLecturerTests(EvaluationTestCase):
+    def test_the_form_names_who_is_being_evaluated(self):
+        LecturerFactory(activity=self.activity, outside_name="张教授", affiliation="区委党校")
+        LecturerFactory(activity=self.activity, cadre=CadreFactory(name="王科长"), outside_name="", affiliation="")
+        self.client.force_login(self.user)
+        page = self.client.get(reverse("attendance:evaluation_create", args=[self.session.pk])).content.decode()
+        self.assertIn("授课人：", page)
+        self.assertIn(
+            '<span class="fw-semibold">张教授</span> <span class="small text-body-secondary">（区委党校）</span>', page
+        )
+        self.assertIn('<span class="fw-semibold">王科长</span>', page)
+        self.assertIn("张教授、王科长 讲得是否清楚、生动？", page)
+
+
 class ResultsViewTests(EvaluationTestCase):
     @classmethod
     def setUpTestData(cls):

@@ -218,10 +218,34 @@ class ActivityDetailTests(TrainingData):
         self.client.force_login(self.admin)
         response = self.client.get(session.get_absolute_url())
         register = response.context["register"]
-        self.assertEqual((register.expected, register.present, register.absent, register.unrecorded), (4, 2, 1, 1))
+        self.assertEqual(
+            (register.expected, register.present, register.absent, register.leave, register.unrecorded), (4, 2, 0, 1, 1)
+        )
         page = text(response)
         for words in ("主持人 局党委书记", "主讲人 副局长", "记录人 办公室主任", "外出调研", "应到", "实到"):
             self.assertIn(words, page)
+
+    def test_leave_and_absence_are_counted_apart_on_the_session_and_activity_pages(self):
+        session = self.study.sessions.get()
+        members = [CadreFactory(section=self.renewal) for _ in range(5)]
+        for member in members:
+            EnrolmentFactory(activity=self.study, cadre=member)
+        AttendanceFactory(session=session, cadre=members[0])
+        AttendanceFactory(session=session, cadre=members[1], status="leave", reason="外出调研")
+        AttendanceFactory(session=session, cadre=members[2], status="leave", reason="病假")
+        AttendanceFactory(session=session, cadre=members[3], status="absent")
+        self.client.force_login(self.admin)
+        page = self.client.get(session.get_absolute_url()).content.decode()
+        figures = dict(re.findall(r'data-count="(\w+)">(\d+)<', page))
+        self.assertEqual(figures, {"expected": "5", "present": "1", "absent": "1", "leave": "2", "unrecorded": "1"})
+        activity_page = self.client.get(self.study.get_absolute_url())
+        counts = activity_page.context["sessions"][0][1]
+        self.assertEqual((counts["present"], counts["absent"], counts["leave"]), (1, 1, 2))
+        self.assertIn(
+            'title="出席">1</span> / <span class="text-danger" title="缺席">1</span> / '
+            '<span class="text-warning-emphasis" title="请假">2</span>',
+            activity_page.content.decode(),
+        )
 
     def test_url_if_exists_is_empty_for_a_page_that_does_not_exist(self):
         self.assertEqual(url_if_exists("attendance:no_such_page", 1), "")
@@ -452,12 +476,12 @@ class SessionPageTests(TrainingData):
         session = Session.objects.get(activity=self.lecture)
         self.client.force_login(self.admin)
         url = reverse("training:session_update", args=[session.pk])
-        data = {"date": "2026-03-31", "start_time": "14:00", "end_time": "16:00", "hours": "5"}
+        data = {"date": "2026-03-31", "start_time": "14:00", "end_time": "16:00", "hours": "1.5"}
         self.client.post(url, as_opened(self.client, url, data))
         session.refresh_from_db()
-        self.assertEqual((session.hours, session.hours_overridden), (Decimal(5), True))
+        self.assertEqual((session.hours, session.hours_overridden), (Decimal("1.5"), True))
         form = self.client.get(url)
-        self.assertContains(form, 'value="5')
+        self.assertContains(form, 'value="1.5')
         data = {"date": "2026-03-31", "start_time": "14:00", "end_time": "15:00", "hours": ""}
         self.client.post(url, as_opened(self.client, url, data))
         session.refresh_from_db()

@@ -61,7 +61,8 @@ class EvaluationForm(forms.Form):
 def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     """A cadre who attended rates the session (1–5 three times) and may comment, once, until it closes."""
     session = get_session(request, pk)
-    context: dict = {"session": session, "activity": session.activity}
+    lecturers = list(session.activity.lecturers.select_related("cadre").order_by("pk"))
+    context: dict = {"session": session, "activity": session.activity, "lecturers": lecturers}
     try:
         evaluation_check(user=request.user, session=session)
     except EvaluationRefused as refusal:

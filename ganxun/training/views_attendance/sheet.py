@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
@@ -138,16 +138,27 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
             return render(
                 request, "training/attendance_sheet.html", _context(session, rows, user, errors=errors), status=400
             )
-        with transaction.atomic():
-            for row, status, reason in changes:
-                attendance_set(
-                    actor=user,
-                    session=session,
-                    cadre=row.cadre,
-                    status=status,
-                    method=AttendanceMethod.MANUAL,
-                    reason=reason,
-                )
+        try:
+            with transaction.atomic():
+                for row, status, reason in changes:
+                    try:
+                        attendance_set(
+                            actor=user,
+                            session=session,
+                            cadre=row.cadre,
+                            status=status,
+                            method=AttendanceMethod.MANUAL,
+                            reason=reason,
+                        )
+                    except ValidationError as error:
+                        raise ValidationError(f"{row.cadre.name}: {' '.join(error.messages)}") from error
+        except ValidationError as error:  # e.g. the admin's own row: nothing of the form is saved
+            return render(
+                request,
+                "training/attendance_sheet.html",
+                _context(session, rows, user, errors=error.messages),
+                status=400,
+            )
         if changes:
             messages.success(request, _("Attendance saved: %(count)s changed.") % {"count": len(changes)})
         else:
