@@ -1,19 +1,27 @@
-"""Login success, failure and lockout go into the audit trail."""
+"""Login success, failure and lockout go into the audit trail, keyed on the client's address."""
+
+from __future__ import annotations
 
 from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
+from ganxun.core.middleware import client_ip
+
+from .idle import LOGIN_AT_KEY, now_ms
 
 
 def _ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") if request is not None else None
+    return client_ip(request) if request is not None else None
 
 
 @receiver(user_logged_in)
 def record_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[LOGIN_AT_KEY] = now_ms()  # starts the idle and maximum clocks (accounts/idle.py)
     audit_record(
         actor=user, action=Action.LOGIN, object_type="user", object_repr=user.get_username(), ip_address=_ip(request)
     )
@@ -22,11 +30,13 @@ def record_login(sender, request, user, **kwargs) -> None:
 @receiver(user_logged_out)
 def record_logout(sender, request, user, **kwargs) -> None:
     if user is not None:
+        idle = getattr(request, "ganxun_idle_timeout", False)
         audit_record(
             actor=user,
             action=Action.LOGOUT,
             object_type="user",
             object_repr=user.get_username(),
+            summary=_("Session ended: idle or past its maximum length.") if idle else "",
             ip_address=_ip(request),
         )
 
@@ -40,6 +50,7 @@ def record_login_failure(sender, credentials, request=None, **kwargs) -> None:
         action=Action.LOGIN_FAILED,
         object_type="user",
         object_repr=username,
+        summary=getattr(request, "ganxun_login_failure_note", ""),
         ip_address=_ip(request),
     )
 

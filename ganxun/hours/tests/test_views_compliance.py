@@ -143,9 +143,9 @@ class ComplianceViewTests(TestCase):
                 for n in range(12):
                     cadre = CadreFactory(section=self.renewal if n % 2 else self.housing)
                     year_of_hours(cadre, online=n, centralised=2 * n)
-            with self.assertNumQueries(9) as overview:
+            with self.assertNumQueries(6) as overview:
                 self.client.get(OVERVIEW, {"year": 2025})
-            with self.assertNumQueries(10) as section:
+            with self.assertNumQueries(7) as section:
                 self.client.get(section_url, {"year": 2025})
             counts[size] = (len(overview.captured_queries), len(section.captured_queries))
         self.assertEqual(counts["small"], counts["large"])

@@ -137,12 +137,12 @@ class MyLearningTests(People):
     def test_the_query_count_does_not_grow_with_the_hours(self):
         self.client.force_login(self.user)
         self.client.get(self.URL)
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(10):
             self.client.get(self.URL)
         for day in range(1, 6):
             LedgerEntryFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day), hours=D(1))
             SelfReportFactory(cadre=self.cadre, date=self.today.replace(month=1, day=day))
-        with self.assertNumQueries(13):
+        with self.assertNumQueries(10):
             self.client.get(self.URL)
 
 

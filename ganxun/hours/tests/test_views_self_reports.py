@@ -135,11 +135,11 @@ class SelfReportViewTests(TestCase):
     def test_the_queue_has_a_constant_number_of_queries(self):
         self.report(status=EntryStatus.SECTION_APPROVED)
         self.client.force_login(self.admin)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(4):
             self.client.get(self.QUEUE)
         for _ in range(5):
             self.report(status=EntryStatus.SECTION_APPROVED)
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(4):
             self.client.get(self.QUEUE)
 
     # --- a report's page and the steps -----------------------------------------------------------

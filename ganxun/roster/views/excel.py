@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, SizeLimitUploadHandler, save_upload, size_message, workbook_response
+from ganxun.core.middleware import client_ip
 from ganxun.core.pending import PendingUpload
 
 from ..exports import cadre_workbook, template_workbook
@@ -111,7 +112,7 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             write=True,
             accept_new_sections=accept,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except ExcelFileError as exc:
         PENDING.forget(request)
