@@ -122,9 +122,10 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "ganxun.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "ganxun.accounts.validators.NotUsernameValidator"},
+    {"NAME": "ganxun.accounts.validators.NoPersonalNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "ganxun.accounts.validators.NotCurrentPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
@@ -157,6 +158,9 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # The client's address behind trusted proxies (TRUSTED_PROXIES), not the proxy's.
 AXES_CLIENT_IP_CALLABLE = "ganxun.core.middleware.client_ip"
+# Resetting lockouts (commands, admin) is audited; axes' own admin is replaced by a Chinese, audited one.
+AXES_HANDLER = "ganxun.accounts.lockout.AuditedAxesHandler"
+AXES_ENABLE_ADMIN = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
