@@ -48,15 +48,28 @@ def last_seen_ms(request: HttpRequest) -> int | None:
         return None
 
 
-def session_timed_out(request: HttpRequest, at_ms: int) -> bool:
-    """Idle for the whole idle window, or logged in for the whole maximum (each bound itself counts as over)."""
+def session_timed_out(request: HttpRequest, at_ms: int) -> str | None:
+    """Why the session is over, or None: "idle" for the whole idle window, "maximum" for the whole maximum
+    length since login (each bound itself counts as over), "unknown" without a login time."""
     login_at = request.session.get(LOGIN_AT_KEY)
     if not isinstance(login_at, int):
-        return True  # a session from before this clock, or not made by login(): start again
+        return "unknown"  # a session from before this clock, or not made by login(): start again
     if at_ms - login_at >= settings.SESSION_MAX_SECONDS * 1000:
-        return True
+        return "maximum"
     seen = max(last_seen_ms(request) or login_at, login_at)
-    return at_ms - seen >= settings.SESSION_IDLE_SECONDS * 1000
+    if at_ms - seen >= settings.SESSION_IDLE_SECONDS * 1000:
+        return "idle"
+    return None
+
+
+def _ended_message(reason: str) -> str:
+    if reason == "maximum":
+        return _("You have been logged in for %(hours)d hours: please log in again.") % {
+            "hours": max(1, round(settings.SESSION_MAX_SECONDS / 3600))
+        }
+    return _("You were logged out after %(minutes)d minutes without activity. Please log in again.") % {
+        "minutes": max(1, round(settings.SESSION_IDLE_SECONDS / 60))
+    }
 
 
 class IdleTimeoutMiddleware:
@@ -67,14 +80,11 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         at = now_ms()
-        if request.user.is_authenticated and session_timed_out(request, at):
+        reason = session_timed_out(request, at) if request.user.is_authenticated else None
+        if reason is not None:
             request.ganxun_idle_timeout = True  # type: ignore[attr-defined]  (the logout audit says why)
             logout(request)
-            messages.info(
-                request,
-                _("You were logged out after %(minutes)d minutes without activity. Please log in again.")
-                % {"minutes": settings.SESSION_IDLE_SECONDS // 60},
-            )
+            messages.info(request, _ended_message(reason))
         response = self.get_response(request)
         # The user may have logged in or out in the view: look again.
         if request.user.is_authenticated and request.session.session_key:

@@ -197,6 +197,9 @@ class IdleTimeoutTests(TestCase):
             assert self.home_after(dt.timedelta(minutes=minutes)).status_code == 200
         assert self.home_after(dt.timedelta(hours=1) - MS).status_code == 200
         self.assert_logged_out(self.home_after(dt.timedelta(hours=1)))
+        with clock(self.start + dt.timedelta(hours=1)):
+            page = self.client.get(LOGIN).content.decode()
+        assert "您已登录 1 小时，请重新登录。" in page
 
     def test_reading_a_page_writes_nothing_and_renews_the_clock_in_a_cookie(self):
         with CaptureQueriesContext(connection) as queries:
