@@ -63,6 +63,8 @@ def session_timed_out(request: HttpRequest, at_ms: int) -> str | None:
 
 
 def _ended_message(reason: str) -> str:
+    if reason == "unknown":
+        return _("Your session has expired. Please log in again.")
     if reason == "maximum":
         return _("You have been logged in for %(hours)d hours: please log in again.") % {
             "hours": max(1, round(settings.SESSION_MAX_SECONDS / 3600))

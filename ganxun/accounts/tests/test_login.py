@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ganxun.accounts.idle import SEEN_COOKIE
+from ganxun.accounts.idle import LOGIN_AT_KEY, SEEN_COOKIE
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.roster.tests.factories import PASSWORD, UserFactory
@@ -210,6 +210,16 @@ class IdleTimeoutTests(TestCase):
         cookie = response.cookies[SEEN_COOKIE]
         assert cookie["httponly"] and cookie.value
         assert not settings.SESSION_SAVE_EVERY_REQUEST
+
+    def test_a_session_without_a_login_time_ends_once(self):
+        """Sessions made before this clock (or not by login()) have no login time: they end on their next request."""
+        with clock(self.start):  # the session row expires 12 hours after this test's login time
+            session = self.client.session
+            del session[LOGIN_AT_KEY]
+            session.save()
+        self.assert_logged_out(self.home_after(dt.timedelta(minutes=1)))
+        with clock(self.start + dt.timedelta(minutes=1)):
+            assert "登录已过期，请重新登录。" in self.client.get(LOGIN).content.decode()
 
     def test_logging_out_drops_the_cookie(self):
         self.home_after(dt.timedelta(minutes=1))
