@@ -36,7 +36,7 @@ migrate:
 demo: install assets messages migrate
 	$(PY) manage.py load_demo --if-empty
 	@echo ""
-	@echo "干训 演示系统: http://$(HOST):$(PORT)/"
+	@echo "干训 演示系统: http://$(HOST):$(PORT)/  (Django 调试页面默认关闭；开发者可用 DJANGO_DEBUG=1 make demo)"
 	@$(PY) manage.py load_demo --accounts
 	@echo ""
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -18,8 +18,30 @@ graceful_timeout = 30
 # Recycle workers now and then so that a slow leak cannot grow without bound.
 max_requests = 2000
 max_requests_jitter = 200
-# The TLS-terminating proxy in front sets X-Forwarded-Proto; trust it only from these addresses.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# The TLS-terminating proxy in front sets X-Forwarded-Proto; trust it only from these addresses: the same
+# proxies the application believes X-Forwarded-For from (TRUSTED_PROXIES), unless set apart.
+forwarded_allow_ips = (
+    os.environ.get("FORWARDED_ALLOW_IPS")
+    or ",".join(os.environ.get("TRUSTED_PROXIES", "").replace(",", " ").split())
+    or "127.0.0.1"
+)
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def _without_server_header(default_headers):
+    def headers(self):
+        return [line for line in default_headers(self) if not line.lower().startswith("server:")]
+
+    return headers
+
+
+def post_worker_init(worker):
+    """Say nothing about the server software: gunicorn has no setting for its ``Server`` header, so each worker
+    drops it from the headers it writes (an attacker learns nothing to look up vulnerabilities by)."""
+    from gunicorn.http import wsgi
+
+    if not getattr(wsgi.Response.default_headers, "ganxun_without_server", False):
+        wsgi.Response.default_headers = _without_server_header(wsgi.Response.default_headers)
+        wsgi.Response.default_headers.ganxun_without_server = True

@@ -5,6 +5,7 @@ settings refuse to start without ``SECRET_KEY`` and ``ALLOWED_HOSTS`` and turn o
 ``check --deploy`` protection.
 """
 
+import ipaddress
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -18,7 +19,8 @@ VAR_DIR = Path(os.environ.get("GANXUN_VAR_DIR", BASE_DIR / "var"))
 
 ENVIRONMENT = os.environ.get("DJANGO_ENV", "development")
 PRODUCTION = ENVIRONMENT == "production"
-DEBUG = os.environ.get("DJANGO_DEBUG", "0" if PRODUCTION else "1") == "1"
+# Off unless a developer asks for it: the debug page shows code, settings and data to whoever hits an error.
+DEBUG = os.environ.get("DJANGO_DEBUG", "0") == "1"
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
@@ -55,12 +57,15 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "ganxun.core.middleware.ClientAddressMiddleware",
+    "ganxun.core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "ganxun.accounts.idle.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -117,18 +122,32 @@ AUTHENTICATION_BACKENDS = [
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "ganxun.accounts.validators.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
-    {"NAME": "ganxun.accounts.validators.NotUsernameValidator"},
+    {"NAME": "ganxun.accounts.validators.NoPersonalNameValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "ganxun.accounts.validators.NotCurrentPasswordValidator"},
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
-# Idle timeout: the 30-minute window restarts on every request.
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
-SESSION_SAVE_EVERY_REQUEST = True
+# A session ends after SESSION_IDLE_SECONDS without a request, and in any case SESSION_MAX_SECONDS after the
+# login.  The idle clock is a signed last-seen cookie renewed on every response (ganxun/accounts/idle.py), so
+# reading a page never writes the session: on SQLite a write would queue behind any long import.
+SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", "1800"))
+SESSION_MAX_SECONDS = int(os.environ.get("SESSION_MAX_SECONDS", str(12 * 3600)))
+SESSION_COOKIE_AGE = SESSION_MAX_SECONDS
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# The reverse proxies (IPs or networks, comma-separated) whose X-Forwarded-For is believed; empty: none, the
+# peer's address is the client's.  Lockout and the audit trail are keyed on the address this yields.
+TRUSTED_PROXIES = [p for p in os.environ.get("TRUSTED_PROXIES", "").replace(",", " ").split() if p]
+for _proxy in TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"TRUSTED_PROXIES: {_proxy!r} is not an IP address or network.") from None
 
 AXES_FAILURE_LIMIT = 5
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -137,7 +156,11 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "ganxun.accounts.views.lockout_response"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The client's address behind trusted proxies (TRUSTED_PROXIES), not the proxy's.
+AXES_CLIENT_IP_CALLABLE = "ganxun.core.middleware.client_ip"
+# Resetting lockouts (commands, admin) is audited; axes' own admin is replaced by a Chinese, audited one.
+AXES_HANDLER = "ganxun.accounts.lockout.AuditedAxesHandler"
+AXES_ENABLE_ADMIN = False
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -189,6 +212,9 @@ STORAGES = {
         )
     },
 }
+# Outside production (make demo runs runserver with DEBUG off) WhiteNoise serves the files straight from the
+# apps and node_modules, so the demo is styled without collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440

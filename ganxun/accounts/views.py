@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
@@ -7,9 +8,6 @@ from django.shortcuts import render
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-
-from ganxun.audit.models import Action
-from ganxun.audit.services import audit_record
 
 from .forms import LoginForm, StyledPasswordChangeForm
 
@@ -26,19 +24,17 @@ class LogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
+    """The new password is audited where every password change is (accounts/signals.py), once."""
+
     template_name = "accounts/password_change.html"
     form_class = StyledPasswordChangeForm
     success_url = reverse_lazy("core:home")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit_record(
-            actor=self.request.user,
-            action=Action.UPDATE,
-            obj=self.request.user,
-            summary=_("Password changed"),
-            ip_address=self.request.META.get("REMOTE_ADDR"),
-        )
         messages.success(self.request, _("Your password has been changed."))
         return response
 
@@ -48,6 +44,12 @@ def lockout_minutes() -> int:
 
 
 def lockout_response(request: HttpRequest, original_response=None, credentials=None, *args, **kwargs) -> HttpResponse:
-    """django-axes calls this from the 5th failure on: the same words whether the account exists or not."""
+    """django-axes calls this from the 5th failure on: the same words whether the account exists or not.
+
+    Failures while signed in (a wrong current password when changing it) end the session too: a lockout
+    means out, whichever form the guesses came through.
+    """
+    if request.user.is_authenticated:
+        logout(request)
     message = _("Too many failed logins. Please try again in %(minutes)d minutes.") % {"minutes": lockout_minutes()}
     return render(request, "accounts/login.html", {"form": LoginForm(request), "lockout_message": message}, status=403)

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db import models
 
+from ganxun.core.middleware import current_client_ip
+
 from .models import Action, AuditEvent
 
 
@@ -28,7 +30,11 @@ def audit_record(
     ip_address: str | None = None,
     actor_name: str = "",
 ) -> AuditEvent:
-    """Append one event.  For updates only the changed fields are kept."""
+    """Append one event.  For updates only the changed fields are kept.
+
+    Without ``ip_address`` the event carries the address of the client whose request is being answered (none
+    from a command), so that every write made from a page is traced to a desk.
+    """
     if action == Action.CREATE:
         changes: dict[str, Any] = {k: [None, v] for k, v in (after or {}).items() if v not in (None, "", [])}
     elif before is not None or after is not None:
@@ -48,5 +54,5 @@ def audit_record(
         object_repr=object_repr[:200],
         changes=changes,
         summary=summary[:300],
-        ip_address=ip_address,
+        ip_address=ip_address or current_client_ip(),
     )

@@ -4,10 +4,14 @@ import datetime as dt
 import re
 from unittest import mock
 
+from django.conf import settings
+from django.db import connection
 from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ganxun.accounts.idle import LOGIN_AT_KEY, SEEN_COOKIE
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.roster.tests.factories import PASSWORD, UserFactory
@@ -117,36 +121,108 @@ class LoginTests(TestCase):
         assert response["Location"] == HOME
 
 
-@override_settings(PASSWORD_HASHERS=FAST_HASHER)
+def clock(at: dt.datetime):
+    return mock.patch("django.utils.timezone.now", return_value=at)
+
+
+MS = dt.timedelta(milliseconds=1)
+THIRTY = dt.timedelta(minutes=30)
+
+
+@override_settings(PASSWORD_HASHERS=FAST_HASHER, SESSION_IDLE_SECONDS=1800, SESSION_MAX_SECONDS=12 * 3600)
 class IdleTimeoutTests(TestCase):
-    """Thirty idle minutes end the session; every request restarts the clock."""
+    """Thirty idle minutes end the session; every request restarts the clock; reading writes no session."""
 
     @classmethod
     def setUpTestData(cls):
         cls.user = UserFactory(username="wangwu", role=Role.TRAINING_ADMIN, cadre=None)
 
     def setUp(self):
-        self.start = timezone.now()
-        self.client.post(LOGIN, {"username": "wangwu", "password": PASSWORD})
+        self.start = timezone.make_aware(dt.datetime(2026, 3, 2, 9, 0))
+        with clock(self.start):
+            assert self.client.post(LOGIN, {"username": "wangwu", "password": PASSWORD}).status_code == 302
 
-    def get_home_after(self, minutes: int):
-        later = self.start + dt.timedelta(minutes=minutes)
-        with mock.patch("django.utils.timezone.now", return_value=later):
+    def home_after(self, elapsed: dt.timedelta):
+        with clock(self.start + elapsed):
             return self.client.get(HOME)
 
-    def test_settings(self):
-        from django.conf import settings
-
-        assert settings.SESSION_COOKIE_AGE == 30 * 60
-        assert settings.SESSION_SAVE_EVERY_REQUEST
-
-    def test_a_request_after_31_idle_minutes_goes_to_the_login_page(self):
-        response = self.get_home_after(31)
+    def assert_logged_out(self, response):
         assert response.status_code == 302
         assert response["Location"].startswith(LOGIN)
 
-    def test_activity_keeps_the_session_alive(self):
-        assert self.get_home_after(29).status_code == 200
-        assert self.get_home_after(29 + 29).status_code == 200
-        response = self.get_home_after(29 + 29 + 31)
-        assert response.status_code == 302
+    def test_one_millisecond_short_of_thirty_idle_minutes_the_session_lives(self):
+        assert self.home_after(THIRTY - MS).status_code == 200
+
+    def test_at_exactly_thirty_idle_minutes_the_session_has_ended(self):
+        self.assert_logged_out(self.home_after(THIRTY))
+
+    def test_one_millisecond_past_thirty_idle_minutes_the_session_has_ended(self):
+        self.assert_logged_out(self.home_after(THIRTY + MS))
+
+    def test_each_request_restarts_the_thirty_minutes(self):
+        first = dt.timedelta(minutes=29)
+        assert self.home_after(first).status_code == 200
+        assert self.home_after(first + THIRTY - MS).status_code == 200
+        self.assert_logged_out(self.home_after(first + THIRTY - MS + THIRTY))
+
+    def test_an_ended_session_stays_ended_and_is_audited_with_the_reason(self):
+        self.assert_logged_out(self.home_after(THIRTY))
+        assert "_auth_user_id" not in self.client.session
+        self.assert_logged_out(self.home_after(THIRTY + MS))
+        event = AuditEvent.objects.get(action=Action.LOGOUT, actor=self.user)
+        assert "长时间未操作" in event.summary
+        with clock(self.start + THIRTY):
+            page = self.client.get(LOGIN)
+        assert "您已 30 分钟未操作，系统已自动退出登录，请重新登录。" in page.content.decode()
+
+    def test_a_forged_or_borrowed_last_seen_cookie_does_not_extend_the_session(self):
+        later = dt.timedelta(minutes=20)
+        assert self.home_after(later).status_code == 200
+        genuine = self.client.cookies[SEEN_COOKIE].value
+        # Another session's genuine cookie, renewed at a later time.
+        other = self.client_class()
+        with clock(self.start + dt.timedelta(minutes=40)):
+            other.post(LOGIN, {"username": "wangwu", "password": PASSWORD})
+            other.get(HOME)
+        for value in (genuine[:-3] + "abc", other.cookies[SEEN_COOKIE].value):
+            self.client.cookies[SEEN_COOKIE] = value
+            response = self.home_after(later + THIRTY)
+            self.assert_logged_out(response)
+            with clock(self.start):
+                self.client.post(LOGIN, {"username": "wangwu", "password": PASSWORD})
+
+    @override_settings(SESSION_MAX_SECONDS=3600)
+    def test_however_busy_a_session_ends_at_its_maximum_length(self):
+        for minutes in (20, 40):
+            assert self.home_after(dt.timedelta(minutes=minutes)).status_code == 200
+        assert self.home_after(dt.timedelta(hours=1) - MS).status_code == 200
+        self.assert_logged_out(self.home_after(dt.timedelta(hours=1)))
+        with clock(self.start + dt.timedelta(hours=1)):
+            page = self.client.get(LOGIN).content.decode()
+        assert "您已登录 1 小时，请重新登录。" in page
+
+    def test_reading_a_page_writes_nothing_and_renews_the_clock_in_a_cookie(self):
+        with CaptureQueriesContext(connection) as queries:
+            response = self.home_after(dt.timedelta(minutes=5))
+        assert response.status_code == 200
+        writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+        assert writes == []
+        cookie = response.cookies[SEEN_COOKIE]
+        assert cookie["httponly"] and cookie.value
+        assert not settings.SESSION_SAVE_EVERY_REQUEST
+
+    def test_a_session_without_a_login_time_ends_once(self):
+        """Sessions made before this clock (or not by login()) have no login time: they end on their next request."""
+        with clock(self.start):  # the session row expires 12 hours after this test's login time
+            session = self.client.session
+            del session[LOGIN_AT_KEY]
+            session.save()
+        self.assert_logged_out(self.home_after(dt.timedelta(minutes=1)))
+        with clock(self.start + dt.timedelta(minutes=1)):
+            assert "登录已过期，请重新登录。" in self.client.get(LOGIN).content.decode()
+
+    def test_logging_out_drops_the_cookie(self):
+        self.home_after(dt.timedelta(minutes=1))
+        with clock(self.start + dt.timedelta(minutes=2)):
+            response = self.client.post(reverse("accounts:logout"))
+        assert response.cookies[SEEN_COOKIE].value == ""

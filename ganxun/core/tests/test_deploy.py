@@ -116,11 +116,13 @@ def test_gunicorn_serves_the_app_with_the_shipped_config(collected):
             try:
                 with urllib.request.urlopen(request, timeout=5) as response:
                     body = json.loads(response.read())
+                    headers = response.headers
                     break
             except (urllib.error.URLError, ConnectionError):
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 time.sleep(0.2)
         assert body == {"status": "ok"}
+        assert "Server" not in headers  # nothing about the server software to look vulnerabilities up by
         # Without the proxy's header the app insists on HTTPS.
         plain = urllib.request.Request(f"http://127.0.0.1:{port}/healthz", headers={"Host": "127.0.0.1"})
         opener = urllib.request.build_opener(NoRedirect)

@@ -121,11 +121,20 @@ def test_production_is_hardened(tmp_path):
 def test_development_needs_nothing_set(tmp_path):
     result = load_settings(tmp_path, "print(json.dumps([s.DEBUG, s.SECRET_KEY.startswith('django-insecure')]))")
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout) == [True, True]
+    assert json.loads(result.stdout) == [False, True]
+
+
+@pytest.mark.parametrize(("env", "debug"), [({}, False), ({"DJANGO_DEBUG": "0"}, False), ({"DJANGO_DEBUG": "1"}, True)])
+def test_the_debug_page_only_when_a_developer_asks_for_it(tmp_path, env, debug):
+    result = load_settings(tmp_path, "print(json.dumps([s.DEBUG, s.WHITENOISE_USE_FINDERS]))", **env)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == [debug, True]
 
 
 def test_idle_timeout_and_lockout_policy():
-    assert settings.SESSION_COOKIE_AGE == 1800
-    assert settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_IDLE_SECONDS == 1800
+    assert settings.SESSION_COOKIE_AGE == settings.SESSION_MAX_SECONDS == 12 * 3600
+    assert not settings.SESSION_SAVE_EVERY_REQUEST  # reading a page must not write
     assert settings.AXES_FAILURE_LIMIT == 5
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
+    assert settings.AXES_CLIENT_IP_CALLABLE == "ganxun.core.middleware.client_ip"

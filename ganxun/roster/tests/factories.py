@@ -3,6 +3,7 @@
 import datetime as dt
 
 import factory
+from django.contrib.auth.hashers import make_password
 
 from ganxun.accounts.models import Role, User
 from ganxun.roster.idcard import check_digit
@@ -56,12 +57,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.CADRE
     cadre = factory.SubFactory(CadreFactory)
-    password = factory.PostGenerationMethodCall("set_password", "Ganxun#2026")
-
-    @factory.post_generation
-    def save_password(obj, create, extracted, **kwargs):
-        if create:
-            obj.save()
+    # The account already has this password (a hash, not set_password): no "password set" audit event per test user.
+    password = factory.LazyFunction(lambda: make_password("Ganxun#2026"))
 
 
 PASSWORD = "Ganxun#2026"

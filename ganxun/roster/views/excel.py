@@ -19,6 +19,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_limit, workbook_response
+from ganxun.core.middleware import client_ip
 from ganxun.core.pending import PendingUpload
 
 from ..exports import cadre_workbook, template_workbook
@@ -102,7 +103,7 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
             actor=request.user,
             write=True,
             accept_new_sections=accept,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except ExcelFileError as exc:
         PENDING.forget(request)

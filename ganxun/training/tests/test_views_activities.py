@@ -448,27 +448,27 @@ class QueryBudgetTests(TrainingData):
                 response = self.client.get(url)
             self.assertEqual(response.status_code, 200)
 
-    # Every page: session and user, and the session's save (idle timeout) in a savepoint: 5.
+    # Every page: session and user (reading saves no session): 2.
     def test_list_for_an_admin(self):
         # + count, rows, and the filter bar's kinds, topics and organisers
-        self.budget(self.admin, lambda: LIST, 10)
+        self.budget(self.admin, lambda: LIST, 7)
 
     def test_list_for_a_cadre(self):
         # as above, plus the cadre's name in the navigation bar
-        self.budget(self.cadre_user, lambda: LIST, 11)
+        self.budget(self.cadre_user, lambda: LIST, 8)
 
     def test_detail_for_an_admin(self):
         # + activity, sessions, attendance counts, enrolment by section, evaluation averages, lecturers,
         # materials, and the enrolment form's sections and tags
-        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 14)
+        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 11)
 
     def test_detail_for_a_cadre(self):
         # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, materials, nav name
-        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 13)
+        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 10)
 
     def test_calendar(self):
         # + the sessions of the weeks shown
-        self.budget(self.admin, lambda: f"{CALENDAR}?month=2026-03", 6)
+        self.budget(self.admin, lambda: f"{CALENDAR}?month=2026-03", 3)
 
 
 class SessionPageTests(TrainingData):

@@ -8,6 +8,7 @@ import segno
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
+from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -54,6 +55,21 @@ def _remembered_scan(request: HttpRequest, session_id: int, at: float) -> float 
     return None
 
 
+def _scan_proof(request: HttpRequest, session_id: int, scanned: float) -> str:
+    """The scan's moment, signed for this user, carried by the confirm form: a page view writes no session."""
+    return signing.dumps([session_id, scanned], salt=f"ganxun.checkin.scan:{request.user.pk}")
+
+
+def _proven_scan(request: HttpRequest, session_id: int, at: float) -> float | None:
+    try:
+        proven_id, scanned = signing.loads(request.POST.get("scan", ""), salt=f"ganxun.checkin.scan:{request.user.pk}")
+    except (signing.BadSignature, TypeError, ValueError):
+        return None
+    if proven_id == session_id and isinstance(scanned, int | float) and 0 <= at - scanned < _scan_grace():
+        return float(scanned)
+    return None
+
+
 def _scanned_session(request: HttpRequest, token: str, at: float) -> tuple[Session, float]:
     """The session of the token and when it was scanned: now, or earlier if the code has expired since."""
     try:
@@ -62,12 +78,11 @@ def _scanned_session(request: HttpRequest, token: str, at: float) -> tuple[Sessi
         if refusal.reason != Refusal.EXPIRED:
             raise
         session_id = tokens.unsign_token(token).session_id
-        scanned = _remembered_scan(request, session_id, at)
+        scanned = _remembered_scan(request, session_id, at) or _proven_scan(request, session_id, at)
         session = Session.objects.select_related("activity", "activity__kind").filter(pk=session_id).first()
         if scanned is None or session is None:
             raise
         return session, scanned
-    _remember_scan(request, session.pk, at)
     return session, at
 
 
@@ -108,6 +123,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             return render(request, "training/checkin_phone.html", context)
         plan = checkin_plan(user=request.user, session=session, at=_moment(scanned))
         context.update(plan=plan, attendance=plan.attendance if plan.already else None, already=plan.already)
+        context["scan_proof"] = _scan_proof(request, session.pk, scanned)
     except CheckinRefused as refusal:
         context["refusal"] = refusal
         return render(request, "training/checkin_phone.html", context, status=400 if request.method == "POST" else 200)

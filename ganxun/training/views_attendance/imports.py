@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_limit, workbook_response
+from ganxun.core.middleware import client_ip
 from ganxun.core.pending import PendingUpload
 
 from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
@@ -123,7 +124,7 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
             file_name=pending["name"],
             actor=request.user,
             write=True,
-            ip_address=request.META.get("REMOTE_ADDR"),
+            ip_address=client_ip(request),
         )
     except ExcelFileError as exc:
         PENDING.forget(request)

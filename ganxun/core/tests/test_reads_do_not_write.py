@@ -1,0 +1,117 @@
+"""Reading a page writes nothing and is cached nowhere: every GET of the permission matrix, as every signed-in role.
+
+On SQLite every write takes the one database-wide write lock, and a transaction begins with BEGIN IMMEDIATE,
+which takes it too.  A page view that wrote (the session saved on every request did) waited behind any long
+import and failed with "database is locked".  So a GET may issue no INSERT, UPDATE or DELETE, and open no
+transaction (a savepoint, inside the test's own transaction).
+
+Pages, exports and downloads carry personal data: none may be kept by a browser's or a proxy's cache.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator
+
+import pytest
+from django.db import connection
+from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
+
+from ganxun.core.tests import test_permissions as matrix
+from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
+from ganxun.hours.tests import policy_hours
+from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.training.tests import policy_activities, policy_attendance
+from ganxun.training.tests.test_attendance_permissions import AttendanceWorld
+
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
+SIGNED_IN = [role for role in ROLES if role != "anonymous"]
+
+
+def core_urls(world: World) -> Iterator[tuple[str, str]]:
+    for route in all_routes():
+        if route.name.split(":")[0] in AREA_POLICIES:
+            continue
+        for rule in rules_for(route.name):
+            yield route.name, world.url(route, rule)
+
+
+def training_urls(world: World) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_activities.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
+def attendance_urls(world: AttendanceWorld) -> Iterator[tuple[str, str]]:
+    for name, rules in policy_attendance.POLICY.items():
+        for rule in rules:
+            yield name, world.attendance_url(name, rule["target"])
+
+
+def hours_urls(world: HoursWorld) -> Iterator[tuple[str, str]]:
+    for name, rules in policy_hours.POLICY.items():
+        for rule in rules:
+            yield name, world.hours_url(name, rule["target"])
+
+
+def training_world() -> World:
+    world = World()
+    policy_activities.add_targets(world)
+    return world
+
+
+# Every area of the permission matrix, with the world its rules point into.
+AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
+    "core": (World, core_urls),
+    "training": (training_world, training_urls),
+    "attendance": (AttendanceWorld, attendance_urls),
+    "hours": (HoursWorld, hours_urls),
+}
+
+
+def test_every_area_of_the_matrix_is_read_here():
+    assert set(AREAS) - {"core"} == set(AREA_POLICIES), (
+        "A new area joined the permission matrix (AREA_POLICIES): add its world and URLs to AREAS here."
+    )
+
+
+@pytest.fixture
+def media_root():
+    path = tempfile.mkdtemp(prefix="ganxun-reads-")
+    with override_settings(MEDIA_ROOT=path):
+        yield
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("area", sorted(AREAS))
+def test_a_get_by_a_signed_in_user_writes_nothing_and_is_not_cached(area: str, media_root):
+    make_world, urls = AREAS[area]
+    world = make_world()
+    clients = {role: world.client(role) for role in SIGNED_IN}  # logging in writes; reading must not
+    writes, cached = [], []
+    seen = 0
+    for name, url in urls(world):
+        for role in SIGNED_IN:
+            with CaptureQueriesContext(connection) as queries:
+                response = clients[role].get(url)
+            seen += 1
+            assert response.status_code < 500, f"GET {url} as {role}: {response.status_code}"
+            for query in queries.captured_queries:
+                if WRITE.match(query["sql"]):
+                    writes.append(f"GET {url} ({name}) as {role}: {query['sql'][:160]}")
+            if "no-store" not in response.get("Cache-Control", "") or response.get("Pragma") != "no-cache":
+                cached.append(f"GET {url} ({name}) as {role}: Cache-Control {response.get('Cache-Control')!r}")
+    assert seen > 0
+    assert not writes, "Reading a page wrote to the database:\n" + "\n".join(writes)
+    assert not cached, "A response to a signed-in user may be cached:\n" + "\n".join(cached)
+
+
+def test_the_matrix_module_still_has_what_this_test_uses():
+    """If the permission matrix is restructured, this test must follow rather than silently read nothing."""
+    for name in ("AREA_POLICIES", "ROLES", "World", "all_routes", "rules_for"):
+        assert hasattr(matrix, name)
