@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -15,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ganxun.audit.models import Action
 from ganxun.core.access import require_admin
 
 from .. import checkin as tokens
@@ -25,14 +27,18 @@ from ..services.checkin import (
     checkin_check_token,
     checkin_plan,
     checkin_record,
+    checkin_refusal_record,
+    checkin_refusals,
     checkin_session_for_token,
     checkin_window,
 )
 from .common import get_session
 
-# The sessions whose code this browser scanned while it was valid: {session id: when}.  Logging in on a
-# phone takes longer than a code lives, so a scan remembered here still counts for a while.
+# The sessions whose code this browser scanned before logging in: {session id: when}.  Logging in on a
+# phone takes longer than a code lives, so a scan remembered here still counts for a while.  A phone already
+# logged in writes nothing when it scans: the confirm form carries a signed scan stamp instead.
 SCANS_KEY = "checkin_scans"
+SCAN_FIELD = "scan"
 REMEMBERED_SCANS = 5
 RECENT_NAMES = 8
 
@@ -48,6 +54,12 @@ def _remember_scan(request: HttpRequest, session_id: int, at: float) -> None:
 
 
 def _remembered_scan(request: HttpRequest, session_id: int, at: float) -> float | None:
+    """When this phone scanned a code of the session in time: the confirm form's stamp, or the scan before login."""
+    stamp = request.POST.get(SCAN_FIELD, "") if request.method == "POST" else ""
+    if stamp:
+        scanned = tokens.read_scan_stamp(stamp, session_id, request.user.pk, at=at, grace=_scan_grace())
+        if scanned is not None:
+            return scanned
     scanned = request.session.get(SCANS_KEY, {}).get(str(session_id))
     if isinstance(scanned, int | float) and 0 <= at - scanned < _scan_grace():
         return float(scanned)
@@ -57,18 +69,33 @@ def _remembered_scan(request: HttpRequest, session_id: int, at: float) -> float 
 def _scanned_session(request: HttpRequest, token: str, at: float) -> tuple[Session, float]:
     """The session of the token and when it was scanned: now, or earlier if the code has expired since."""
     try:
-        session = checkin_session_for_token(token, at=at)
+        return checkin_session_for_token(token, at=at), at
     except CheckinRefused as refusal:
-        if refusal.reason != Refusal.EXPIRED:
+        if refusal.reason != Refusal.EXPIRED or refusal.session is None:
             raise
-        session_id = tokens.unsign_token(token).session_id
-        scanned = _remembered_scan(request, session_id, at)
-        session = Session.objects.select_related("activity", "activity__kind").filter(pk=session_id).first()
-        if scanned is None or session is None:
+        scanned = _remembered_scan(request, refusal.session.pk, at)
+        if scanned is None:
             raise
-        return session, scanned
-    _remember_scan(request, session.pk, at)
-    return session, at
+        return refusal.session, scanned
+
+
+def _log_refusal(request: HttpRequest, refusal: CheckinRefused) -> None:
+    checkin_refusal_record(
+        user=request.user, reason=refusal.reason, session=refusal.session, ip_address=request.META.get("REMOTE_ADDR")
+    )
+
+
+def _posted_session(request: HttpRequest, token: str, session: Session, at: float) -> None:
+    """Refuse a form that does not name the token's session."""
+    posted = _int(request.POST.get("session"))
+    if posted == session.pk:
+        return
+    target = None if posted is None else Session.objects.select_related("activity").filter(pk=posted).first()
+    if target is None:
+        raise CheckinRefused(
+            Refusal.FORGED, _("The check-in form was incomplete. Please scan the code again."), session
+        )
+    checkin_check_token(token, session=target, at=at)
 
 
 def _moment(epoch: float) -> dt.datetime:
@@ -79,14 +106,17 @@ def _moment(epoch: float) -> dt.datetime:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
-    """The page a scanned code opens: confirm with a button (GET never writes), or read why not."""
+    """The page a scanned code opens: confirm with a button (GET never checks in), or read why not.
+
+    Every refusal is logged for the admins; nothing else is written unless the cadre confirms.
+    """
     at = tokens.clock()
     if not request.user.is_authenticated:
         # Remember the scan before the login page, so that the time spent logging in does not expire it.
         try:
             session = checkin_session_for_token(token, at=at)
-        except CheckinRefused:
-            pass
+        except CheckinRefused as refusal:
+            _log_refusal(request, refusal)
         else:
             _remember_scan(request, session.pk, at)
         return redirect_to_login(request.get_full_path())
@@ -95,20 +125,15 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         session, scanned = _scanned_session(request, token, at)
         context["session"] = session
         if request.method == "POST":
-            posted = Session.objects.select_related("activity", "activity__kind").filter(
-                pk=_int(request.POST.get("session"))
-            )
-            target = posted.first()
-            if target is None:
-                raise CheckinRefused(Refusal.FORGED, _("The check-in form was incomplete. Please scan the code again."))
-            if target.pk != session.pk:
-                checkin_check_token(token, session=target, at=at)
+            _posted_session(request, token, session, at)
             outcome = checkin_record(user=request.user, session=session, at=_moment(scanned))
             context.update(attendance=outcome.attendance, already=outcome.already, walk_in=outcome.walk_in, done=True)
             return render(request, "training/checkin_phone.html", context)
         plan = checkin_plan(user=request.user, session=session, at=_moment(scanned))
         context.update(plan=plan, attendance=plan.attendance if plan.already else None, already=plan.already)
+        context["scan"] = tokens.make_scan_stamp(session.pk, request.user.pk, scanned)
     except CheckinRefused as refusal:
+        _log_refusal(request, refusal)
         context["refusal"] = refusal
         return render(request, "training/checkin_phone.html", context, status=400 if request.method == "POST" else 200)
     return render(request, "training/checkin_phone.html", context)
@@ -138,6 +163,9 @@ def _screen_context(request: HttpRequest, session: Session) -> dict:
     recent = list(present.order_by("-checked_in_at", "-pk").values_list("cadre__name", flat=True)[:RECENT_NAMES])
     opens, closes = checkin_window(session)
     now = _moment(at)
+    # The audit list's search matches the events' object, the session as it was named when refused.
+    label = str(session)
+    refusals_query = urlencode({"action": Action.CHECKIN_REFUSED, "q": label if len(label) <= 100 else session.pk})
     return {
         "session": session,
         "activity": session.activity,
@@ -152,6 +180,8 @@ def _screen_context(request: HttpRequest, session: Session) -> dict:
         "closed": now > closes,
         "refresh_seconds": 5,
         "seconds_left": tokens.seconds_left(at),
+        "refusals": checkin_refusals(session),
+        "refusals_url": f"{reverse('audit:event_list')}?{refusals_query}",
     }
 
 
