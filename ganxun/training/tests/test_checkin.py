@@ -136,7 +136,9 @@ class CheckinTests(CheckinTestCase):
         token = self.token(moment(9, 5))
         before = rows()
         self.assert_refused(self.get(token, moment(9, 7)), "expired", "已过期")
-        self.assert_refused(self.post(token, moment(9, 7)), "expired", "已过期", status=400)
+        response = self.post(token, moment(9, 7))
+        self.assert_refused(response, "expired", "已过期", status=400)
+        self.assertContains(response, "月末讲坛：物业管理新规", status_code=400)  # which session's code it was
         self.assertEqual(rows(), plus_refusals(before))  # the scan and the press, one minute: logged once
 
     def test_a_forged_or_garbled_code_is_refused(self):

@@ -134,6 +134,8 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         context["scan"] = tokens.make_scan_stamp(session.pk, request.user.pk, scanned)
     except CheckinRefused as refusal:
         _log_refusal(request, refusal)
+        if refusal.session is not None:  # the session the code names: the cadre sees which one was refused
+            context.setdefault("session", refusal.session)
         context["refusal"] = refusal
         return render(request, "training/checkin_phone.html", context, status=400 if request.method == "POST" else 200)
     return render(request, "training/checkin_phone.html", context)
