@@ -289,7 +289,8 @@ def checkin_refusal_record(
 
     Nothing else is written.  The same person, reason and session are logged once per REFUSAL_LOG_SECONDS; the
     check is made before the write transaction so that a flood of bad requests costs one read each, not a
-    turn at the write lock, and again inside it so that two requests at once do not both write.
+    turn at the write lock, and again inside it: on SQLite, where writers queue, two requests at once cannot
+    both write (on PostgreSQL two in the same instant may, which a flood guard can bear).
     """
     actor = user if getattr(user, "is_authenticated", False) else None
     summary = _refusal_summary(reason, actor)
@@ -305,7 +306,6 @@ def checkin_refusal_record(
             actor=actor,
             action=Action.CHECKIN_REFUSED,
             obj=session,
-            object_type="session" if session is not None else "",
             summary=summary,
             ip_address=ip_address,
             actor_name="" if actor is not None else anonymous,
