@@ -220,42 +220,55 @@ def _locked_attendance(session: Session, cadre) -> Attendance | None:
     return Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
 
 
+def _present(session: Session, cadre) -> Attendance | None:
+    return Attendance.objects.filter(session=session, cadre=cadre, status=AttendanceStatus.PRESENT).first()
+
+
+def _checkin_write(*, user, session: Session, plan: CheckinPlan, read_first: bool) -> CheckinOutcome:
+    """The write: straight into attendance_set's own transaction, or after reading the cadre's row under lock."""
+    present = {"actor": user, "session": session, "cadre": plan.cadre, "status": AttendanceStatus.PRESENT}
+    if not read_first:
+        return CheckinOutcome(attendance_set(**present, method=AttendanceMethod.QR, current=None), already=False)
+    with transaction.atomic():
+        current = _locked_attendance(session, plan.cadre)
+        if current is not None and current.status == AttendanceStatus.PRESENT:
+            return CheckinOutcome(current, already=True)
+        walk_in = plan.walk_in and not _enrolled(session, plan.cadre)
+        if walk_in:
+            _enrol_walk_in(actor=user, session=session, cadre=plan.cadre)
+        attendance = attendance_set(**present, method=AttendanceMethod.QR, current=current)
+    return CheckinOutcome(attendance, already=False, walk_in=walk_in)
+
+
 def checkin_record(*, user, session: Session, at: dt.datetime | None = None) -> CheckinOutcome:
     """Check the user's cadre in to the session: present, by QR, with the ledger entry attendance_set writes.
 
-    The rules are checked on what ``checkin_plan`` read before the transaction; inside it only the cadre's
-    own row is read again (a scan of the same cadre may have won meanwhile).  Two check-ins of the same cadre
-    at the same moment both succeed: the loser of the race meets the unique constraint inside its savepoint
-    and reports the winner's row as "already checked in".
+    The rules are checked on what ``checkin_plan`` read before any transaction.  The usual scan (enrolled, no
+    row yet) then inserts at once: on SQLite every statement inside the transaction is time the rest of the
+    room waits for the write lock.  Two check-ins of the same cadre at the same moment both succeed: the loser
+    meets the unique constraint and reports the winner's row as "already checked in".  A row written meanwhile
+    by someone else (the sheet, an import), a walk-in or a row already there take the careful way: the cadre's
+    row is read again under the lock first.
     """
     plan = checkin_plan(user=user, session=session, at=at)
     if plan.already:
         assert plan.attendance is not None
         return CheckinOutcome(plan.attendance, already=True)
-    cadre = plan.cadre
+    if plan.attendance is None and not plan.walk_in:
+        try:
+            return _checkin_write(user=user, session=session, plan=plan, read_first=False)
+        except (IntegrityError, ValidationError):
+            winner = _present(session, plan.cadre)
+            if winner is not None:
+                return CheckinOutcome(winner, already=True)
     try:
-        with transaction.atomic():
-            current = _locked_attendance(session, cadre)
-            if current is not None and current.status == AttendanceStatus.PRESENT:
-                return CheckinOutcome(current, already=True)
-            walk_in = plan.walk_in and not _enrolled(session, cadre)
-            if walk_in:
-                _enrol_walk_in(actor=user, session=session, cadre=cadre)
-            attendance = attendance_set(
-                actor=user,
-                session=session,
-                cadre=cadre,
-                status=AttendanceStatus.PRESENT,
-                method=AttendanceMethod.QR,
-                current=current,
-            )
+        return _checkin_write(user=user, session=session, plan=plan, read_first=True)
     except (IntegrityError, ValidationError):
         # A concurrent check-in of the same cadre won the unique constraint (attendance or enrolment).
-        winner = Attendance.objects.filter(session=session, cadre=cadre, status=AttendanceStatus.PRESENT).first()
+        winner = _present(session, plan.cadre)
         if winner is None:
             raise
         return CheckinOutcome(winner, already=True)
-    return CheckinOutcome(attendance, already=False, walk_in=walk_in)
 
 
 def _refusal_summary(reason: Refusal, user) -> str:

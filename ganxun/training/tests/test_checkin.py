@@ -341,6 +341,19 @@ class RaceTests(CheckinTestCase):
         self.assertEqual(outcome.attendance, winner)
         self.assertEqual(rows(), before)
 
+    def test_a_row_written_meanwhile_by_the_sheet_is_checked_in_the_careful_way(self):
+        """The plan saw no row; the sheet marked the cadre on leave before the insert: the row is turned present."""
+        Attendance.objects.create(
+            session=self.session, cadre=self.cadre, status=AttendanceStatus.LEAVE, method=AttendanceMethod.MANUAL
+        )
+        not_seen = service.CheckinPlan(self.cadre, None, walk_in=False)
+        with mock.patch.object(service, "checkin_plan", return_value=not_seen):
+            outcome = checkin_record(user=self.user, session=self.session)
+        self.assertFalse(outcome.already)
+        attendance = Attendance.objects.get(session=self.session, cadre=self.cadre)
+        self.assertEqual((attendance.status, attendance.method), (AttendanceStatus.PRESENT, AttendanceMethod.QR))
+        self.assertTrue(LedgerEntry.objects.filter(cadre=self.cadre, source_id=self.session.pk).exists())
+
     def test_other_integrity_errors_are_not_swallowed(self):
         with (
             mock.patch.object(service, "attendance_set", side_effect=IntegrityError("something else")),

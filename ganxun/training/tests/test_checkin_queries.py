@@ -22,10 +22,10 @@ from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, S
 from ganxun.training.tests.test_checkin import DAY, clock_at, moment
 
 # The confirming POST, everything included: the login session (read, user, save), the token's session, the plan
-# (cadre, attendance, enrolment), then under the write lock the cadre's row, the attendance and its audit event,
-# the activity's sessions and lecturers, the ledger entry (read, the hours check, insert, audit event), the
-# lecture credits and the savepoints around them.  The number matters less than that it stays put.
-POST_BUDGET = 27
+# (cadre, attendance, enrolment), then in the write transaction the attendance and its audit event, the
+# activity's sessions and lecturers, the ledger entry (read, the hours check, insert, audit event), the lecture
+# credits, and the savepoints around them.  The number matters less than that it stays put.
+POST_BUDGET = 24
 
 
 def present(session, cadre, actor):
