@@ -116,7 +116,8 @@ def attendance_set(
 ) -> Attendance:
     """Record (or correct) one cadre's attendance of a session and recount their hours for the activity.
 
-    ``current``: the cadre's row for the session (or None), when the caller has just read it under lock.
+    ``current``: the cadre's row for the session (None: there is none) when the caller has read it already, so
+    that it is not read again; a row that has appeared since meets the unique constraint (IntegrityError).
     """
     if current is UNREAD:
         current = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
@@ -130,9 +131,9 @@ def attendance_set(
     attendance.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     if status == AttendanceStatus.PRESENT and attendance.checked_in_at is None:
         attendance.checked_in_at = timezone.now()
-    # The session, cadre and recorder are rows in hand, and the row was just read under lock: checking them
-    # again would cost four queries while every other check-in waits (the database's foreign keys and
-    # unique constraint still stand behind them).
+    # The session, cadre and recorder are rows in hand and the cadre's row for the session has been read:
+    # checking them again would cost four queries while every other check-in waits for the write lock (the
+    # database's foreign keys and unique constraint still stand behind them).
     attendance.full_clean(exclude=["session", "cadre", "recorded_by"])
     attendance.save()
     after = {"status": str(attendance.get_status_display()), "reason": attendance.reason}
