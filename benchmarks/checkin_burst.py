@@ -13,6 +13,9 @@ is ``ratio=<wall time of the N check-ins / wall time of the N baseline INSERTs>`
 
 Sessions are created server-side as a successful login would create them (``--http-login`` logs in through
 the login page instead: the PBKDF2 password hash then costs about half a second of CPU per cadre).
+
+The server's CPU time per request is read from the gunicorn workers' and master's own accounting
+(``/proc/<pid>/stat``: user + system time) just before and just after the burst, divided by the requests made.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ import datetime as dt
 import http.client
 import os
 import re
+import resource
 import secrets
 import signal
 import socket
@@ -195,6 +199,7 @@ class CheckIn:
     total: float  # scan to confirmation, as the phone sees it
     confirm: float  # the POST alone
     error: str = ""
+    requests: int = 2  # HTTP requests the server answered (or began to)
 
 
 def check_in(phone: Phone, session_id: int) -> CheckIn:
@@ -207,7 +212,7 @@ def check_in(phone: Phone, session_id: int) -> CheckIn:
         status, _location, page = phone.request("GET", path)
         csrf, session = CSRF_INPUT.search(page), SESSION_INPUT.search(page)
         if status != 200 or csrf is None or session is None:
-            return CheckIn(False, time.perf_counter() - started, 0.0, f"GET {status}: no confirm button")
+            return CheckIn(False, time.perf_counter() - started, 0.0, f"GET {status}: no confirm button", 1)
         posted = time.perf_counter()
         status, _location, page = phone.request(
             "POST", path, {"csrfmiddlewaretoken": csrf.group(1), "session": session.group(1)}
@@ -280,6 +285,29 @@ def stop(process: subprocess.Popen) -> None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=5)
+
+
+def server_processes(master: int) -> list[int]:
+    """The gunicorn master and its workers (the processes whose parent it is)."""
+    pids = [master]
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError, IndexError):
+                # The command name (field 2) may hold spaces: the fields after its closing bracket are fixed.
+                if int((entry / "stat").read_text().rpartition(")")[2].split()[1]) == master:
+                    pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """User + system CPU time each process has used so far, in seconds (utime and stime of /proc/<pid>/stat)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    used = {}
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+            used[pid] = (int(fields[11]) + int(fields[12])) / ticks
+    return used
 
 
 # --- the baseline --------------------------------------------------------------------------------
@@ -365,7 +393,7 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
             phone.cookies["sessionid"] = server_side_login(user_id)
     connection.close()
 
-    with gunicorn(port, env, args.workers, args.threads, workdir / "gunicorn.log"):
+    with gunicorn(port, env, args.workers, args.threads, workdir / "gunicorn.log") as server:
         print(f"gunicorn on {HOST}:{port}: {args.workers} workers × {args.threads} threads, SQLite (WAL)", flush=True)
         if args.http_login:
             print("logging every cadre in through the login page (not timed) …", flush=True)
@@ -379,15 +407,25 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
 
         with concurrent.futures.ThreadPoolExecutor(args.clients) as pool:
             futures = [pool.submit(phone_checks_in, phone) for phone in phones]
+            pids = server_processes(server.pid)
+            cpu_before = cpu_seconds(pids)
+            phones_before = resource.getrusage(resource.RUSAGE_SELF)
+            load = Path("/proc/loadavg").read_text().split()[0]
             started = time.perf_counter()
             gate.set()
             results = [future.result() for future in futures]
             wall = time.perf_counter() - started
+            cpu_after = cpu_seconds(pids)
+            phones_after = resource.getrusage(resource.RUSAGE_SELF)
 
     counts = tally(session_id)
     base_total, base_latencies = baseline_inserts(workdir / "baseline.sqlite3", args.cadres)
 
     failures = [r for r in results if not r.ok]
+    # A worker that died during the burst took its counters with it: the figure is then marked as a floor.
+    server_cpu = sum(cpu_after[pid] - cpu_before[pid] for pid in cpu_after if pid in cpu_before)
+    lost_workers = len(cpu_before) - len(cpu_after)
+    requests = sum(r.requests for r in results)
     totals = [r.total for r in results]
     confirms = [r.confirm for r in results if r.ok]
     print(f"check-ins: {len(results) - len(failures)} ok, {len(failures)} failed, in {wall:.2f} s")
@@ -405,6 +443,16 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
             f"latency, confirm POST alone:               p50 {ms(statistics.median(confirms))}"
             f"  p95 {ms(percentile(confirms, 0.95))}  max {ms(max(confirms))}"
         )
+    print(
+        f"server CPU: {server_cpu:.2f} s over {requests} requests ({len(cpu_before) - 1} workers + master)"
+        f" = {server_cpu / max(requests, 1) * 1000:.1f} ms per request, {server_cpu / max(len(results), 1) * 1000:.1f} ms"
+        f" per check-in (GET + POST){'  (at least: a worker died)' if lost_workers else ''}"
+    )
+    phones_cpu = (phones_after.ru_utime + phones_after.ru_stime) - (phones_before.ru_utime + phones_before.ru_stime)
+    print(
+        f"phones' CPU (this process): {phones_cpu:.2f} s = {phones_cpu / max(len(results), 1) * 1000:.1f} ms per"
+        f" check-in; machine load average when the burst began: {load} ({os.cpu_count()} cores)"
+    )
     print(
         f"rows: attendance {counts['attendance']} ({counts['attendance_present']} present by QR,"
         f" {counts['attendance_cadres']} cadres), ledger {counts['ledger']} ({counts['ledger_confirmed']} confirmed,"

@@ -3,6 +3,10 @@
 The projector screen shows the token of the current window; a phone scanning it has until the end of
 the next window to arrive.  The signature covers the session id, so a token cannot be bent to another
 session, and nothing about it is stored: any application server can check any token.
+
+The confirm page carries a scan stamp: a signed (session, user, moment of the scan) triple, so that pressing
+the button after the code has changed still counts the scan as made in time, without the server writing
+anything down when the page is opened.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from django.conf import settings
 from django.core import signing
 
 SALT = "ganxun.training.checkin"
+STAMP_SALT = "ganxun.training.checkin.scan"
 
 
 class TokenProblem(StrEnum):
@@ -91,3 +96,20 @@ def check_token(token: str, session_id: int, at: float | None = None) -> Token:
     if parsed.session_id != session_id:
         raise TokenError(TokenProblem.OTHER_SESSION)
     return parsed
+
+
+def make_scan_stamp(session_id: int, user_id: int, scanned: float) -> str:
+    """A stamp saying that this user scanned a valid code of this session at ``scanned`` (epoch seconds)."""
+    return signing.Signer(salt=STAMP_SALT).sign(f"{int(session_id)}.{int(user_id)}.{round(scanned * 1000)}")
+
+
+def read_scan_stamp(stamp: str, session_id: int, user_id: int, *, at: float, grace: float) -> float | None:
+    """When the scan was, if the stamp is ours, for this session and user, and not older than ``grace`` seconds."""
+    try:
+        session_part, user_part, scanned_part = signing.Signer(salt=STAMP_SALT).unsign(stamp).split(".")
+        session, user, scanned = int(session_part), int(user_part), int(scanned_part) / 1000
+    except (signing.BadSignature, ValueError):
+        return None
+    if (session, user) != (session_id, user_id) or not 0 <= at - scanned < grace:
+        return None
+    return scanned

@@ -49,6 +49,20 @@ def refuse_own(actor, cadre_id: int | None, field: str | None = None) -> None:
         raise ValidationError({field: message} if field else message, code="own_hours")
 
 
+def entry_current(entry: LedgerEntry | None, *, date: dt.date, hours: Decimal, bucket: str, title: str) -> bool:
+    """Whether ledger_record would leave this entry as it is (confirmed, these figures): a caller holding the
+    entry already can skip the call and its locked read."""
+    return (
+        entry is not None
+        and entry.date == date
+        and str(entry.hours) == str(hours)
+        and entry.bucket == bucket
+        and entry.title == title[:200]
+        and entry.status == EntryStatus.CONFIRMED
+        and entry.reason == ""
+    )
+
+
 def conversion_rule(*, year: int, unit: str) -> ConversionRule:
     """The year's rule for a unit; a clear error when the admin has not set one."""
     try:
@@ -84,12 +98,9 @@ def ledger_record(
     Idempotent: the (cadre, source, source_id) constraint means a source is counted once however often this
     runs; a changed figure or status updates the one entry, and the audit trail keeps before and after.
     """
-    entry = (
-        LedgerEntry.objects.select_for_update()
-        .filter(cadre=cadre, source=source, source_id=source_id)
-        .select_related("cadre")
-        .first()
-    )
+    entry = LedgerEntry.objects.select_for_update().filter(cadre=cadre, source=source, source_id=source_id).first()
+    if entry is not None:
+        entry.cadre = cadre  # the snapshot's name, without joining the cadre's row again
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if entry is None:
@@ -108,7 +119,10 @@ def ledger_record(
             decided_by=user if status in (EntryStatus.CONFIRMED, EntryStatus.REJECTED) else None,
             decided_at=now if status in (EntryStatus.CONFIRMED, EntryStatus.REJECTED) else None,
         )
-        entry.full_clean()
+        # The cadre and the actor are rows in hand, the source is named by its row's id, and the locked read above
+        # found no entry: checking those again would cost queries while other writers wait for the lock (the
+        # foreign keys and the constraints still hold in the database).
+        entry.full_clean(exclude=["cadre", "created_by", "decided_by", "source_id"])
         entry.save()
         audit_record(actor=actor, action=Action.CREATE, obj=entry, after=entry_snapshot(entry))
         return entry

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,16 +12,18 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
-from ganxun.hours.models import Source, Unit
+from ganxun.hours.models import EntryStatus, LedgerEntry, Source, Unit
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
+from ganxun.hours.services.ledger import entry_current
 
 from ..models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Session
-from .lectures import lecture_credit_sync, teaches_instead_of_attending
+from .lectures import lecture_credit_sync, teaches_instead_of_attending, with_sessions_and_lecturers
 
 # A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
 # Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).
 MISSED_SHARE_DENOMINATOR = 7
 LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
+UNREAD: Any = object()  # attendance_set's ``current`` when the caller has not read the row
 
 
 def session_default_hours(session: Session) -> Decimal:
@@ -54,65 +57,77 @@ def completion(activity: Activity, attendances: list[Attendance]) -> tuple[bool,
     return (total == 0 or missed * MISSED_SHARE_DENOMINATOR <= total), missed, total
 
 
-def sync_ledger(*, actor, activity: Activity, cadre) -> None:
-    """Bring the cadre's ledger entries for this activity in line with their attendance."""
-    attendances = list(
-        Attendance.objects.filter(session__activity=activity, cadre=cadre).select_related(
-            "session", "session__activity"
-        )
-    )
+def sync_ledger(*, actor, activity: Activity, cadre, written: Attendance | None = None) -> None:
+    """Bring the cadre's ledger entries for this activity in line with their attendance.
+
+    ``written``: the row the caller has just saved; in an activity of one session it is all there is to read.
+    """
+    activity = with_sessions_and_lecturers(activity)
+    sessions = {session.pk: session for session in activity.sessions.all()}
+    if written is not None and list(sessions) == [written.session_id]:
+        attendances = [written]
+    else:
+        attendances = list(Attendance.objects.filter(session__activity=activity, cadre=cadre))
+    for attendance in attendances:
+        if attendance.session_id in sessions:  # else a session added since: its own query
+            attendance.session = sessions[attendance.session_id]
+    # One read of the cadre's entries for the whole activity instead of one per session (a single one is read
+    # by ledger_record or ledger_withdraw anyway).
+    read_entries = len(attendances) > 1
+    entries: dict[int, LedgerEntry] = {}
+    if read_entries:
+        entries = {
+            entry.source_id: entry
+            for entry in LedgerEntry.objects.filter(cadre=cadre, source=Source.SESSION, source_id__in=list(sessions))
+        }
     completed = True
     if activity.kind.is_class:
         completed, _missed, _total = completion(activity, attendances)
     teaching = bool(attendances) and teaches_instead_of_attending(activity, cadre)
     for attendance in attendances:
         session = attendance.session
+        record = None
         if attendance.status == AttendanceStatus.PRESENT and teaching:
-            ledger_withdraw(
-                actor=actor,
-                cadre=cadre,
-                source=Source.SESSION,
-                source_id=session.pk,
-                reason=_("Counted as the lecture given, not as attendance."),
-            )
+            reason = _("Counted as the lecture given, not as attendance.")
         elif attendance.status == AttendanceStatus.PRESENT and completed:
-            ledger_record(
-                actor=actor,
-                cadre=cadre,
-                date=session.date,
-                hours=session.hours,
-                bucket=activity.kind.bucket,
-                source=Source.SESSION,
-                source_id=session.pk,
-                title=f"{activity.title}（{session.date:%Y-%m-%d}）",
-            )
+            reason = ""
+            record = {
+                "date": session.date,
+                "hours": session.hours,
+                "bucket": activity.kind.bucket,
+                "title": f"{activity.title}（{session.date:%Y-%m-%d}）",
+            }
         elif attendance.status == AttendanceStatus.PRESENT:
-            ledger_withdraw(
-                actor=actor,
-                cadre=cadre,
-                source=Source.SESSION,
-                source_id=session.pk,
-                reason=_("Absent or on leave for more than 1/7 of the class hours: the class is not completed."),
-            )
+            reason = _("Absent or on leave for more than 1/7 of the class hours: the class is not completed.")
         else:
-            ledger_withdraw(
-                actor=actor,
-                cadre=cadre,
-                source=Source.SESSION,
-                source_id=session.pk,
-                reason=str(attendance.get_status_display()),
-            )
+            reason = str(attendance.get_status_display())
+        entry = entries.get(session.pk)
+        if read_entries and record is not None and entry_current(entry, **record):
+            continue  # what ledger_record would find: spare its locked read
+        withdrawn = entry is None or (entry.status == EntryStatus.REJECTED and entry.reason == reason)
+        if read_entries and record is None and withdrawn:
+            continue  # what ledger_withdraw would find
+        if record is not None:
+            ledger_record(actor=actor, cadre=cadre, source=Source.SESSION, source_id=session.pk, **record)
+        else:
+            ledger_withdraw(actor=actor, cadre=cadre, source=Source.SESSION, source_id=session.pk, reason=reason)
 
 
 @transaction.atomic
-def attendance_set(*, actor, session: Session, cadre, status: str, method: str, reason: str = "") -> Attendance:
+def attendance_set(
+    *, actor, session: Session, cadre, status: str, method: str, reason: str = "", current: Any = UNREAD
+) -> Attendance:
     """Record (or correct) one cadre's attendance of a session and recount their hours for the activity.
 
     A cadre checks themself in by QR; nobody marks or imports their own attendance by hand.
+    ``current``: the cadre's row for the session (None: there is none) when the caller has read it already, so
+    that it is not read again; a row that has appeared since meets the unique constraint (IntegrityError).
     """
     if method != AttendanceMethod.QR:
         refuse_own(actor, cadre.pk)
-    attendance = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
+    if current is UNREAD:
+        current = Attendance.objects.select_for_update().filter(session=session, cadre=cadre).first()
+    attendance = current
     before = None
     if attendance is None:
         attendance = Attendance(session=session, cadre=cadre)
@@ -122,7 +137,10 @@ def attendance_set(*, actor, session: Session, cadre, status: str, method: str, 
     attendance.recorded_by = actor if getattr(actor, "is_authenticated", False) else None
     if status == AttendanceStatus.PRESENT and attendance.checked_in_at is None:
         attendance.checked_in_at = timezone.now()
-    attendance.full_clean(validate_unique=before is None)
+    # The session, cadre and recorder are rows in hand and the cadre's row for the session has been read:
+    # checking them again would cost four queries while every other check-in waits for the write lock (the
+    # database's foreign keys and unique constraint still stand behind them).
+    attendance.full_clean(exclude=["session", "cadre", "recorded_by"])
     attendance.save()
     after = {"status": str(attendance.get_status_display()), "reason": attendance.reason}
     if before != after:
@@ -133,7 +151,10 @@ def attendance_set(*, actor, session: Session, cadre, status: str, method: str, 
             before=before,
             after=after,
         )
-    sync_ledger(actor=actor, activity=session.activity, cadre=cadre)
+    activity = with_sessions_and_lecturers(session.activity)
+    sync_ledger(actor=actor, activity=activity, cadre=cadre, written=attendance)
     # The first present (or last present leaving) decides whether the lecture was given.
-    lecture_credit_sync(actor=actor, session=session)
+    lecture_credit_sync(
+        actor=actor, session=session, activity=activity, held=True if status == AttendanceStatus.PRESENT else None
+    )
     return attendance

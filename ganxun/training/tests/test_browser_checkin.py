@@ -23,6 +23,8 @@ from ganxun.accounts.models import Role
 from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source, Unit
 from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
 from ganxun.roster.tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, shot
+from ganxun.training import checkin as tokens
+from ganxun.training.checkin import make_token
 from ganxun.training.models import Activity, Attendance, AttendanceStatus
 
 pytestmark = pytest.mark.browser
@@ -150,17 +152,41 @@ def checkin_journey(live_server, browser: Browser) -> None:
     shot(phone, "checkin-2-phone-confirm")
     confirm.click()
     done = phone.locator("[data-checked-in]")
+    attendance = Attendance.objects.get(session=session, cadre=cadre)
+    expect(done).to_contain_text("已签到")
+    expect(done).to_contain_text(f"签到时间 {timezone.localtime(attendance.checked_in_at):%H:%M:%S}")
     expect(done).to_contain_text("签到成功")
     shot(phone, "checkin-3-phone-done")
-    attendance = Attendance.objects.get(session=session, cadre=cadre)
     assert attendance.status == AttendanceStatus.PRESENT and attendance.method == "qr"
     entry = LedgerEntry.objects.get(cadre=cadre, source=Source.SESSION, source_id=session.pk)
     assert entry.status == EntryStatus.CONFIRMED and entry.hours == session.hours
 
-    # The screen counts the check-in.
+    # Scanning again says so, with the first time; a bad code is refused, and the refusal is logged.
+    phone.goto(live_server.url + urlsplit(checkin_url).path)
+    expect(phone.locator("[data-checkin-state]")).to_have_attribute("data-checkin-state", "already")
+    phone.goto(live_server.url + reverse("attendance:checkin", args=["forged.1:abc"]))
+    expect(phone.locator("[data-refusal]")).to_have_attribute("data-refusal", "forged")
+    expect(phone.locator("[data-refusal]")).to_contain_text("签到未成功")
+    shot(phone, "checkin-3b-phone-refused")
+
+    # The screen counts the check-in, and the refusal naming this session (a stale code, sent in after a minute).
+    stale = reverse("attendance:checkin", args=[make_token(session.pk, tokens.clock() - 120)])
+    other_phone = browser.new_context(**PHONE).new_page()
+    other_phone.goto(live_server.url + stale)
+    expect(other_phone.locator("#id_username")).to_be_visible()
     admin.reload()
     expect(admin.locator("[data-present]")).to_have_attribute("data-present", "1")
     expect(admin.locator(".checkin-recent")).to_contain_text("沈佳怡")
+    expect(admin.locator("[data-refusals]")).to_have_attribute("data-refusals", "1")
+    shot(admin, "checkin-3c-screen-refusals")
+    with admin.context.expect_page() as opened:  # a tab of its own: the screen stays on the projector
+        admin.locator("[data-refusals] a").click()
+    audit = opened.value
+    audit.wait_for_load_state()
+    assert urlsplit(audit.url).path == reverse("audit:event_list")
+    expect(audit.locator("main table tbody tr")).to_have_count(1)
+    expect(audit.locator("main table tbody")).to_contain_text("签到被拒：签到码已过期")
+    audit.close()
 
     # The hours are in the cadre's own training archive.
     phone.goto(live_server.url + reverse("hours:cadre_archive", args=[cadre.pk]))

@@ -120,5 +120,39 @@ class ScreenTests(TestCase):
             )
         with self.assertNumQueries(len(empty)):
             self.screen(moment(9), HTTP_HX_REQUEST="true")
-        # The login session (read, user, save) and four of its own: session, enrolled, present, latest names.
-        self.assertLessEqual(len(empty), 9)
+        # The login session (read, user, save) and five of its own: session, enrolled, present, latest names,
+        # refusals.
+        self.assertLessEqual(len(empty), 10)
+
+    def test_the_screen_counts_the_sessions_refused_check_ins_and_links_to_them(self):
+        from urllib.parse import parse_qs
+
+        from django.contrib.auth.models import AnonymousUser
+
+        from ganxun.training.services.checkin import Refusal, checkin_refusal_record
+
+        other = SessionFactory(
+            activity=self.activity, date=dt.date(2026, 3, 3), start_time=dt.time(9), end_time=dt.time(11)
+        )
+        stranger = UserFactory(role=Role.CADRE, cadre__name="赵六")
+        checkin_refusal_record(user=stranger, reason=Refusal.NOT_ENROLLED, session=self.session, ip_address="10.0.0.9")
+        checkin_refusal_record(
+            user=AnonymousUser(), reason=Refusal.EXPIRED, session=self.session, ip_address="10.0.0.8"
+        )
+        checkin_refusal_record(user=stranger, reason=Refusal.NOT_ENROLLED, session=other, ip_address="10.0.0.9")
+        response = self.screen(moment(9, 5))
+        self.assertContains(response, 'data-refusals="2"')
+        self.assertContains(response, "签到被拒 2 次")
+        url = response.context["refusals_url"]
+        path, _, query = url.partition("?")
+        self.assertEqual(path, reverse("audit:event_list"))
+        self.assertEqual(parse_qs(query), {"action": ["checkin_refused"], "q": [str(self.session)]})
+        self.assertContains(response, f'href="{url.replace("&", "&amp;")}"')
+        listing = self.client.get(url)
+        self.assertContains(listing, "赵六 签到被拒：未报名", count=1)
+        self.assertContains(listing, "签到被拒：签到码已过期", count=1)
+        self.assertContains(listing, "10.0.0.8")
+        self.assertEqual(len(listing.context["page"].object_list), 2)
+
+    def test_no_refusals_says_nought(self):
+        self.assertContains(self.screen(moment(9, 5)), 'data-refusals="0"')

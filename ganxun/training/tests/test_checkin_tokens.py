@@ -94,3 +94,44 @@ class TokenTests(SimpleTestCase):
             token = tokens.make_token(7)
         self.assertIsNone(self.problem(token, 59))
         self.assertEqual(self.problem(token, 60), TokenProblem.EXPIRED)
+
+
+class ScanStampTests(SimpleTestCase):
+    """The confirm form's stamp: this user scanned a valid code of this session at this moment."""
+
+    GRACE = 600
+
+    def read(self, stamp: str, at: float, session_id: int = 7, user_id: int = 3) -> float | None:
+        return tokens.read_scan_stamp(stamp, session_id, user_id, at=at, grace=self.GRACE)
+
+    def test_it_gives_back_the_moment_of_the_scan(self):
+        stamp = tokens.make_scan_stamp(7, 3, T0 + 12.345)
+        self.assertEqual(self.read(stamp, T0 + 100), T0 + 12.345)
+
+    def test_it_lasts_the_grace_period_and_not_a_millisecond_more(self):
+        stamp = tokens.make_scan_stamp(7, 3, T0)
+        self.assertEqual(self.read(stamp, T0 + self.GRACE - 0.001), T0)
+        self.assertIsNone(self.read(stamp, T0 + self.GRACE))
+        self.assertIsNone(self.read(stamp, T0 + self.GRACE + 0.001))
+
+    def test_a_stamp_from_the_future_is_refused(self):
+        self.assertIsNone(self.read(tokens.make_scan_stamp(7, 3, T0 + 1), T0))
+
+    def test_it_is_for_one_session_and_one_user(self):
+        stamp = tokens.make_scan_stamp(7, 3, T0)
+        self.assertIsNone(self.read(stamp, T0, session_id=8))
+        self.assertIsNone(self.read(stamp, T0, user_id=4))
+
+    def test_forged_stamps(self):
+        stamp = tokens.make_scan_stamp(7, 3, T0)
+        value, signature = stamp.split(":")
+        for bad in (
+            "",
+            "garbage",
+            f"{value}:{signature[::-1]}",
+            f"7.4.{value.split('.')[2]}:{signature}",  # another user under this user's signature
+            signing.Signer(salt=tokens.SALT).sign(value),  # a check-in token's signature is not a stamp's
+            signing.Signer(salt=tokens.STAMP_SALT).sign("7.3"),
+        ):
+            with self.subTest(bad=bad):
+                self.assertIsNone(self.read(bad, T0))
