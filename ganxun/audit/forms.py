@@ -42,6 +42,11 @@ class AuditFilterForm(BootstrapFormMixin, forms.Form):
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and end < start:
             self.add_error("date_to", _("The end date is before the start date."))
+        for name in ("date_from", "date_to"):
+            # Midnight of year 1 (or the day after 9999-12-31) in Beijing time has no UTC datetime.
+            day = data.get(name)
+            if day is not None and not (dt.date(1900, 1, 1) <= day <= dt.date(9000, 12, 31)):
+                self.add_error(name, _("Enter a date between 1900 and 9000."))
         return data
 
     def filter(self, events):

@@ -219,14 +219,20 @@ class LedgerEntry(models.Model):
         return f"{self.cadre} {self.date} {self.title} {self.hours}"
 
     def clean(self) -> None:
-        """A date between the cadre's birth (1950 at the earliest) and a year from today."""
-        if self.date is None:
-            return
-        earliest = EARLIEST_DATE
-        if self.cadre_id is not None and self.cadre.birth_date:
-            earliest = max(earliest, self.cadre.birth_date)
-        if message := date_range_error(self.date, str(self._meta.get_field("date").verbose_name), earliest):
-            raise ValidationError({"date": message})
+        """Hours within one entry's bounds; a date between the cadre's birth (1950 at the earliest) and a year
+        from today.  The plain ranges are the check constraints' too, tested here in Python so that the ledger's
+        writers can skip the constraints' database round trips (the database still enforces them)."""
+        errors = {}
+        if self.hours is not None and not (0 <= self.hours <= MAX_ENTRY_HOURS):
+            errors["hours"] = _("Hours of one entry must be between 0 and 3000.")
+        if self.date is not None:
+            earliest = EARLIEST_DATE
+            if self.cadre_id is not None and self.cadre.birth_date:
+                earliest = max(earliest, self.cadre.birth_date)
+            if message := date_range_error(self.date, str(self._meta.get_field("date").verbose_name), earliest):
+                errors["date"] = message
+        if errors:
+            raise ValidationError(errors)
 
 
 class Unit(models.TextChoices):

@@ -12,7 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
-from ganxun.hours.models import EARLIEST_DATE, LATEST_DATE
+from ganxun.hours.models import EARLIEST_DATE, LATEST_DATE, date_range_error
 from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
@@ -145,6 +145,13 @@ class SessionForm(BootstrapFormMixin, forms.ModelForm):
     @property
     def main_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name not in REGISTER_FIELDS]
+
+    def clean_date(self) -> dt.date | None:
+        """A sane date before anything (the default evaluation close) is computed from it."""
+        day = self.cleaned_data.get("date")
+        if day is not None and (message := date_range_error(day, str(self.fields["date"].label))):
+            raise forms.ValidationError(message)
+        return day
 
     def clean_evaluation_closes_at(self) -> dt.datetime | None:
         closes = self.cleaned_data.get("evaluation_closes_at")

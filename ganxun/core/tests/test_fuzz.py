@@ -69,7 +69,13 @@ ROLES = ("training_admin", "section_head", "cadre")
 ACTING = {OK, INVALID, REDIRECT}  # a POST the role may make (refused ones stop before any field is read)
 GET_EXAMPLES = 3
 POST_EXAMPLES = 8
-PROJECT_MODELS = [model for model in apps.get_models() if model.__module__.startswith("ganxun.")]
+# The project's own tables: proxies of a library's models (the Chinese admin of django-axes' records) keep that
+# library's bookkeeping, whose rows are not ours to validate.
+PROJECT_MODELS = [
+    model
+    for model in apps.get_models()
+    if model.__module__.startswith("ganxun.") and model._meta.concrete_model.__module__.startswith("ganxun.")
+]
 FUZZ = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.large_base_example],
@@ -317,18 +323,8 @@ def _test_name(method: str, name: str) -> str:
 
 # 5xx found in pages that another part of issue 6 is rewriting, reported there and left to it: the test checks
 # that it is still that fault (the error named here) and fails the day it is gone (then remove the line).
-ELSEWHERE = {
-    ("get", "audit:event_list"): ("OverflowError", "?date_from=0001-01-01: the day's start in UTC is before year 1"),
-    ("get", "hours:cadre_archive"): (r"ValueError: invalid literal for int", "?year=²: int() in cadre_archive"),
-    ("get", "hours:compliance_export"): (r"ValueError: Field 'id' expected a number", "?section=²: compliance_export"),
-    ("post", "hours:outside_class_participant_remove"): (
-        r"ValueError: Field 'id' expected a number",
-        "cadre=²: get_object_or_404(pk='²') in outside_class_remove",
-    ),
-    ("post", "training:session_update"): (
-        r"OverflowError|DataError: timestamp too small",  # SQLite fails in Python, PostgreSQL in the database
-        "evaluation_closes_at=0001-01-01T00:00 passes SessionForm and fails in session.save()",
-    ),
+ELSEWHERE: dict[tuple[str, str], tuple[str, str]] = {
+    # (method, URL name): (the error still raised, why) — a 500 known to lie in code the fuzz's author did not own.
 }
 
 

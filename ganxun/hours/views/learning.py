@@ -215,7 +215,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     years = sorted({e.date.year for e in entries} | {today.year}, reverse=True)
     chosen = request.GET.get("year", "")
-    shown = [int(chosen)] if chosen.isdigit() and int(chosen) in years else years
+    shown = [int(chosen)] if chosen.isascii() and chosen.isdigit() and int(chosen) in years else years
     books = rulebooks(shown)
     activities = session_activities([e for e in entries if e.date.year in shown])
     archive = []

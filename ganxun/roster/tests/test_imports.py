@@ -399,6 +399,7 @@ def test_month_dates_agree_with_the_day_on_record(tmp_path, office, admin):
     """1995.07 for a cadre who started work on 1995-07-15 is no change; 1995.08 is, to the 1st."""
     cadre = CadreFactory(
         section=office,
+        birth_date=dt.date(1972, 3, 1),
         work_start_date=dt.date(1995, 7, 15),
         hire_date=dt.date(1995, 7, 31),
         probation_end=dt.date(1996, 7, 30),

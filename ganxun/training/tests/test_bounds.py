@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.accounts.models import Role
+from ganxun.core.tests.editing import as_opened
 from ganxun.hours.models import ConversionRule, Unit
 from ganxun.roster.tests.factories import UserFactory
 from ganxun.training.models import ActivityKind, Session
@@ -224,24 +225,28 @@ class EvaluationByDefaultTests(TestCase):
         # Moved a week later, the default close time moves with it …
         self.client.post(
             url,
-            {
-                "date": "2026-04-21",
-                "start_time": "14:00",
-                "end_time": "16:00",
-                "evaluation_open": "on",
-                "evaluation_closes_at": closes,
-            },
+            as_opened(
+                self.client,
+                url,
+                {
+                    "date": "2026-04-21",
+                    "start_time": "14:00",
+                    "end_time": "16:00",
+                    "evaluation_open": "on",
+                    "evaluation_closes_at": closes,
+                },
+            ),
         )
         session.refresh_from_db()
         self.assertEqual(session.evaluation_closes_at, aware(dt.date(2026, 4, 24), 16))
         # … a time typed stays as typed …
         data = {"date": "2026-04-21", "start_time": "14:00", "end_time": "16:00", "evaluation_open": "on"}
-        self.client.post(url, {**data, "evaluation_closes_at": "2026-04-30T18:00"})
+        self.client.post(url, as_opened(self.client, url, {**data, "evaluation_closes_at": "2026-04-30T18:00"}))
         session.refresh_from_db()
         self.assertEqual(session.evaluation_closes_at, aware(dt.date(2026, 4, 30), 18))
         # … and without the tick there is no evaluation.
         del data["evaluation_open"]
-        self.client.post(url, {**data, "evaluation_closes_at": "2026-04-30T18:00"})
+        self.client.post(url, as_opened(self.client, url, {**data, "evaluation_closes_at": "2026-04-30T18:00"}))
         session.refresh_from_db()
         self.assertIsNone(session.evaluation_closes_at)
 

@@ -8,6 +8,7 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ganxun.accounts.models import Role
+from ganxun.core.tests.editing import as_opened
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
 from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus
@@ -112,10 +113,9 @@ class OwnSessionHoursTests(TestCase):
     def test_through_the_form_the_message_is_on_the_hours_field(self):
         session = self.make_session()
         self.client.force_login(self.admin)
-        response = self.client.post(
-            reverse("training:session_update", args=[session.pk]),
-            {"date": "2026-03-02", "start_time": "09:00", "end_time": "11:00", "hours": "1.5"},
-        )
+        url = reverse("training:session_update", args=[session.pk])
+        data = {"date": "2026-03-02", "start_time": "09:00", "end_time": "11:00", "hours": "1.5"}
+        response = self.client.post(url, as_opened(self.client, url, data))
         self.assertEqual(response.status_code, 400)
         self.assertIn(OWN, response.context["form"].errors["hours"])
 
