@@ -16,7 +16,6 @@ from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
 from .filters import ALL_STATUSES
 from .idcard import normalize
 from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier
-from .permissions import can_see_full_personal_data
 from .services import CADRE_FIELDS
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -123,8 +122,20 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
             self.fields["section"].help_text = _("Only an administrator can move a cadre to another section.")
             if not editing:
                 self.initial["section"] = user.section_id_scope
-        if editing and not can_see_full_personal_data(user, self.instance):
-            # The ID number stays hidden from a section head, who may not change it either.
+        if editing:
+            self._mask_personal_data(user)
+
+    def _mask_personal_data(self, user) -> None:
+        """The ID number and phone are never put in the page in full (显示完整 on the cadre's page shows them,
+        audited): a new value typed replaces them, an empty field keeps them.  Only an administrator may change
+        the ID number; below, it is shown masked and cannot be changed."""
+        masked_help = _("Shown masked. Type a new one to replace it; leave empty to keep it.")
+        if user.is_admin:
+            self.initial["id_number"] = ""
+            self.fields["id_number"].required = False
+            self.fields["id_number"].widget.attrs["placeholder"] = self.instance.id_number_masked
+            self.fields["id_number"].help_text = masked_help
+        else:
             del self.fields["id_number"]
             self.fields["id_number_masked"] = forms.CharField(
                 label=_("ID number"),
@@ -134,17 +145,21 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
                 help_text=_("Only an administrator can change the ID number."),
                 widget=forms.TextInput(attrs={"class": "form-control"}),
             )
-            self.fields["phone"].initial = ""
-            self.initial["phone"] = ""
-            self.fields["phone"].widget.attrs["placeholder"] = self.instance.phone_masked
-            self.fields["phone"].help_text = _("Leave empty to keep the current number.")
+        self.initial["phone"] = ""
+        self.fields["phone"].widget.attrs["placeholder"] = self.instance.phone_masked
+        self.fields["phone"].help_text = _("Leave empty to keep the current number.")
 
     def fieldsets(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The fields this user sees, in the groups the page shows them in."""
         return [(title, [self[name] for name in names if name in self.fields]) for title, names in self.FIELDSETS]
 
     def clean_id_number(self) -> str:
-        return normalize(self.cleaned_data["id_number"])
+        number = normalize(self.cleaned_data.get("id_number") or "")
+        if not number and self.instance.pk:
+            return self.instance.id_number  # shown masked: empty means unchanged
+        if not number:
+            raise forms.ValidationError(self.fields["id_number"].error_messages["required"], code="required")
+        return number
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Below administrators, an ID number already on the roster (maybe in another 科室) is not named as such.
@@ -174,8 +189,8 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
 
     def clean_phone(self) -> str:
         phone = self.cleaned_data.get("phone", "").translate(_FULL_WIDTH_DIGITS).strip()
-        if not phone and "id_number_masked" in self.fields:
-            return self.instance.phone  # shown masked to this user: empty means unchanged
+        if not phone and self.instance.pk:
+            return self.instance.phone  # shown masked: empty means unchanged
         if phone and not _PHONE.match(phone):
             raise forms.ValidationError(_("Enter a phone number of digits only, e.g. 13912345678."))
         return phone

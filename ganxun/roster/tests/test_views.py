@@ -366,13 +366,28 @@ class CadreUpdateTests(RosterData):
             "tags": [t.pk for t in cadre.tags.all()],
         } | changes
 
-    def test_admin_sees_the_full_id_and_may_move_a_cadre(self):
+    def test_admin_sees_the_id_masked_keeps_it_by_leaving_it_empty_and_may_move_a_cadre(self):
         self.client.force_login(self.admin)
-        self.assertContains(self.client.get(self.url(self.cadre)), f'value="{self.cadre.id_number}"')
-        data = self.data_for(self.cadre, section=self.other_section.pk)
+        page = self.client.get(self.url(self.cadre))
+        self.assertNotContains(page, self.cadre.id_number)
+        self.assertNotContains(page, "13912345678")
+        self.assertContains(page, f'placeholder="{self.cadre.id_number_masked}"')
+        data = self.data_for(self.cadre, section=self.other_section.pk, id_number="", phone="")
         response = self.client.post(self.url(self.cadre), as_opened(self.client, self.url(self.cadre), data))
         self.assertRedirects(response, self.cadre.get_absolute_url())
-        self.assertEqual(Cadre.objects.get(pk=self.cadre.pk).section, self.other_section)
+        saved = Cadre.objects.get(pk=self.cadre.pk)
+        self.assertEqual(
+            (saved.section, saved.id_number, saved.phone), (self.other_section, self.cadre.id_number, self.cadre.phone)
+        )
+
+    def test_admin_replaces_the_id_number_by_typing_a_new_one(self):
+        self.client.force_login(self.admin)
+        new = make_id_number(self.cadre.birth_date, self.cadre.gender, 401)
+        data = self.data_for(self.cadre, id_number=new, phone="13800000000")
+        response = self.client.post(self.url(self.cadre), as_opened(self.client, self.url(self.cadre), data))
+        self.assertRedirects(response, self.cadre.get_absolute_url())
+        saved = Cadre.objects.get(pk=self.cadre.pk)
+        self.assertEqual((saved.id_number, saved.phone), (new, "13800000000"))
 
     def test_section_head_sees_the_id_masked_and_can_neither_change_it_nor_move_the_cadre(self):
         self.client.force_login(self.head)
