@@ -1,7 +1,7 @@
 """Attendance from Excel, per session or per activity: the sign-in sheet as the organisers keep it.
 
 The roster import's discipline: every bad cell is reported as 第N行 列名: 原因 and nothing is written while
-any row is bad; the confirmation reads the file again and writes every row through ``attendance_set`` (so
+any row is bad; the confirmation reads the file again and writes every row through ``attendance_set_many`` (so
 the ledger and the audit trail follow) in one transaction.  Cadres are matched among those enrolled, on the
 ID number or on the name with the last four characters of the ID number.
 """
@@ -40,12 +40,13 @@ from ganxun.core.excel import (
     parse_date,
     rows_below,
 )
+from ganxun.hours.services import refuse_own
 from ganxun.roster import idcard
 from ganxun.roster.imports.columns import fold, name_of, text_of
 from ganxun.roster.imports.results import NOT_IN_FILE, ErrorList, RowError
 
 from .models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
-from .services import attendance_set
+from .services.attendance import AttendanceChange, attendance_set_many
 
 HEADER_SCAN_ROWS = 10
 SAMPLE_ROWS = 10
@@ -487,20 +488,22 @@ class _AttendanceImport:
         self.result.not_in_file = max(len(self.by_id_number) * len(self.sessions) - len(self.seen), 0)
 
     def write(self, *, actor, ip_address: str | None) -> None:
-        for row, action in zip(self.rows, self.actions, strict=True):
-            if action == "unchanged":
-                continue
+        changed = [row for row, action in zip(self.rows, self.actions, strict=True) if action != "unchanged"]
+        for row in changed:
             try:
-                attendance_set(
-                    actor=actor,
-                    session=row.session,
-                    cadre=row.cadre,
-                    status=row.status,
-                    method=AttendanceMethod.IMPORT,
-                    reason=row.reason,
-                )
-            except ValidationError as error:  # e.g. the importing admin's own row: the import is rolled back
+                refuse_own(actor, row.cadre.pk)
+            except ValidationError as error:  # the importing admin's own row: the import is rolled back
                 self._error(row.number, "name", " ".join(error.messages))
+        if self.errors.count:
+            self.result.errors = self.errors.sorted()
+            self.result.error_count = self.errors.count
+            return
+        attendance_set_many(
+            actor=actor,
+            activity=self.activity,
+            changes=[AttendanceChange(row.session, row.cadre, row.status, row.reason) for row in changed],
+            method=AttendanceMethod.IMPORT,
+        )
         result = self.result
         with translation.override(settings.LANGUAGE_CODE):
             target = _session_label(self.target) if self.target else self.activity.title

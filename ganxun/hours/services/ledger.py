@@ -32,6 +32,10 @@ def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
     }
 
 
+# A keyword's default meaning "not read by the caller: read it here" (None means "read: there is none").
+UNREAD: Any = object()
+
+
 def is_own(actor, cadre_id: int | None) -> bool:
     """Whether ``actor`` is the cadre whose hours are at stake (an administrator may also be a cadre)."""
     own = getattr(actor, "cadre_id", None)
@@ -92,13 +96,17 @@ def ledger_record(
     status: str = EntryStatus.CONFIRMED,
     reason: str = "",
     evidence: str = "",
+    entry: Any = UNREAD,
 ) -> LedgerEntry:
     """Count one sourced thing for one cadre, or bring its existing entry up to date.
 
     Idempotent: the (cadre, source, source_id) constraint means a source is counted once however often this
     runs; a changed figure or status updates the one entry, and the audit trail keeps before and after.
+    ``entry``: the source's entry (None: there is none) when the caller has read it, locked, in this transaction.
     """
-    entry = LedgerEntry.objects.select_for_update().filter(cadre=cadre, source=source, source_id=source_id).first()
+    if entry is UNREAD:
+        entry = LedgerEntry.objects.select_for_update().filter(cadre=cadre, source=source, source_id=source_id).first()
+    assert entry is None or isinstance(entry, LedgerEntry)
     if entry is not None:
         entry.cadre = cadre  # the snapshot's name, without joining the cadre's row again
     now = timezone.now()
@@ -141,14 +149,18 @@ def ledger_record(
 
 
 @transaction.atomic
-def ledger_withdraw(*, actor, cadre, source: str, source_id: int, reason: str) -> LedgerEntry | None:
-    """The source no longer counts (attendance corrected, class not completed): reject its entry, keep the row."""
-    entry = (
-        LedgerEntry.objects.select_for_update()
-        .filter(cadre=cadre, source=source, source_id=source_id)
-        .select_related("cadre")
-        .first()
-    )
+def ledger_withdraw(
+    *, actor, cadre, source: str, source_id: int, reason: str, entry: Any = UNREAD
+) -> LedgerEntry | None:
+    """The source no longer counts (attendance corrected, class not completed): reject its entry, keep the row.
+
+    ``entry``: the source's entry (None: there is none) when the caller has read it, locked, in this transaction.
+    """
+    if entry is UNREAD:
+        entry = LedgerEntry.objects.select_for_update().filter(cadre=cadre, source=source, source_id=source_id).first()
+    assert entry is None or isinstance(entry, LedgerEntry)
+    if entry is not None:
+        entry.cadre = cadre  # the snapshot's name, without joining the cadre's row again
     if entry is None or (entry.status == EntryStatus.REJECTED and entry.reason == reason):
         return entry
     before = entry_snapshot(entry)
