@@ -82,6 +82,10 @@ def lecture_credit_sync(*, actor, session: Session, activity: Activity | None = 
     if len(activity.sessions.all()) != 1:
         return
     teachers = {lecturer.cadre_id: lecturer for lecturer in activity.lecturers.all() if lecturer.cadre_id}
+    if held and not teachers:
+        # Someone came to a talk by an outside speaker (the usual check-in): nothing to credit, and a former
+        # roster lecturer's credit was withdrawn when they were removed (lecturer_remove).
+        return
     entries = {
         entry.cadre_id: entry for entry in LedgerEntry.objects.filter(source=Source.LECTURE, source_id=session.pk)
     }
