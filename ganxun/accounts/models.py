@@ -39,6 +39,19 @@ class User(AbstractUser):
         related_name="account",
     )
 
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="accounts",
+        help_text=_(
+            "The unit an administrator's role is held in; it reaches the units below. "
+            "Empty for a system administrator of the whole system. Other roles act in their cadre's unit."
+        ),
+    )
+
     objects = AccountManager()
 
     class Meta:
@@ -68,6 +81,15 @@ class User(AbstractUser):
     @property
     def is_section_head(self) -> bool:
         return self.is_active and self.role == Role.SECTION_HEAD
+
+    @property
+    def unit_scope(self):
+        """The unit whose subtree this account's role reaches: an administrator's own unit, else the cadre's."""
+        if self.is_admin:
+            return self.unit
+        if self.cadre_id is not None:
+            return self.cadre.unit
+        return None
 
     @property
     def section_id_scope(self) -> int | None:

@@ -270,7 +270,7 @@ class ConversionRule(models.Model):
     """学时折算 for one year: ``per`` units of ``unit`` are worth ``hours`` 学时, capped per item."""
 
     year = models.PositiveSmallIntegerField(_("year"))
-    unit = models.CharField(_("unit"), max_length=20, choices=Unit.choices)
+    unit = models.CharField(_("conversion unit"), max_length=20, choices=Unit.choices)
     per = models.DecimalField(
         _("per quantity"),
         max_digits=7,

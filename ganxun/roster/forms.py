@@ -274,7 +274,12 @@ class SectionForm(BootstrapFormMixin, forms.ModelForm):
         error_messages = {"name": {"unique": _("A section with this name already exists.")}}
 
     def clean_name(self) -> str:
-        return self.cleaned_data["name"].strip()
+        name = self.cleaned_data["name"].strip()
+        # Names are unique within the unit, a constraint the form's own check skips (the unit is not a form field).
+        same = Section.objects.filter(unit_id=self.instance.unit_id, name=name).exclude(pk=self.instance.pk)
+        if same.exists():
+            raise forms.ValidationError(_("A section with this name already exists."))
+        return name
 
 
 class TagForm(BootstrapFormMixin, forms.ModelForm):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -96,6 +97,105 @@ class Status(models.TextChoices):
     ACTIVE = "active", _("In post")
     TRANSFERRED = "transferred", _("Transferred out")
     RETIRED = "retired", _("Retired")
+    RESIGNED = "resigned", _("Resigned")
+    DECEASED = "deceased", _("Deceased")
+
+
+class UnitKind(models.TextChoices):
+    """What kind of body a 单位 is: an organisation department runs the units below it."""
+
+    ORGANISATION_DEPARTMENT = "organisation_department", _("Organisation department")
+    BUREAU = "bureau", _("Bureau or commission")
+    SUB_DISTRICT = "sub_district", _("Sub-district or town")
+    INSTITUTION = "institution", _("Public institution")
+    OTHER = "other", _("Other unit")
+
+
+HOME_UNIT_CODE = "HOME"
+
+
+def home_unit_id() -> int:
+    """The default unit for a 科室 created without one: the first top-level unit, made on first use.
+
+    A single bureau never has to think about units; a district names the unit of every 科室 it creates.
+    """
+    root = Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").values_list("pk", flat=True).first()
+    if root is not None:
+        return root
+    unit = Unit.objects.create(name=str(_("This unit")), code=HOME_UNIT_CODE)
+    Unit.objects.filter(pk=unit.pk).update(path=f"/{unit.pk}/")
+    return unit.pk
+
+
+class UnitQuerySet(models.QuerySet["Unit"]):
+    def subtree(self, unit: Unit) -> UnitQuerySet:
+        """The unit and every unit below it (its path is a prefix of theirs)."""
+        return self.filter(path__startswith=unit.path)
+
+    def visible_to(self, user) -> UnitQuerySet:
+        """The units a user may see: an account's own unit and its subtree; a system account without one, all."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        unit = user.unit_scope
+        if unit is None:
+            return self if user.is_system_admin else self.none()
+        return self.subtree(unit)
+
+
+class Unit(models.Model):
+    """A 单位 in the tree of units (市委组织部 → 区委组织部 → 区房管局 …); its 科室 and cadres belong to it.
+
+    ``path`` is the chain of primary keys from the root, "/1/4/9/", so a subtree is one indexed prefix match;
+    the services keep it (``roster.services.unit_create`` / ``unit_update``).
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    code = models.CharField(
+        _("short code"),
+        max_length=20,
+        unique=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_-]+$", _("Use letters, digits, - or _ only."))],
+        help_text=_("Letters and digits, e.g. QFGJ; used by commands and exports."),
+    )
+    kind = models.CharField(_("kind of unit"), max_length=30, choices=UnitKind.choices, default=UnitKind.BUREAU)
+    parent = models.ForeignKey(
+        "self", verbose_name=_("parent unit"), on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    sort_order = models.PositiveIntegerField(_("sort order"), default=100)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    objects = UnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="unit_name_unique_under_parent",
+                violation_error_message=_("A unit of this name already exists under the same parent."),
+            ),
+            models.UniqueConstraint(
+                fields=["name"],
+                condition=Q(parent__isnull=True),
+                name="unit_root_name_unique",
+                violation_error_message=_("A top-level unit of this name already exists."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def ancestor_ids(self) -> list[int]:
+        """The primary keys from the root down to this unit (itself last)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+    def is_within(self, other: Unit) -> bool:
+        """True when this unit is ``other`` or lies below it."""
+        return bool(other.path) and self.path.startswith(other.path)
 
 
 class DerivedGroup(models.TextChoices):
@@ -133,9 +233,12 @@ class SectionQuerySet(models.QuerySet["Section"]):
 
 
 class Section(models.Model):
-    """A 科室 of the bureau."""
+    """A 科室 of a unit; its name is unique within the unit."""
 
-    name = models.CharField(_("name"), max_length=50, unique=True)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="sections", default=home_unit_id
+    )
+    name = models.CharField(_("name"), max_length=50)
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
     is_active = models.BooleanField(_("in use"), default=True)
 
@@ -145,12 +248,26 @@ class Section(models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         ordering = ["sort_order", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "name"],
+                name="section_name_unique_in_unit",
+                violation_error_message=_("A section of this name already exists in the unit."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
 
     def get_absolute_url(self) -> str:
         return reverse("roster:section_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        # The constraint's own message would be a form-wide one: this one names the field.
+        if self.unit_id and Section.objects.filter(unit_id=self.unit_id, name=self.name).exclude(pk=self.pk).exists():
+            from django.core.exceptions import ValidationError
+
+            raise ValidationError({"name": _("A section of this name already exists in the unit.")})
 
 
 class Tag(models.Model):
@@ -276,6 +393,10 @@ class Cadre(models.Model):
     birth_date = models.DateField(_("birth date"))
     id_number = models.CharField(_("ID number"), max_length=18, unique=True, validators=[validate_id_number])
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # Always the 科室's unit (kept by save()): a unit's cadres are one indexed filter, without a join.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="cadres", blank=True, editable=False
+    )
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="cadres")
     post = models.CharField(_("post"), max_length=50, blank=True, help_text=_("e.g. section chief, staff member"))
     rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, blank=True)
@@ -304,7 +425,11 @@ class Cadre(models.Model):
         verbose_name = _("cadre")
         verbose_name_plural = _("cadres")
         ordering = ["section__sort_order", "section__name", "name", "pk"]
-        indexes = [models.Index(fields=["section", "status"]), models.Index(fields=["name"])]
+        indexes = [
+            models.Index(fields=["section", "status"]),
+            models.Index(fields=["unit", "status"]),
+            models.Index(fields=["name"]),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(probation_end__isnull=True)
@@ -323,14 +448,35 @@ class Cadre(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """Keep ``unit`` the 科室's unit; a new cadre gets its first period of service (任职经历)."""
+        if self.section_id is not None and (self.unit_id is None or self.unit_id != self.section.unit_id):
+            self.unit_id = self.section.unit_id
+            if kwargs.get("update_fields") is not None and "section" in kwargs["update_fields"]:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "unit"}
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if adding:
+            CadrePeriod.objects.create(
+                cadre=self,
+                valid_from=self.hire_date or self.work_start_date or EARLIEST_DATE,
+                **self.period_facts(),
+            )
+
     def get_absolute_url(self) -> str:
         return reverse("roster:cadre_detail", args=[self.pk])
+
+    def period_facts(self) -> dict:
+        """The columns a period of service keeps, as this record holds them now."""
+        return {name: getattr(self, name) for name in PERIOD_FIELDS}
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError
 
         from .idcard import birth_date_of, gender_of
 
+        if self.section_id is not None:
+            self.unit_id = self.section.unit_id
         errors = dated_out_of_range(self)
         if self.id_number and len(self.id_number) == 18:
             born = birth_date_of(self.id_number)
@@ -353,9 +499,7 @@ class Cadre(models.Model):
 
     @property
     def tier(self) -> str:
-        if self.rank in COUNTY_DIVISION_RANKS or self.leadership_level in COUNTY_DIVISION_LEADERSHIP:
-            return Tier.COUNTY_DIVISION
-        return Tier.TOWNSHIP_SECTION
+        return tier_of(self.rank, self.leadership_level)
 
     def get_tier_display(self) -> str:
         return str(Tier(self.tier).label)
@@ -383,3 +527,79 @@ class Cadre(models.Model):
 
     def get_groups_display(self, on: dt.date | None = None) -> list[str]:
         return [str(DerivedGroup(g).label) for g in self.groups_on(on)]
+
+
+# The columns of a cadre kept as dated periods; the cadre's own columns hold the latest period's values.
+PERIOD_FIELDS = ("unit_id", "section_id", "post", "rank", "leadership_level", "status")
+
+
+def tier_of(rank: str, leadership_level: str) -> str:
+    """The tier a rank and a leadership post level put a cadre in (either may be empty)."""
+    if rank in COUNTY_DIVISION_RANKS or leadership_level in COUNTY_DIVISION_LEADERSHIP:
+        return Tier.COUNTY_DIVISION
+    return Tier.TOWNSHIP_SECTION
+
+
+class CadrePeriodQuerySet(models.QuerySet["CadrePeriod"]):
+    def on(self, day: dt.date) -> CadrePeriodQuerySet:
+        """The periods in force on a day (at most one per cadre)."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=day), valid_from__lte=day)
+
+    def overlapping(self, start: dt.date, end: dt.date) -> CadrePeriodQuerySet:
+        """The periods in force on any day from ``start`` to ``end`` inclusive."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gt=start), valid_from__lte=end)
+
+
+class CadrePeriod(models.Model):
+    """A dated period of a cadre's record (任职经历): the facts in force from ``valid_from`` until ``valid_to``.
+
+    ``valid_to`` is the first day of the next period (exclusive), empty for the period in force today; the
+    cadre's own columns repeat the latest period. Only ``roster.services`` writes periods.
+    """
+
+    cadre = models.ForeignKey(Cadre, verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="periods")
+    valid_from = models.DateField(_("in force from"))
+    valid_to = models.DateField(_("in force until"), null=True, blank=True)
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="+")
+    post = models.CharField(_("post"), max_length=50, blank=True)
+    rank = models.CharField(_("rank"), max_length=30, choices=Rank.choices, blank=True)
+    leadership_level = models.CharField(
+        _("leadership post level"), max_length=30, choices=LeadershipLevel.choices, blank=True
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    note = models.CharField(_("reason for the change"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    objects = CadrePeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("period of service")
+        verbose_name_plural = _("periods of service")
+        ordering = ["cadre", "valid_from"]
+        indexes = [
+            models.Index(fields=["valid_from", "valid_to"]),
+            models.Index(fields=["unit", "valid_from"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cadre", "valid_from"],
+                name="cadre_period_one_per_day",
+                violation_error_message=_("The cadre already has a change taking effect on this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="cadre_period_ends_after_start",
+                violation_error_message=_("A period must end after it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.valid_from}–{self.valid_to or ''}"
+
+    @property
+    def tier(self) -> str:
+        return tier_of(self.rank, self.leadership_level)
+
+    def get_tier_display(self) -> str:
+        return str(Tier(self.tier).label)

@@ -147,8 +147,11 @@ def section_snapshot(section: Section) -> dict[str, Any]:
 
 
 @transaction.atomic
-def section_create(*, actor, name: str, sort_order: int = 100, is_active: bool = True) -> Section:
+def section_create(*, actor, name: str, unit=None, sort_order: int = 100, is_active: bool = True) -> Section:
+    """A new 科室 of ``unit`` (by default the top unit: a single bureau never names it)."""
     section = Section(name=name.strip(), sort_order=sort_order, is_active=is_active)
+    if unit is not None:
+        section.unit = unit
     section.full_clean()
     section.save()
     audit_record(actor=actor, action=Action.CREATE, obj=section, after=section_snapshot(section))

@@ -36,13 +36,14 @@ from ganxun.core.excel import (
 )
 
 from .. import idcard
-from ..models import Cadre, PoliticalStatus, Section, Tag
+from ..models import EARLIEST_DATE, PERIOD_FIELDS, Cadre, CadrePeriod, PoliticalStatus, Section, Tag
 from ..services import CADRE_FIELDS, default_probation_end, name_initials, section_create
 from . import columns as cols
 from . import vocabulary
 from .results import NOT_IN_FILE, CadreChange, ErrorList, FieldChange, ImportResult, RowError, SampleRow
 from .writes import Author, PreparedRows, Snapshots
 
+PERIOD_COLUMNS = tuple(name.removesuffix("_id") for name in PERIOD_FIELDS)
 BATCH_SIZE = 1000  # rows compared with the roster together
 HEADER_SCAN_ROWS = 10
 SAMPLE_ROWS = 10
@@ -439,6 +440,7 @@ class _RosterImport:
         fields.setdefault("gender", idcard.gender_of(number))
         cadre = Cadre(**fields)
         cadre.section = row.section
+        cadre.unit_id = row.section.unit_id
         cadre.name_initials = self._initials(cadre.name)
         if cadre.hire_date and not cadre.probation_end:
             cadre.probation_end = default_probation_end(cadre.hire_date)
@@ -545,8 +547,11 @@ class _RosterImport:
                     section.pk = section_create(actor=self.actor, name=section.name).pk
                 for prepared, row, section in plan.late_sections:
                     prepared.set(row, "section", section.pk)
+                    if "unit" in prepared.positions:
+                        prepared.set(row, "unit", section.unit_id)
                 plan.creates.execute()
                 keys = self._created_keys()
+                self._first_periods(keys)
                 for row, number in zip(plan.create_events.rows, plan.numbers, strict=True):
                     plan.create_events.set(row, "object_id", str(keys[number]))
                 for prepared in plan.updates.values():
@@ -576,6 +581,23 @@ class _RosterImport:
             now = dict(Cadre.objects.filter(pk__in=chunk).values_list("pk", "updated_at"))
             if any(now.get(pk) != read_at[pk] for pk in chunk):
                 raise IntegrityError("a cadre was changed or removed meanwhile")
+
+    def _first_periods(self, keys: dict[str, int]) -> None:
+        """Each new cadre's first period of service, as Cadre.save writes it for one made by hand."""
+        if not keys:
+            return
+        periods = []
+        for start in range(0, len(keys), BATCH_SIZE):
+            chunk = list(keys.values())[start : start + BATCH_SIZE]
+            for cadre in Cadre.objects.filter(pk__in=chunk).only("pk", "hire_date", "work_start_date", *PERIOD_COLUMNS):
+                periods.append(
+                    CadrePeriod(
+                        cadre_id=cadre.pk,
+                        valid_from=cadre.hire_date or cadre.work_start_date or EARLIEST_DATE,
+                        **cadre.period_facts(),
+                    )
+                )
+        CadrePeriod.objects.bulk_create(periods, batch_size=BATCH_SIZE)
 
     def _created_keys(self) -> dict[str, int]:
         numbers = self.plan.numbers

@@ -109,6 +109,8 @@ STATUS: dict[str, tuple[str, ...]] = {
     Status.ACTIVE: ("在职", "在岗", "在编"),
     Status.TRANSFERRED: ("调离", "调出", "调走"),
     Status.RETIRED: ("退休", "已退休"),
+    Status.RESIGNED: ("辞职", "已辞职", "离职", "辞去公职"),
+    Status.DECEASED: ("去世", "已故", "死亡", "病故"),
 }
 
 # Column key -> (choices, words).

@@ -131,6 +131,7 @@ def _cadre_batches(
     rng: random.Random, count: int, offset: int, section_ids: list[int], taken: set[str]
 ) -> Iterator[list[Cadre]]:
     initials: dict[str, str] = {}
+    units = dict(Section.objects.filter(pk__in=section_ids).values_list("pk", "unit_id"))
     batch: list[Cadre] = []
     index = offset
     made = 0
@@ -152,6 +153,7 @@ def _cadre_batches(
                 birth_date=birth,
                 id_number=number,
                 section_id=section_ids[made % len(section_ids)],
+                unit_id=units[section_ids[made % len(section_ids)]],
                 rank=rng.choice(_COUNTY_RANKS if county else _OTHER_RANKS),
                 leadership_level=(
                     (LeadershipLevel.DEPUTY_DIVISION_CHIEF if county else LeadershipLevel.SECTION_CHIEF)
