@@ -22,9 +22,9 @@ from django_htmx.http import push_url
 from ganxun.core.access import ServiceFormMixin, require_admin
 from ganxun.core.concurrency import EditConflictMixin
 from ganxun.core.excel import upload_limit
+from ganxun.core.lists import clean_url, list_querystring
 from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
-from ganxun.roster.views.cadres import clean_url, list_querystring
 
 from .. import queries
 from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, MaterialForm
