@@ -1,5 +1,5 @@
-"""``manage.py load_demo``: fill an empty database with the demo bureau (see ganxun/roster/demo.py) and its
-year of training (ganxun/training/demo.py)."""
+"""``manage.py load_demo``: fill an empty database with the demo bureau (see ganxun/demo/bureau.py) and its
+year of training (ganxun/demo/loader.py), each written through its apps' services."""
 
 from django.conf import settings
 from django.core.management import BaseCommand, CommandError
@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import User
-from ganxun.roster.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
+from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
+from ganxun.demo.loader import load_training_year
 from ganxun.roster.models import Cadre
-from ganxun.training.demo import load_training_year
 
 
 class Command(BaseCommand):

@@ -21,9 +21,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ganxun.demo.bureau import GIVEN_EITHER, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.queries import rulebook
-from ganxun.roster.demo import GIVEN_EITHER, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from ganxun.roster.idcard import check_digit
 from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Section, Status
 from ganxun.roster.services import name_initials

@@ -27,9 +27,8 @@ from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
 from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source
 from ganxun.roster.models import Cadre, DerivedGroup, LeadershipLevel, Section, Tag, Tier
-
-from .. import services
-from ..models import (
+from ganxun.training import services
+from ganxun.training.models import (
     Activity,
     ActivityKind,
     Attendance,
@@ -40,6 +39,7 @@ from ..models import (
     Session,
     TopicModule,
 )
+
 from .reports import OtherHours
 from .schedule import ONE, SEED, Plan, plan_year
 

@@ -17,10 +17,9 @@ from django.db import transaction
 from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
-
-from . import services
-from .idcard import check_digit
-from .models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, years_before
+from ganxun.roster import services
+from ganxun.roster.idcard import check_digit
+from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, years_before
 
 SEED = 20230701
 DEMO_PASSWORD = "Ganxun@2026"

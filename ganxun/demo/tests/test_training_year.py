@@ -13,11 +13,12 @@ from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action, AuditEvent
+from ganxun.demo.bureau import load_bureau
+from ganxun.demo.loader import load_training_year
+from ganxun.demo.schedule import is_working_day, last_working_day, plan_year, window_months
 from ganxun.hours.models import EntryStatus, LedgerEntry, OutsideClass, Source
 from ganxun.hours.queries import compliance
-from ganxun.roster.demo import load_bureau
 from ganxun.roster.models import Cadre
-from ganxun.training.demo import is_working_day, last_working_day, load_training_year, plan_year, window_months
 from ganxun.training.models import (
     Activity,
     Attendance,

@@ -10,7 +10,7 @@ from django.test import TestCase, override_settings
 
 from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action, AuditEvent
-from ganxun.roster.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, EMERGENCY_TEAM_SIZE, BureauPlanner, load_bureau
+from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, EMERGENCY_TEAM_SIZE, BureauPlanner, load_bureau
 from ganxun.roster.idcard import validate_id_number
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Status, Tag
 
