@@ -13,7 +13,9 @@ from typing import Any
 from django.db.models import Avg, Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from .models import Activity, Attendance, AttendanceStatus, Evaluation, Lecturer, Session
+from ganxun.training.models import Activity, AttendanceStatus, Lecturer, Session
+
+from .models import Attendance, Evaluation
 
 SCORES = ("content", "delivery", "usefulness")
 

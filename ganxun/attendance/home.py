@@ -9,8 +9,9 @@ from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 
 from ganxun.core.home import SHOWN
+from ganxun.training.models import Activity, AttendanceStatus, Enrolment, Session
 
-from .models import Activity, Attendance, AttendanceStatus, Enrolment, Session
+from .models import Attendance
 
 # Evaluations closing within this many days are worth a reminder.
 CLOSING_DAYS = 3

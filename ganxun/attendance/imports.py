@@ -44,8 +44,9 @@ from ganxun.hours.services import refuse_own
 from ganxun.roster import idcard
 from ganxun.roster.imports.columns import fold, name_of, text_of
 from ganxun.roster.imports.results import NOT_IN_FILE, ErrorList, RowError
+from ganxun.training.models import Activity, AttendanceMethod, AttendanceStatus, Enrolment, Session
 
-from .models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
+from .models import Attendance
 from .services.attendance import AttendanceChange, attendance_set_many
 
 HEADER_SCAN_ROWS = 10

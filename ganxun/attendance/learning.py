@@ -9,7 +9,9 @@ from django.db.models import Exists, OuterRef
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from .models import Attendance, AttendanceStatus, Evaluation, Session
+from ganxun.training.models import AttendanceStatus, Session
+
+from .models import Attendance, Evaluation
 
 UPCOMING_DAYS = 30
 # The evaluation page of the attendance app, under the names it has had.

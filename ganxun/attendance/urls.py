@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views_attendance import checkin, evaluation, imports, sheet
+from .views import checkin, evaluation, imports, sheet
 
 app_name = "attendance"
 urlpatterns = [

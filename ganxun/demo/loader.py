@@ -22,6 +22,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
+from ganxun.attendance import services as attendance_services
+from ganxun.attendance.models import Attendance, Evaluation
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
@@ -31,11 +33,9 @@ from ganxun.training import services
 from ganxun.training.models import (
     Activity,
     ActivityKind,
-    Attendance,
     AttendanceMethod,
     AttendanceStatus,
     Enrolment,
-    Evaluation,
     Session,
     TopicModule,
 )
@@ -409,7 +409,7 @@ class Loader(OtherHours):
         if cadre.pk in missed:
             reason = missed[cadre.pk]
             status = AttendanceStatus.LEAVE if reason else AttendanceStatus.ABSENT
-            services.attendance_set(
+            attendance_services.attendance_set(
                 actor=self.actor_for(cadre),
                 session=session,
                 cadre=cadre,
@@ -419,7 +419,7 @@ class Loader(OtherHours):
             )
         else:
             method = AttendanceMethod.QR if plan.qr else AttendanceMethod.MANUAL
-            attendance = services.attendance_set(
+            attendance = attendance_services.attendance_set(
                 actor=self.actor_for(cadre),
                 session=session,
                 cadre=cadre,
@@ -515,7 +515,7 @@ class Loader(OtherHours):
             if session.evaluation_closes_at:
                 submitted = min(submitted, session.evaluation_closes_at - dt.timedelta(minutes=1))
             if user is not None:
-                evaluation = services.evaluation_submit(
+                evaluation = attendance_services.evaluation_submit(
                     user=user,
                     session=session,
                     content=scores[0],

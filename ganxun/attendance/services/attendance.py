@@ -16,9 +16,14 @@ from ganxun.audit.services import audit_record
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source, Unit
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
 from ganxun.hours.services.ledger import entry_current
+from ganxun.training.models import Activity, AttendanceMethod, AttendanceStatus, Session
+from ganxun.training.services.lectures import (
+    lecture_credit_sync,
+    teaches_instead_of_attending,
+    with_sessions_and_lecturers,
+)
 
-from ..models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Session
-from .lectures import lecture_credit_sync, teaches_instead_of_attending, with_sessions_and_lecturers
+from ..models import Attendance
 
 # A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
 # Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).

@@ -24,9 +24,10 @@ from django.utils.translation import gettext_lazy
 
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import audit_record
+from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment, Session
 
 from ..checkin import TokenError, TokenProblem, check_token, read_token, unsign_token
-from ..models import Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
+from ..models import Attendance
 from .attendance import attendance_set
 
 

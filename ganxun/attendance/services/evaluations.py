@@ -9,7 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from ..models import Attendance, AttendanceStatus, Evaluation, Session
+from ganxun.training.models import AttendanceStatus, Session
+
+from ..models import Attendance, Evaluation
 
 
 class EvaluationProblem(StrEnum):

@@ -8,19 +8,12 @@ same outcome strings, for an empty POST.  The targets are objects the matrix's `
 - ``activity``: that session's activity.
 
 Path parameters besides ``pk``: ``token`` is ``ganxun.training.checkin.make_token(world.session.pk)``.
-``ganxun/training/tests/test_attendance_permissions.py`` runs these rules against such a world today.
+``ganxun/attendance/tests/test_attendance_permissions.py`` runs these rules against such a world today.
 """
 
 from __future__ import annotations
 
-from ganxun.core.tests.test_permissions import (  # the matrix's own words for outcomes
-    FORBIDDEN,
-    INVALID,
-    NOT_ALLOWED,
-    OK,
-    REDIRECT,
-    roles,
-)
+from ganxun.core.tests.test_permissions import FORBIDDEN, INVALID, NOT_ALLOWED, OK, REDIRECT, roles
 
 ADMINS = roles(FORBIDDEN, training_admin=OK, system_admin=OK)
 NOT_ALLOWED_FOR_ALL = roles(NOT_ALLOWED)

@@ -21,10 +21,12 @@ from ganxun.core.excel import ExcelFileError
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
 from ganxun.roster.tests.workbooks import xlsx_bytes
-from ganxun.training.attendance_import import attendance_import
-from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set
+from ganxun.training.models import AttendanceMethod, AttendanceStatus
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from ..imports import attendance_import
+from ..models import Attendance
+from ..services import attendance_set
 
 HEADER = ("姓名", "身份证号", "场次日期", "出勤", "请假原因")
 LAST4 = ("姓名", "身份证后四位", "出勤", "请假原因")

@@ -13,10 +13,12 @@ from ganxun.accounts.models import Role
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance, attendance_set
-from ganxun.training.services.attendance import AttendanceChange, attendance_set_many
+from ganxun.training.models import AttendanceMethod, AttendanceStatus
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from ..models import Attendance
+from ..services import attendance, attendance_set
+from ..services.attendance import AttendanceChange, attendance_set_many
 
 DAY = dt.date(2026, 3, 2)
 

@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganxun.core.tests.test_permissions import World, all_routes, wrong_answers
-from ganxun.training.checkin import make_token
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
 
+from ..checkin import make_token
 from .policy_attendance import POLICY
 
 

@@ -14,9 +14,11 @@ from ganxun.accounts.models import Role
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
-from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set
+from ganxun.training.models import AttendanceMethod, AttendanceStatus
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from ..models import Attendance
+from ..services import attendance_set
 
 
 class SheetTestCase(TestCase):

@@ -23,9 +23,11 @@ from ganxun.accounts.models import Role
 from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source, Unit
 from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
 from ganxun.roster.tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, TIMEOUT_MS, shot
-from ganxun.training import checkin as tokens
-from ganxun.training.checkin import make_token
-from ganxun.training.models import Activity, Attendance, AttendanceStatus
+from ganxun.training.models import Activity, AttendanceStatus
+
+from .. import checkin as tokens
+from ..checkin import make_token
+from ..models import Attendance
 
 pytestmark = pytest.mark.browser
 

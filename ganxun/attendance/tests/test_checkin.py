@@ -16,11 +16,13 @@ from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training import checkin as tokens
-from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus, Enrolment
-from ganxun.training.services import checkin as service
-from ganxun.training.services import checkin_record
+from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from .. import checkin as tokens
+from ..models import Attendance
+from ..services import checkin as service
+from ..services import checkin_record
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DAY = dt.date(2026, 3, 2)

@@ -4,7 +4,7 @@ Every cadre ends with exactly one attendance row, one ledger entry and one enrol
 doubled, and no request fails ("database is locked" included).  On PostgreSQL the threads run against the
 test database.  SQLite's test database lives in memory, where a second writer fails at once instead of
 waiting, so the SQLite case runs this module as a program of its own (``python -m
-ganxun.training.tests.test_checkin_concurrency <file>``) against a database file with the production
+ganxun.attendance.tests.test_checkin_concurrency <file>``) against a database file with the production
 settings: WAL, IMMEDIATE transactions, the busy timeout.
 """
 
@@ -38,9 +38,11 @@ def burst(*, cadres: int = CADRES, phones: int = PHONES_PER_CADRE) -> dict:
     from ganxun.audit.models import Action, AuditEvent
     from ganxun.hours.models import LedgerEntry, Source
     from ganxun.roster.tests.factories import CadreFactory
-    from ganxun.training.models import Attendance, Enrolment
-    from ganxun.training.services import checkin_record
+    from ganxun.training.models import Enrolment
     from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+    from ..models import Attendance
+    from ..services import checkin_record
 
     activity = ActivityFactory(kind__name="月末讲坛", allow_walk_in=True)
     session = SessionFactory(activity=activity, date=DAY, start_time=dt.time(9), end_time=dt.time(11))

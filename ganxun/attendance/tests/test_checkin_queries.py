@@ -12,14 +12,16 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_checkin import DAY, clock_at, moment
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training import checkin as tokens
 from ganxun.training.models import AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set, lecturer_add, sync_ledger
+from ganxun.training.services import lecturer_add
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
-from ganxun.training.tests.test_checkin import DAY, clock_at, moment
+
+from .. import checkin as tokens
+from ..services import attendance_set, sync_ledger
 
 # The confirming POST, everything included: the login session (read, user, save), the token's session, the plan
 # (cadre, attendance, enrolment), then in the write transaction the attendance and its audit event, the

@@ -9,11 +9,12 @@ from django.test import TestCase
 from django.utils import timezone
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_checkin import CheckinTestCase, clock_at, moment, plus_refusals, rows
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.roster.tests.factories import UserFactory
-from ganxun.training.services.checkin import REFUSAL_LOG_SECONDS, Refusal, checkin_refusal_record
 from ganxun.training.tests.factories import ActivityFactory, SessionFactory
-from ganxun.training.tests.test_checkin import CheckinTestCase, clock_at, moment, plus_refusals, rows
+
+from ..services.checkin import REFUSAL_LOG_SECONDS, Refusal, checkin_refusal_record
 
 ADDRESS = "10.20.30.40"
 

@@ -6,8 +6,9 @@ import re
 
 from django.test.utils import CaptureQueriesContext
 
-from ganxun.training.models import Attendance
-from ganxun.training.tests.test_checkin import CheckinTestCase, clock_at, moment
+from ganxun.attendance.tests.test_checkin import CheckinTestCase, clock_at, moment
+
+from ..models import Attendance
 
 
 class ScanProofTests(CheckinTestCase):

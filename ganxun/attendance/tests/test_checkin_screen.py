@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_checkin import clock_at, moment
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training import checkin as tokens
 from ganxun.training.models import AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
-from ganxun.training.tests.test_checkin import clock_at, moment
+
+from .. import checkin as tokens
+from ..services import attendance_set
 
 
 class ScreenTests(TestCase):
@@ -129,7 +130,7 @@ class ScreenTests(TestCase):
 
         from django.contrib.auth.models import AnonymousUser
 
-        from ganxun.training.services.checkin import Refusal, checkin_refusal_record
+        from ..services.checkin import Refusal, checkin_refusal_record
 
         other = SessionFactory(
             activity=self.activity, date=dt.date(2026, 3, 3), start_time=dt.time(9), end_time=dt.time(11)

@@ -5,8 +5,8 @@ from unittest import mock
 from django.core import signing
 from django.test import SimpleTestCase, override_settings
 
-from ganxun.training import checkin as tokens
-from ganxun.training.checkin import TokenError, TokenProblem
+from .. import checkin as tokens
+from ..checkin import TokenError, TokenProblem
 
 # A moment at the very start of a 45-second window, so that the offsets below are exact.
 T0 = 45 * 39_000_000.0

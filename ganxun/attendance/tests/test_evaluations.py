@@ -11,9 +11,7 @@ from django.utils import timezone
 
 from ganxun.accounts.models import Role
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training.evaluations import evaluations_due, lecturer_averages, session_averages
-from ganxun.training.models import AttendanceStatus, Evaluation
-from ganxun.training.services import EvaluationProblem, EvaluationRefused, evaluation_submit
+from ganxun.training.models import AttendanceStatus
 from ganxun.training.tests.factories import (
     ActivityFactory,
     AttendanceFactory,
@@ -22,6 +20,10 @@ from ganxun.training.tests.factories import (
     LecturerFactory,
     SessionFactory,
 )
+
+from ..evaluations import evaluations_due, lecturer_averages, session_averages
+from ..models import Evaluation
+from ..services import EvaluationProblem, EvaluationRefused, evaluation_submit
 
 
 class EvaluationTestCase(TestCase):

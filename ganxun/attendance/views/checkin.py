@@ -19,9 +19,10 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ganxun.audit.models import Action
 from ganxun.core.access import require_admin
 from ganxun.core.middleware import client_ip
+from ganxun.training.models import AttendanceStatus, Enrolment, Session
 
 from .. import checkin as tokens
-from ..models import Attendance, AttendanceStatus, Enrolment, Session
+from ..models import Attendance
 from ..services.checkin import (
     CheckinRefused,
     Refusal,
@@ -129,7 +130,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
             _posted_session(request, token, session, at)
             outcome = checkin_record(user=request.user, session=session, at=_moment(scanned))
             context.update(attendance=outcome.attendance, already=outcome.already, walk_in=outcome.walk_in, done=True)
-            return render(request, "training/checkin_phone.html", context)
+            return render(request, "attendance/checkin_phone.html", context)
         plan = checkin_plan(user=request.user, session=session, at=_moment(scanned))
         context.update(plan=plan, attendance=plan.attendance if plan.already else None, already=plan.already)
         context["scan"] = tokens.make_scan_stamp(session.pk, request.user.pk, scanned)
@@ -138,8 +139,10 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         if refusal.session is not None:  # the session the code names: the cadre sees which one was refused
             context.setdefault("session", refusal.session)
         context["refusal"] = refusal
-        return render(request, "training/checkin_phone.html", context, status=400 if request.method == "POST" else 200)
-    return render(request, "training/checkin_phone.html", context)
+        return render(
+            request, "attendance/checkin_phone.html", context, status=400 if request.method == "POST" else 200
+        )
+    return render(request, "attendance/checkin_phone.html", context)
 
 
 def _int(value: str | None) -> int | None:
@@ -196,5 +199,5 @@ def checkin_screen(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_session(request, pk)
     context = _screen_context(request, session)
     if request.htmx:
-        return render(request, "training/checkin_screen.html#live", context)
-    return render(request, "training/checkin_screen.html", context)
+        return render(request, "attendance/checkin_screen.html#live", context)
+    return render(request, "attendance/checkin_screen.html", context)

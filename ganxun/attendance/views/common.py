@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
-from ..models import Activity, Session
+from ganxun.training.models import Activity, Session
 
 
 def visible_sessions(user) -> QuerySet[Session]:

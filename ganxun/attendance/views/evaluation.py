@@ -11,9 +11,10 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganxun.core.access import require_admin
+from ganxun.training.models import Session
 
 from .. import evaluations as queries
-from ..models import Evaluation, Session
+from ..models import Evaluation
 from ..services.evaluations import EvaluationRefused, evaluation_check, evaluation_submit
 from .common import get_session, visible_sessions
 
@@ -68,7 +69,7 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
     except EvaluationRefused as refusal:
         context["refusal"] = refusal
         return render(
-            request, "training/evaluation_form.html", context, status=400 if request.method == "POST" else 200
+            request, "attendance/evaluation_form.html", context, status=400 if request.method == "POST" else 200
         )
     form = EvaluationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
@@ -77,13 +78,13 @@ def evaluation_create(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation_submit(user=request.user, session=session, **form.cleaned_data)
             except EvaluationRefused as refusal:
                 context["refusal"] = refusal
-                return render(request, "training/evaluation_form.html", context, status=400)
+                return render(request, "attendance/evaluation_form.html", context, status=400)
             messages.success(request, _("Thank you: your evaluation has been submitted."))
             return redirect("attendance:evaluation_create", pk=session.pk)
         context["form"] = form
-        return render(request, "training/evaluation_form.html", context, status=400)
+        return render(request, "attendance/evaluation_form.html", context, status=400)
     context["form"] = form
-    return render(request, "training/evaluation_form.html", context)
+    return render(request, "attendance/evaluation_form.html", context)
 
 
 @require_GET
@@ -103,7 +104,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "evaluations": evaluations,
         "is_open": session.evaluation_closes_at is not None and timezone.now() < session.evaluation_closes_at,
     }
-    return render(request, "training/evaluation_detail.html", context)
+    return render(request, "attendance/evaluation_detail.html", context)
 
 
 def _year(request: HttpRequest) -> int:
@@ -131,4 +132,4 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
         "rows": [(session, averages[session.pk]) for session in sessions],
         "lecturers": queries.lecturer_averages(year=year),
     }
-    return render(request, "training/evaluation_list.html", context)
+    return render(request, "attendance/evaluation_list.html", context)

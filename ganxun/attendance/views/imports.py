@@ -17,13 +17,13 @@ from ganxun.core.access import require_admin
 from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_limit, workbook_response
 from ganxun.core.middleware import client_ip
 from ganxun.core.pending import PendingUpload
+from ganxun.training.models import Activity, Session
 
-from ..attendance_import import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
-from ..models import Activity, Session
+from ..imports import COLUMNS, AttendanceImportResult, attendance_import, template_workbook
 from .common import get_activity, get_session
 
 PENDING = PendingUpload("attendance_import", file_prefix="attendance-")
-TEMPLATE = "training/attendance_import.html"
+TEMPLATE = "attendance/attendance_import.html"
 
 
 class AttendanceUploadForm(forms.Form):

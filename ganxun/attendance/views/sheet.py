@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ganxun.roster.models import Cadre
+from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment, Session
 
-from ..models import Attendance, AttendanceMethod, AttendanceStatus, Enrolment, Session
+from ..models import Attendance
 from ..services import attendance_set, completion
 from .common import get_session
 
@@ -136,7 +137,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         changes, errors = _changes(request.POST, rows)
         if errors:
             return render(
-                request, "training/attendance_sheet.html", _context(session, rows, user, errors=errors), status=400
+                request, "attendance/attendance_sheet.html", _context(session, rows, user, errors=errors), status=400
             )
         try:
             with transaction.atomic():
@@ -155,7 +156,7 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:  # e.g. the admin's own row: nothing of the form is saved
             return render(
                 request,
-                "training/attendance_sheet.html",
+                "attendance/attendance_sheet.html",
                 _context(session, rows, user, errors=error.messages),
                 status=400,
             )
@@ -164,4 +165,4 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("Nothing was changed."))
         return redirect("attendance:attendance_sheet", pk=session.pk)
-    return render(request, "training/attendance_sheet.html", _context(session, rows, user))
+    return render(request, "attendance/attendance_sheet.html", _context(session, rows, user))

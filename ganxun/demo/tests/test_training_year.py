@@ -12,6 +12,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ganxun.accounts.models import Role, User
+from ganxun.attendance.models import Attendance, Evaluation
+from ganxun.attendance.services import completion, sync_ledger
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.demo.bureau import load_bureau
 from ganxun.demo.loader import load_training_year
@@ -19,17 +21,8 @@ from ganxun.demo.schedule import is_working_day, last_working_day, plan_year, wi
 from ganxun.hours.models import EntryStatus, LedgerEntry, OutsideClass, Source
 from ganxun.hours.queries import compliance
 from ganxun.roster.models import Cadre
-from ganxun.training.models import (
-    Activity,
-    Attendance,
-    AttendanceStatus,
-    Classroom,
-    Enrolment,
-    Evaluation,
-    Lecturer,
-    Session,
-)
-from ganxun.training.services import completion, lecture_hours, sync_ledger
+from ganxun.training.models import Activity, AttendanceStatus, Classroom, Enrolment, Lecturer, Session
+from ganxun.training.services import lecture_hours
 
 TODAY = dt.date(2026, 11, 27)  # a Friday; the 30th, a Monday, is November's last working day
 KINDS = {
