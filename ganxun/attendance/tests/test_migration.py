@@ -52,7 +52,8 @@ class AttendanceMoveTests(TransactionTestCase):
         old = migrate(BEFORE)
         # Back in training: the same content types, moved back, and the same rows through the historical models.
         assert {
-            model: ContentType.objects.get(app_label="training", model=model).pk for model in ("attendance", "evaluation")
+            model: ContentType.objects.get(app_label="training", model=model).pk
+            for model in ("attendance", "evaluation")
         } == kinds
         assert not ContentType.objects.filter(app_label="attendance").exists()
         OldAttendance = old.get_model("training", "Attendance")
