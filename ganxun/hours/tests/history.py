@@ -14,12 +14,14 @@ from ganxun.roster.models import PERIOD_FIELDS, Cadre, CadrePeriod, Section
 
 
 def history(cadre: Cadre, *changes: tuple[dt.date, dict[str, Any]]) -> Cadre:
-    """Rewrite ``cadre``'s periods: the first change's date starts the first period (with the cadre's facts as
-    they are, updated by that change), each later change starts a new period from the facts before it.
+    """Rewrite ``cadre``'s periods: the first change's date starts the first period (with the facts of the
+    cadre's first period so far, updated by that change), each later change starts a new period from the facts
+    before it.
 
     A change may name ``section`` (a Section: its unit goes with it) and any of the period fields.
     """
-    facts = {name: getattr(cadre, name) for name in PERIOD_FIELDS}
+    first = CadrePeriod.objects.filter(cadre=cadre).order_by("valid_from").first()
+    facts = {name: getattr(first or cadre, name) for name in PERIOD_FIELDS}
     rows = []
     for day, change in sorted(changes, key=lambda item: item[0]):
         change = dict(change)
