@@ -626,7 +626,9 @@ class ComplianceReport:
         """The same report narrowed to the cadres whose overall standing passes the filter."""
         if not standing:
             return self
-        return dataclasses.replace(self, rows=[row for row in self.rows if standing_matches(standing, row.standing)])
+        return dataclasses.replace(
+            self, rows=[row for row in self.rows if standing_matches(standing, row.standing)], apart=[]
+        )
 
     def sections(self) -> list[SectionSummary]:
         """Per 科室, in the rows' order: how many cadres stand where."""

@@ -323,3 +323,55 @@ class UniquenessTests(TestCase):
             HistoryRule(year=2025, promotion_makeup_years=4).full_clean()
         self.assertIn("promotion_makeup_years", caught.exception.message_dict)
         HistoryRule(year=2025, promotion_makeup_years=3).full_clean()
+
+
+class ComplianceReportCommandTests(TestCase):
+    """compliance_report --year Y [--unit CODE]: everyone who served during the year, with a status column."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.district = make_unit("区委组织部", "QWZZB")
+        cls.bureau = make_unit("区房管局", "QFGJ", cls.district)
+        section = SectionFactory(name="物业管理科", unit=cls.bureau)
+        cls.stays = CadreFactory(section=section, name="孙在职", rank=Rank.CLERK_1)
+        cls.retired = history(
+            CadreFactory(section=section, name="钱退休", rank=Rank.CLERK_1),
+            (LONG_AGO, {}),
+            (dt.date(2025, 6, 15), {"status": Status.RETIRED}),
+        )
+        CadreFactory(section=SectionFactory(name="组织科", unit=cls.district), name="李组织")
+
+    def rows(self, *args: str) -> list[dict[str, str]]:
+        import csv
+        import io
+
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("compliance_report", *args, stdout=out, stderr=io.StringIO())
+        table = list(csv.reader(io.StringIO(out.getvalue())))
+        return [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+
+    def test_the_leaver_is_listed_with_status_and_date_under_the_same_columns(self):
+        rows = {row["姓名"]: row for row in self.rows("--year", "2025", "--unit", "QFGJ")}
+        self.assertEqual(set(rows), {"孙在职", "钱退休"})
+        self.assertEqual(rows["钱退休"]["人员状态"], "退休 2025-06-15")
+        self.assertEqual(rows["孙在职"]["人员状态"], "在职")
+        self.assertEqual(rows["钱退休"]["乡科级及以下年度学时：应修学时"], "37.50")
+        self.assertEqual(rows["孙在职"]["乡科级及以下年度学时：应修学时"], "90.00")
+        self.assertEqual(list(rows["孙在职"])[:4], ["科室", "姓名", "层级", "人员状态"])
+        self.assertEqual({row["姓名"] for row in self.rows("--year", "2026", "--unit", "QFGJ")}, {"孙在职"})
+        self.assertEqual(len(self.rows("--year", "2025")), 3)  # the whole system
+
+    def test_listed_apart_comes_last_not_judged(self):
+        HistoryRule.objects.create(org_unit=self.bureau, year=2025, leave_policy=LeavePolicy.APART)
+        rows = self.rows("--year", "2025", "--unit", "QFGJ")
+        self.assertEqual([row["姓名"] for row in rows], ["孙在职", "钱退休"])
+        self.assertEqual(rows[1]["总体完成情况"], "另列，不评判")
+        self.assertEqual(rows[1]["乡科级及以下年度学时：应修学时"], "")
+
+    def test_an_unknown_unit_code(self):
+        from django.core.management import CommandError
+
+        with self.assertRaisesMessage(CommandError, "NOPE"):
+            self.rows("--year", "2025", "--unit", "NOPE")
