@@ -39,6 +39,7 @@ from .models import (
     MAX_MAKEUP_YEARS,
     Bucket,
     BucketCap,
+    ConversionRule,
     EntryStatus,
     HistoryRule,
     JoinPolicy,
@@ -234,6 +235,19 @@ def rulebooks(years: Iterable[int], unit: OrgUnit | None = None) -> dict[int, Ru
     path = unit.ancestor_ids() if unit is not None else []
     tables = RuleTables(wanted, path)
     return {year: tables.book(year, path) for year in wanted}
+
+
+def rule_sources(year: int, unit: OrgUnit | None) -> dict[str, int | None]:
+    """Per table (CONVERSIONS, REQUIREMENTS, CAPS, HISTORY), the unit whose rows apply to ``unit`` for ``year``
+    (itself, an ancestor, or None: the system default): what the rules page says and edits."""
+    path = unit.ancestor_ids() if unit is not None else []
+    tables = RuleTables([year], path)
+    sources = {table: tables.source(table, year, path) for table in (REQUIREMENTS, CAPS, HISTORY)}
+    owners = set(
+        ConversionRule.objects.filter(year=year, org_unit__in=path).values_list("org_unit_id", flat=True).distinct()
+    )
+    sources[CONVERSIONS] = RuleTables._nearest(path, lambda owner: owner in owners)
+    return sources
 
 
 def rulebook(year: int, unit: OrgUnit | None = None) -> RuleBook:
