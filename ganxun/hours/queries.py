@@ -801,9 +801,9 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
     return YearRecord(year, last, status, left_on, joined_on, full_months(spans, year), promoted_at)
 
 
-def _spells(cadres: QuerySet[Cadre], year: int) -> dict[int, tuple[str, list[Spell]]]:
+def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -> dict[int, tuple[str, list[Spell]]]:
     """{cadre id: (name, periods in date order)} over the years a cycle and its make-up reach back: one query."""
-    since = dt.date(year - MAX_CYCLE_YEARS - MAX_MAKEUP_YEARS + 1, 1, 1)
+    since = dt.date(min(year, first_year or year) - MAX_CYCLE_YEARS - MAX_MAKEUP_YEARS + 1, 1, 1)
     rows = (
         CadrePeriod.objects.filter(cadre__in=cadres.values("pk"))
         .overlapping(since, dt.date(year, 12, 31))
@@ -956,7 +956,8 @@ def compliance(
 def cadre_compliance(
     cadre: Cadre, entries: Iterable[LedgerEntry], year: int, as_of: dt.date | None = None, book: RuleBook | None = None
 ) -> CadreCompliance:
-    """One cadre judged from entries already loaded (the archive and 我的学习 list them anyway)."""
+    """One cadre judged by today's record and ``book`` (default: the system default's), from entries already
+    loaded.  ``cadre_years`` judges by the record of each year instead."""
     as_of = as_of or timezone.localdate()
     book = book or rulebook(year)
     sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
@@ -967,6 +968,59 @@ def cadre_compliance(
     return CadreCompliance(
         cadre.pk, cadre.name, cadre.section_id, cadre.section.name, cadre.tier, in_year, results, standing
     )
+
+
+def cadre_years(
+    cadre: Cadre, entries: Iterable[LedgerEntry], years: Iterable[int], as_of: dt.date | None = None
+) -> dict[int, CadreCompliance]:
+    """One cadre judged for each of ``years`` as ``compliance`` judges them (the record of the year, the rules of
+    the unit then, the history rule), from entries already loaded: three queries (periods, rule tables) for any
+    number of years.  A year the cadre was not in service at all is judged by today's record, as before history.
+    """
+    as_of = as_of or timezone.localdate()
+    wanted = sorted(set(years))
+    if not wanted:
+        return {}
+    _name, spells = _spells(Cadre.objects.filter(pk=cadre.pk), wanted[-1], wanted[0]).get(cadre.pk, ("", []))
+    unit_ids = {i for spell in spells for i in _path_ids(spell.unit_path)}
+    tables = RuleTables(wanted, unit_ids)
+    latest = spells[-1] if spells else None
+    sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for entry in entries:
+        if entry.status == EntryStatus.CONFIRMED:
+            sums[(entry.bucket, entry.date.year)] += entry.hours
+    judged: dict[int, CadreCompliance] = {}
+    for year in wanted:
+        record = year_record(spells, year)
+        spell = record.spell if record is not None else latest
+        path = _path_ids(spell.unit_path) if spell is not None else ()
+        judge = Judge(tables.book(year, path), as_of)
+        if record is None:
+            tier = cadre.tier
+            in_year, results, standing = judge.from_sums(tier, sums)
+            judged[year] = CadreCompliance(
+                cadre.pk, cadre.name, cadre.section_id, cadre.section.name, tier, in_year, results, standing
+            )
+            continue
+        plan, apart = judge_record(judge, record, as_of)
+        in_year, results, standing = judge.from_sums(record.spell.tier, sums, plan)
+        judged[year] = CadreCompliance(
+            cadre.pk,
+            cadre.name,
+            record.spell.section_id,
+            record.spell.section_name,
+            record.spell.tier,
+            in_year,
+            [] if apart else results,
+            Standing.NONE if apart else standing,
+            unit_id=record.spell.unit_id,
+            status=record.status,
+            left_on=record.left_on,
+            joined_on=record.joined_on,
+            months=record.months,
+            apart=apart,
+        )
+    return judged
 
 
 # --- Self-report review queues ---------------------------------------------------------------

@@ -110,6 +110,21 @@ class PromotionTests(TestCase):
         self.assertEqual(row_of(report(2027), self.promoted).tier, Tier.TOWNSHIP_SECTION)
         self.assertNotIn(CYCLE, by_name(row_of(report(2028), self.promoted)))
 
+    def test_the_archive_judges_each_year_as_the_report_does(self):
+        from ganxun.hours.queries import cadre_years
+
+        entries = list(self.promoted.ledger_entries.all())
+        with self.assertNumQueries(3):
+            years = cadre_years(self.promoted, entries, [2024, 2027, 2028], as_of=dt.date(2028, 12, 31))
+        self.assertEqual(years[2024].tier, Tier.TOWNSHIP_SECTION)
+        for year in (2027, 2028):
+            page = row_of(report(year, as_of=dt.date(2028, 12, 31)), self.promoted)
+            self.assertEqual(
+                [(r.requirement.pk, r.required, r.done, r.standing) for r in years[year].results],
+                [(r.requirement.pk, r.required, r.done, r.standing) for r in page.results],
+            )
+        self.assertEqual(by_name(years[2027])[CYCLE].standing, Standing.BEHIND)
+
     def test_the_make_up_window_is_a_rule_row(self):
         HistoryRule.objects.create(year=2027, promotion_makeup_years=0)
         self.assertEqual(by_name(row_of(report(2027), self.promoted))[CYCLE].standing, Standing.NOT_MET)
