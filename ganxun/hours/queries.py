@@ -1132,5 +1132,13 @@ def cap_standing(entry: LedgerEntry) -> CapStanding:
         .aggregate(total=Sum("hours"))["total"]
         or ZERO
     )
-    cap = BucketCap.objects.filter(year=year, bucket=entry.bucket).values_list("cap", flat=True).first()
+    # The cap of the cadre's unit for the year, inherited up its path like every rule table.
+    path = _path_ids(entry.cadre.unit.path) if entry.cadre.unit_id is not None else []
+    caps = BucketCap.objects.filter(Q(org_unit__isnull=True) | Q(org_unit__in=path), year=year).values_list(
+        "org_unit_id", "bucket", "cap"
+    )
+    found = {(owner, bucket): value for owner, bucket, value in caps}
+    owners = {owner for owner, _bucket in found}
+    source = RuleTables._nearest(path, lambda unit_id: unit_id in owners)
+    cap = found.get((source, entry.bucket))
     return CapStanding(year=year, bucket=entry.bucket, confirmed=confirmed, cap=cap, after=confirmed + entry.hours)

@@ -390,3 +390,19 @@ class ComplianceReportCommandTests(TestCase):
 
         with self.assertRaisesMessage(CommandError, "NOPE"):
             self.rows("--year", "2025", "--unit", "NOPE")
+
+
+class CapStandingPerUnitTests(TestCase):
+    def test_the_report_page_shows_the_cap_of_the_cadres_unit(self):
+        from ganxun.hours.queries import cap_standing
+
+        from .factories import SelfReportFactory
+
+        bureau = make_unit("区房管局", "QFGJ")
+        cadre = CadreFactory(section=SectionFactory(unit=bureau))
+        report_entry = SelfReportFactory(cadre=cadre, date=dt.date(2025, 5, 1), hours=D(3))
+        self.assertEqual(cap_standing(report_entry).cap, D(20))  # the default
+        BucketCap.objects.create(org_unit=bureau, year=2025, bucket=Bucket.ONLINE, cap=D(30))
+        self.assertIsNone(cap_standing(report_entry).cap)  # the unit's caps replace the default's: none for 自学
+        BucketCap.objects.create(org_unit=bureau, year=2025, bucket=Bucket.SELF_STUDY, cap=D(12))
+        self.assertEqual(cap_standing(report_entry).cap, D(12))
