@@ -789,6 +789,8 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
         else:
             spans.append((first, final))
     joined_on = spans[0][0] if spans[0][0] > start else None
+    # The whole year in service (most cadres): 12 without counting.
+    months = 12 if len(spans) == 1 and spans[0] == (start, end) else full_months(spans, year)
     promoted_at: dict[str, dt.date] = {}
     previous = None
     for spell in spells:
@@ -798,7 +800,7 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
         if previous is not None and spell.tier != previous:
             promoted_at[spell.tier] = spell.valid_from
         previous = spell.tier
-    return YearRecord(year, last, status, left_on, joined_on, full_months(spans, year), promoted_at)
+    return YearRecord(year, last, status, left_on, joined_on, months, promoted_at)
 
 
 def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -> dict[int, tuple[str, list[Spell]]]:
@@ -832,6 +834,12 @@ def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -
             Spell(start, end, unit_id, path, section_id, section_name, order, tier_of(rank, leadership), status)
         )
     return found
+
+
+def _remap(places: list[int]) -> Callable[[list[int]], list[int]]:
+    """A function taking the values at ``places`` out of a list, as a new list (a judge's own keys)."""
+    take = picker(places)
+    return lambda values: list(take(values))
 
 
 def _section_key(spell: Spell) -> tuple[int, str, int]:
@@ -905,7 +913,10 @@ def compliance(
             continue
         records.append((pk, name, record))
     records.sort(key=lambda item: (*_section_key(item[2].spell), item[1], item[0]))
-    unit_paths = {record.spell.unit_id: _path_ids(record.spell.unit_path) for _pk, _name, record in records}
+    unit_paths: dict[int, tuple[int, ...]] = {}
+    for _pk, _name, record in records:
+        if record.spell.unit_id not in unit_paths:
+            unit_paths[record.spell.unit_id] = _path_ids(record.spell.unit_path)
     scope_path = list(unit.ancestor_ids()) if unit is not None else []
     tables = RuleTables([year], {i for path in unit_paths.values() for i in path} | set(scope_path))
     book = tables.book(year, scope_path)
@@ -917,7 +928,10 @@ def compliance(
         key=lambda key: (key[1], BUCKETS.index(key[0])),
     )
     place = {key: position for position, key in enumerate(keys)}
-    takes = {unit_id: picker([place[key] for key in judge.keys]) for unit_id, judge in judges.items()}
+    takes: dict[int, Callable[[list[int]], list[int]]] = {
+        unit_id: list if judge.keys == keys else _remap([place[key] for key in judge.keys])
+        for unit_id, judge in judges.items()
+    }
     listed = cadres
     if unit is not None:  # the sums only of those who served in the subtree during the year (a subquery)
         served = CadrePeriod.objects.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31)).filter(
@@ -931,7 +945,7 @@ def compliance(
         spell = record.spell
         judge = judges[spell.unit_id]
         plan, set_apart = judge_record(judge, record, as_of)
-        cents = list(takes[spell.unit_id](sums.get(pk) or nothing))
+        cents = takes[spell.unit_id](sums.get(pk) or nothing)
         in_year, results, standing = judge(spell.tier, cents, plan)
         row = CadreCompliance(
             pk,
