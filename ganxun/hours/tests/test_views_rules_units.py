@@ -4,10 +4,12 @@ their subtree; and the compliance pages' status column and the leavers listed ap
 from __future__ import annotations
 
 import datetime as dt
+import io
 from decimal import Decimal
 
 from django.test import TestCase
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import AuditEvent
@@ -149,3 +151,12 @@ class CompliancePageHistoryTests(TestCase):
         overview = self.client.get(reverse("hours:compliance"), {"year": 2025})
         self.assertContains(overview, "年内离岗的干部 1 人另列。")
         self.assertEqual(overview.context["totals"].cadres, 1)
+        export = self.client.get(reverse("hours:compliance_export"), {"year": 2025})
+        rows = list(load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows(values_only=True))
+        self.assertEqual(
+            [(r[1], r[3], r[-1]) for r in rows[1:]],
+            [("孙在职", "在职", "未达标"), ("钱退休", "退休 2025-06-15", "另列，不评判")],
+        )
+        behind = self.client.get(reverse("hours:compliance_export"), {"year": 2025, "standing": "off_track"})
+        rows = list(load_workbook(io.BytesIO(behind.content)).worksheets[0].iter_rows(values_only=True))
+        self.assertEqual([r[1] for r in rows[1:]], ["孙在职"])  # a standing filter: only the judged
