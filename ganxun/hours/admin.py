@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from ganxun.core.admin import ReadOnlyAdmin
 
-from .models import BucketCap, ConversionRule, LedgerEntry, OutsideClass, Requirement
+from .models import BucketCap, ConversionRule, HistoryRule, LedgerEntry, OutsideClass, Requirement
 
 
 @admin.register(LedgerEntry)
@@ -19,19 +19,25 @@ class LedgerEntryAdmin(ReadOnlyAdmin):
 
 @admin.register(ConversionRule)
 class ConversionRuleAdmin(ReadOnlyAdmin):
-    list_display = ["year", "unit", "per", "hours", "rounding", "per_item_cap"]
+    list_display = ["year", "org_unit", "unit", "per", "hours", "rounding", "per_item_cap"]
     list_filter = ["year"]
 
 
 @admin.register(Requirement)
 class RequirementAdmin(ReadOnlyAdmin):
-    list_display = ["name", "tier", "start_year", "end_year", "hours"]
+    list_display = ["name", "org_unit", "tier", "start_year", "end_year", "hours"]
     list_filter = ["start_year"]
 
 
 @admin.register(BucketCap)
 class BucketCapAdmin(ReadOnlyAdmin):
-    list_display = ["year", "bucket", "cap"]
+    list_display = ["year", "org_unit", "bucket", "cap"]
+    list_filter = ["year"]
+
+
+@admin.register(HistoryRule)
+class HistoryRuleAdmin(ReadOnlyAdmin):
+    list_display = ["year", "org_unit", "join_policy", "leave_policy", "promotion_makeup_years"]
     list_filter = ["year"]
 
 

@@ -27,7 +27,7 @@ HOURS_FORMAT = "0.0#"
 
 
 def compliance_headers(report: ComplianceReport) -> list[str]:
-    headers = [_("Section"), _("Name"), _("Tier")]
+    headers = [_("Section"), _("Name"), _("Tier"), _("Status")]
     headers += [_("%(category)s hours") % {"category": Bucket(b).label} for b in BUCKETS]
     headers.append(_("Total hours"))
     for requirement in report.requirements:
@@ -41,9 +41,10 @@ def compliance_headers(report: ComplianceReport) -> list[str]:
 
 
 def compliance_rows(report: ComplianceReport, rows: Iterable[CadreCompliance]) -> Iterable[list[Any]]:
-    """Cell values per cadre; a requirement that does not apply to the cadre leaves its cells empty."""
+    """Cell values per cadre; a requirement that does not apply to the cadre leaves its cells empty, and so do
+    all of them for a cadre listed apart (left during the year, not judged under the year's history rule)."""
     for row in rows:
-        values: list[Any] = [row.section_name, row.name, row.get_tier_display()]
+        values: list[Any] = [row.section_name, row.name, row.get_tier_display(), row.status_text]
         values += [value for _b, _label, value in row.bucket_list()]
         values.append(row.total)
         for requirement in report.requirements:
@@ -52,7 +53,7 @@ def compliance_rows(report: ComplianceReport, rows: Iterable[CadreCompliance]) -
                 values += ["", "", ""]
             else:
                 values += [result.required, result.done, result.get_standing_display()]
-        values.append(row.get_standing_display())
+        values.append(_("Listed apart, not judged") if row.apart else row.get_standing_display())
         yield values
 
 

@@ -27,6 +27,7 @@ from .models import (
     BucketCap,
     ConversionRule,
     EntryStatus,
+    HistoryRule,
     OutsideClass,
     Requirement,
 )
@@ -269,8 +270,10 @@ class ConstraintOnFieldMixin:
     constraint_field = ""
 
     def validate_constraints(self) -> None:
+        # The rule's unit is set by the view, not typed in: its constraints are checked here all the same.
+        exclude = self._get_validation_exclusions() - {"org_unit"}  # type: ignore[attr-defined]
         try:
-            self.instance.validate_constraints(exclude=self._get_validation_exclusions())  # type: ignore[attr-defined]
+            self.instance.validate_constraints(exclude=exclude)
         except ValidationError as error:
             errors = error.update_error_dict({})
             for message in errors.pop(NON_FIELD_ERRORS, []):
@@ -321,6 +324,15 @@ class BucketCapForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm)
         model = BucketCap
         fields = ["year", "bucket", "cap"]
         help_texts = {"cap": _("At most this many hours of the category count in the year; the rest does not.")}
+
+
+class HistoryRuleForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "year"
+    year = year_field()
+
+    class Meta:
+        model = HistoryRule
+        fields = ["year", "join_policy", "leave_policy", "promotion_makeup_years"]
 
 
 class RulesCopyForm(BootstrapFormMixin, forms.Form):

@@ -76,7 +76,7 @@ def date_range_error(value: dt.date, label: str, earliest: dt.date = EARLIEST_DA
 
 def day_hours(year: int) -> Decimal:
     """学时 of one full day in ``year``: the day rule's figure, or 8 when the year has no day rule."""
-    rule = ConversionRule.objects.filter(year=year, unit=Unit.DAY).first()
+    rule = ConversionRule.objects.filter(year=year, unit=Unit.DAY, org_unit__isnull=True).first()
     if rule is None:
         return HOURS_PER_DAY_WITHOUT_RULE
     return (rule.hours / rule.per).quantize(Decimal("0.01"))
@@ -269,6 +269,16 @@ def apply_rounding(value: Decimal | Fraction, rounding: str) -> Decimal:
 class ConversionRule(models.Model):
     """学时折算 for one year: ``per`` units of ``unit`` are worth ``hours`` 学时, capped per item."""
 
+    # The 单位 whose rule this is (inherited by the units below it); empty: the system-wide default.
+    org_unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the system-wide default, inherited by every unit without rules of its own."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     unit = models.CharField(_("conversion unit"), max_length=20, choices=Unit.choices)
     per = models.DecimalField(
@@ -309,9 +319,18 @@ class ConversionRule(models.Model):
         verbose_name_plural = _("conversion rules")
         ordering = ["-year", "unit"]
         constraints = [
+            # One per (单位, year, conversion unit); the default rows (no 单位) once per year and conversion unit.
+            # Two conditional constraints rather than nulls_distinct=False, which SQLite does not support.
             models.UniqueConstraint(
                 fields=["year", "unit"],
+                condition=Q(org_unit__isnull=True),
                 name="conversion_rule_one_per_unit_year",
+                violation_error_message=_("This unit already has a rule for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["org_unit", "year", "unit"],
+                condition=Q(org_unit__isnull=False),
+                name="conversion_rule_one_per_org_unit_year",
                 violation_error_message=_("This unit already has a rule for this year."),
             ),
             models.CheckConstraint(
@@ -345,6 +364,16 @@ class ConversionRule(models.Model):
 class Requirement(models.Model):
     """How many 学时 a category of cadres must reach over a period (one year or a cycle)."""
 
+    # The 单位 whose rule this is (inherited by the units below it); empty: the system-wide default.
+    org_unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the system-wide default, inherited by every unit without rules of its own."),
+    )
     name = models.CharField(_("name"), max_length=100)
     tier = models.CharField(
         _("tier"), max_length=20, choices=Tier.choices, blank=True, help_text=_("Empty: every cadre.")
@@ -415,6 +444,16 @@ class Requirement(models.Model):
 class BucketCap(models.Model):
     """At most ``cap`` 学时 of one category count in one year (e.g. self-study)."""
 
+    # The 单位 whose rule this is (inherited by the units below it); empty: the system-wide default.
+    org_unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the system-wide default, inherited by every unit without rules of its own."),
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     bucket = models.CharField(_("category"), max_length=20, choices=Bucket.choices)
     cap = models.DecimalField(
@@ -434,7 +473,14 @@ class BucketCap(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["year", "bucket"],
+                condition=Q(org_unit__isnull=True),
                 name="bucket_cap_one_per_year",
+                violation_error_message=_("This category already has a cap for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["org_unit", "year", "bucket"],
+                condition=Q(org_unit__isnull=False),
+                name="bucket_cap_one_per_org_unit_year",
                 violation_error_message=_("This category already has a cap for this year."),
             ),
             models.CheckConstraint(
@@ -447,6 +493,85 @@ class BucketCap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_bucket_display()} ≤ {self.cap}"
+
+
+class JoinPolicy(models.TextChoices):
+    """How the yearly requirement applies to a cadre who joined during the year."""
+
+    PRORATE = "prorate", _("Pro-rated by full months in service")
+    FULL = "full", _("The full yearly requirement")
+
+
+class LeavePolicy(models.TextChoices):
+    """How a cadre who left during the year (retired, transferred out …) appears in that year's figures."""
+
+    PRORATE = "prorate", _("Judged, pro-rated by full months in service")
+    APART = "apart", _("Listed apart, not judged")
+
+
+MAX_MAKEUP_YEARS = 3
+
+
+class HistoryRule(models.Model):
+    """How a year's compliance treats a cadre whose record changed during it (docs/compliance-history.md).
+
+    Set per 单位 and year like the other rule tables and inherited the same way; a year without a row anywhere
+    up the unit's path uses the defaults: joiners and leavers pro-rated, one make-up year after a promotion.
+    """
+
+    org_unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Empty: the system-wide default, inherited by every unit without rules of its own."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    join_policy = models.CharField(
+        _("cadres who joined during the year"), max_length=20, choices=JoinPolicy.choices, default=JoinPolicy.PRORATE
+    )
+    leave_policy = models.CharField(
+        _("cadres who left during the year"), max_length=20, choices=LeavePolicy.choices, default=LeavePolicy.PRORATE
+    )
+    promotion_makeup_years = models.PositiveSmallIntegerField(
+        _("make-up years after a promotion"),
+        default=1,
+        validators=[at_most(MAX_MAKEUP_YEARS, _("The make-up window can be at most %(limit_value)s years."))],
+        help_text=_(
+            "A cadre whose tier changed during a cycle has the cycle requirement of the new tier with this many "
+            "more years to meet it."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("history rule")
+        verbose_name_plural = _("history rules")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(org_unit__isnull=True),
+                name="history_rule_one_per_year",
+                violation_error_message=_("This unit already has a history rule for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["org_unit", "year"],
+                condition=Q(org_unit__isnull=False),
+                name="history_rule_one_per_org_unit_year",
+                violation_error_message=_("This unit already has a history rule for this year."),
+            ),
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_RULE_YEAR, year__lte=LAST_RULE_YEAR)
+                & Q(promotion_makeup_years__lte=MAX_MAKEUP_YEARS),
+                name="history_rule_plausible",
+                violation_error_message=_("The year must be between 2000 and 2100 and the make-up window at most 3."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self._meta.verbose_name}"
 
 
 class OutsideClass(models.Model):

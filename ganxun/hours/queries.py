@@ -13,20 +13,41 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
 from django.db import connections
-from django.db.models import BigIntegerField, DecimalField, Q, QuerySet, Sum, TextChoices, Value
+from django.db.models import BigIntegerField, CharField, DecimalField, F, Q, QuerySet, Sum, TextChoices, Value
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ganxun.roster.models import COUNTY_DIVISION_LEADERSHIP, COUNTY_DIVISION_RANKS, Cadre, Tier
+from ganxun.roster.models import (
+    COUNTY_DIVISION_LEADERSHIP,
+    COUNTY_DIVISION_RANKS,
+    Cadre,
+    CadrePeriod,
+    Status,
+    Tier,
+)
+from ganxun.roster.models import Unit as OrgUnit
 
-from .models import Bucket, BucketCap, EntryStatus, LedgerEntry, Requirement, Source
+from .models import (
+    MAX_CYCLE_YEARS,
+    MAX_MAKEUP_YEARS,
+    Bucket,
+    BucketCap,
+    ConversionRule,
+    EntryStatus,
+    HistoryRule,
+    JoinPolicy,
+    LeavePolicy,
+    LedgerEntry,
+    Requirement,
+    Source,
+)
 from .services.self_reports import without_section_reviewer
 
 ZERO = Decimal(0)
@@ -58,61 +79,195 @@ def tier_of(rank: str, leadership_level: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
+class HistoryPolicy:
+    """A year's HistoryRule as the judge reads it; without a row anywhere up the path, these defaults."""
+
+    join_policy: str = JoinPolicy.PRORATE
+    leave_policy: str = LeavePolicy.PRORATE
+    promotion_makeup_years: int = 1
+
+
+DEFAULT_HISTORY = HistoryPolicy()
+
+# The rule tables, as named in ``RuleBook.sources`` and on the rules page.
+REQUIREMENTS, CAPS, HISTORY, CONVERSIONS = "requirements", "caps", "history", "conversions"
+
+
+@dataclasses.dataclass(frozen=True)
 class RuleBook:
-    """The rules that judge year ``year``: requirements covering it, caps of every year they reach back to."""
+    """The rules that judge year ``year`` for one 单位 (or the system default).
+
+    Requirements covering the year, the caps of every year they reach back to, the history rule, and the cycle
+    requirements that ended within the make-up window (they apply only to a cadre promoted during them).
+    ``sources`` says, per table, which unit's rows apply (None: the system-wide default).
+    """
 
     year: int
     requirements: tuple[Requirement, ...]
     caps: Mapping[tuple[int, str], Decimal]  # (year, bucket) -> cap
+    history: HistoryPolicy = DEFAULT_HISTORY
+    makeup: tuple[Requirement, ...] = ()
+    unit_id: int | None = None
+    sources: Mapping[str, int | None] = dataclasses.field(default_factory=dict)
 
     @property
     def first_year(self) -> int:
-        return min((r.start_year for r in self.requirements), default=self.year)
+        return min((r.start_year for r in self.requirements + self.makeup), default=self.year)
 
     def for_tier(self, tier: str) -> list[Requirement]:
         return [r for r in self.requirements if not r.tier or r.tier == tier]
 
 
-def rulebooks(years: Iterable[int]) -> dict[int, RuleBook]:
-    """The rule books of several years from two small queries (the archive judges every year it shows)."""
+class RuleTables:
+    """Every rule row of the system default and of the given units, for a span of years: two queries.
+
+    The rules that apply to a 单位 for a year and table are those of the nearest unit up its path (itself
+    first) that has rows for that year and table, else the default's (rows without a unit).  ``book(year,
+    path)`` resolves that in Python, so a report over many units still reads the rules once.
+    """
+
+    def __init__(self, years: Iterable[int], unit_ids: Iterable[int] = ()) -> None:
+        wanted = sorted(set(years))
+        self.unit_ids = sorted(set(unit_ids))
+        owners = Q(org_unit__isnull=True) | Q(org_unit__in=self.unit_ids) if self.unit_ids else Q(org_unit__isnull=True)
+        low, high = (wanted[0], wanted[-1]) if wanted else (0, -1)
+        self.requirements: list[Requirement] = (
+            list(
+                Requirement.objects.filter(owners, start_year__lte=high, end_year__gte=low - MAX_MAKEUP_YEARS).order_by(
+                    "start_year", "tier", "name", "pk"
+                )
+            )
+            if wanted
+            else []
+        )
+        lowest = min([r.start_year for r in self.requirements] + [low])
+        self.caps: list[tuple[int | None, int, str, Decimal]] = []
+        self.history: dict[tuple[int | None, int], HistoryPolicy] = {}
+        if wanted:
+            # Caps and history rules in one UNION ALL: the same columns, cast alike, so one round trip.
+            figure = DecimalField(max_digits=7, decimal_places=2)
+            caps = (
+                BucketCap.objects.filter(owners, year__gte=lowest, year__lte=high)
+                .annotate(
+                    rule_kind=Value(CAPS, output_field=CharField()),
+                    text_a=Cast("bucket", CharField()),
+                    text_b=Value("", output_field=CharField()),
+                    figure=Cast("cap", figure),
+                )
+                .values_list("rule_kind", "org_unit_id", "year", "text_a", "text_b", "figure")
+                .order_by()
+            )
+            history = (
+                HistoryRule.objects.filter(owners, year__gte=low, year__lte=high)
+                .annotate(
+                    rule_kind=Value(HISTORY, output_field=CharField()),
+                    text_a=Cast("join_policy", CharField()),
+                    text_b=Cast("leave_policy", CharField()),
+                    figure=Cast(F("promotion_makeup_years"), figure),
+                )
+                .values_list("rule_kind", "org_unit_id", "year", "text_a", "text_b", "figure")
+                .order_by()
+            )
+            for kind, owner, year, text_a, text_b, value in caps.union(history, all=True).order_by():
+                if kind == CAPS:
+                    self.caps.append((owner, year, text_a, Decimal(value)))
+                else:
+                    self.history[(owner, year)] = HistoryPolicy(text_a, text_b, int(value))
+        self._requirement_years = {
+            (r.org_unit_id, year) for r in self.requirements for year in range(r.start_year, r.end_year + 1)
+        }
+        self._cap_years = {(owner, year) for owner, year, _b, _c in self.caps}
+        self._books: dict[tuple[int, tuple[int, ...]], RuleBook] = {}
+
+    @staticmethod
+    def _nearest(path: Sequence[int], has: Callable[[int | None], bool]) -> int | None:
+        for unit_id in reversed(path):
+            if has(unit_id):
+                return unit_id
+        return None
+
+    def source(self, table: str, year: int, path: Sequence[int]) -> int | None:
+        """The unit whose rows of ``table`` apply for ``year`` to the unit at the end of ``path`` (None: default)."""
+        if table == REQUIREMENTS:
+            return self._nearest(path, lambda unit: (unit, year) in self._requirement_years)
+        if table == CAPS:
+            return self._nearest(path, lambda unit: (unit, year) in self._cap_years)
+        if table == HISTORY:
+            return self._nearest(path, lambda unit: (unit, year) in self.history)
+        raise ValueError(table)
+
+    def book(self, year: int, path: Sequence[int] = ()) -> RuleBook:
+        key = (year, tuple(path))
+        if (found := self._books.get(key)) is not None:
+            return found
+        source = self.source(REQUIREMENTS, year, path)
+        covering = tuple(r for r in self.requirements if r.org_unit_id == source and r.start_year <= year <= r.end_year)
+        history_source = self.source(HISTORY, year, path)
+        history = self.history.get((history_source, year), DEFAULT_HISTORY)
+        makeup: list[Requirement] = []
+        for back in range(1, history.promotion_makeup_years + 1):
+            ended = year - back
+            owner = self.source(REQUIREMENTS, ended, path)
+            makeup += [r for r in self.requirements if r.org_unit_id == owner and r.is_cycle and r.end_year == ended]
+        first = min((r.start_year for r in covering + tuple(makeup)), default=year)
+        caps: dict[tuple[int, str], Decimal] = {}
+        for cap_year in range(first, year + 1):
+            owner = self.source(CAPS, cap_year, path)
+            caps.update({(y, b): c for o, y, b, c in self.caps if o == owner and y == cap_year})
+        book = RuleBook(
+            year=year,
+            requirements=covering,
+            caps=caps,
+            history=history,
+            makeup=tuple(makeup),
+            unit_id=path[-1] if path else None,
+            sources={REQUIREMENTS: source, CAPS: self.source(CAPS, year, path), HISTORY: history_source},
+        )
+        self._books[key] = book
+        return book
+
+
+def rulebooks(years: Iterable[int], unit: OrgUnit | None = None) -> dict[int, RuleBook]:
+    """The rule books of several years for one 单位 (None: the system default), from two small queries."""
     wanted = sorted(set(years))
     if not wanted:
         return {}
-    requirements = list(
-        Requirement.objects.filter(start_year__lte=wanted[-1], end_year__gte=wanted[0]).order_by(
-            "start_year", "tier", "name", "pk"
-        )
+    path = unit.ancestor_ids() if unit is not None else []
+    tables = RuleTables(wanted, path)
+    return {year: tables.book(year, path) for year in wanted}
+
+
+def rule_sources(year: int, unit: OrgUnit | None) -> dict[str, int | None]:
+    """Per table (CONVERSIONS, REQUIREMENTS, CAPS, HISTORY), the unit whose rows apply to ``unit`` for ``year``
+    (itself, an ancestor, or None: the system default): what the rules page says and edits."""
+    path = unit.ancestor_ids() if unit is not None else []
+    tables = RuleTables([year], path)
+    sources = {table: tables.source(table, year, path) for table in (REQUIREMENTS, CAPS, HISTORY)}
+    owners = set(
+        ConversionRule.objects.filter(year=year, org_unit__in=path).values_list("org_unit_id", flat=True).distinct()
     )
-    lowest = min([r.start_year for r in requirements] + wanted)
-    caps = list(BucketCap.objects.filter(year__gte=lowest, year__lte=wanted[-1]))
-    books = {}
-    for year in wanted:
-        covering = tuple(r for r in requirements if r.start_year <= year <= r.end_year)
-        first = min((r.start_year for r in covering), default=year)
-        books[year] = RuleBook(
-            year=year,
-            requirements=covering,
-            caps={(c.year, c.bucket): c.cap for c in caps if first <= c.year <= year},
-        )
-    return books
+    sources[CONVERSIONS] = RuleTables._nearest(path, lambda owner: owner in owners)
+    return sources
 
 
-def rulebook(year: int) -> RuleBook:
-    """The year's rule book (two small queries)."""
-    return rulebooks([year])[year]
+def rulebook(year: int, unit: OrgUnit | None = None) -> RuleBook:
+    """The year's rule book for a 单位 (two small queries)."""
+    return rulebooks([year], unit)[year]
 
 
-def elapsed_share(requirement: Requirement, year: int, as_of: dt.date) -> Decimal:
+def elapsed_share(requirement: Requirement, year: int, as_of: dt.date, extra_years: int = 0) -> Decimal:
     """How much of the requirement's period has passed when judging year ``year`` on ``as_of``.
 
     Judged at the end of ``year`` (or on ``as_of`` when that comes first), whole years of the period
     count fully and the current one by its days: by the end of the 3rd year of a 5-year cycle, 3/5.
+    ``extra_years`` lengthens the period (the make-up window of a cadre promoted during a cycle).
     """
     point = min(as_of, dt.date(year, 12, 31))
-    length = requirement.end_year - requirement.start_year + 1
+    end_year = requirement.end_year + extra_years
+    length = end_year - requirement.start_year + 1
     if point.year < requirement.start_year:
         return ZERO
-    if point.year > requirement.end_year:
+    if point.year > end_year:
         return Decimal(1)
     days_in_year = (dt.date(point.year + 1, 1, 1) - dt.date(point.year, 1, 1)).days
     day_share = Decimal(point.timetuple().tm_yday) / Decimal(days_in_year)
@@ -139,10 +294,18 @@ class RequirementResult:
     done_cents: int
     expected_cents: int
     standing: str
+    # What this cadre must reach: the requirement's hours, or less when pro-rated by months in service.
+    required_cents: int | None = None
 
     @property
     def required(self) -> Decimal:
-        return self.requirement.hours
+        if self.required_cents is None:
+            return self.requirement.hours
+        return from_cents(self.required_cents)
+
+    @property
+    def prorated(self) -> bool:
+        return self.required_cents is not None and self.required_cents != to_cents(self.requirement.hours)
 
     @property
     def done(self) -> Decimal:
@@ -184,6 +347,16 @@ class CadreCompliance:
     bucket_cents: tuple[int, ...]  # in the order of BUCKETS
     results: list[RequirementResult]
     standing: str
+    # Where the record stood for the year (docs/compliance-history.md): the unit listed under, the status at the
+    # year's end or on leaving (with the leaving date: the first day out), the first day in service when the
+    # cadre joined during the year, the full months in service the yearly requirements were pro-rated by (12:
+    # not pro-rated), and whether the cadre is listed apart (left during the year; not judged).
+    unit_id: int | None = None
+    status: str = Status.ACTIVE
+    left_on: dt.date | None = None
+    joined_on: dt.date | None = None
+    months: int = 12
+    apart: bool = False
 
     @property
     def buckets(self) -> dict[str, Decimal]:
@@ -202,6 +375,16 @@ class CadreCompliance:
 
     def get_tier_display(self) -> str:
         return str(Tier(self.tier).label)
+
+    def get_status_display(self) -> str:
+        return str(Status(self.status).label)
+
+    @property
+    def status_text(self) -> str:
+        """在职, or the status with the date it took effect: "退休 2025-06-15"."""
+        if self.left_on is None:
+            return self.get_status_display()
+        return f"{self.get_status_display()} {self.left_on:%Y-%m-%d}"
 
     def result_for(self, requirement: Requirement) -> RequirementResult | None:
         for result in self.results:
@@ -227,40 +410,80 @@ def picker(places: list[int]) -> Callable[[list[int]], tuple[int, ...]]:
     return itemgetter(*places)
 
 
+Plan = list[tuple[Requirement, int, int, bool, Callable[[list[int]], tuple[int, ...]]]]
+
+
 class Judge:
     """Judges cadres against one rule book on one day; the per-requirement work is done once, up front.
 
     A cadre's hours come as one vector of whole cents, one place per (category, year) in ``keys``:
     the categories of the judged year (to show them) and those earlier years a requirement counts.
     Each place is capped, then the places of each requirement are added: a handful of integer
-    operations per cadre, however many cadres.
+    operations per cadre, however many cadres.  A cadre whose record changed during the year (pro-rated
+    months, a promotion's make-up window, a leaving date) gets a plan of their own, made once per variant.
     """
 
     def __init__(self, book: RuleBook, as_of: dt.date) -> None:
         self.book = book
+        self.as_of = as_of
         wanted = {(bucket, book.year) for bucket in BUCKETS}
-        for requirement in book.requirements:
+        for requirement in book.requirements + book.makeup:
             for bucket in requirement.buckets or BUCKETS:
                 wanted.update((bucket, year) for year in range(requirement.start_year, book.year + 1))
         self.keys: list[tuple[str, int]] = sorted(wanted, key=lambda key: (key[1], BUCKETS.index(key[0])))
-        place = {key: position for position, key in enumerate(self.keys)}
+        self.place = {key: position for position, key in enumerate(self.keys)}
+        place = self.place
         self.caps = [(place[(b, y)], to_cents(cap)) for (y, b), cap in book.caps.items() if (b, y) in place]
         self.in_year = picker([place[(bucket, book.year)] for bucket in BUCKETS])
-        self.plans: dict[str, list[tuple[Requirement, int, int, bool, Callable[[list[int]], tuple[int, ...]]]]] = {}
-        for tier in Tier.values:
-            plans = []
-            for requirement in book.for_tier(tier):
-                share = elapsed_share(requirement, book.year, as_of)
-                expected = to_cents((requirement.hours * share).quantize(CENTS))
-                places = [
-                    place[(bucket, year)]
-                    for bucket in requirement.buckets or BUCKETS
-                    for year in range(requirement.start_year, book.year + 1)
-                ]
-                plans.append((requirement, to_cents(requirement.hours), expected, share >= 1, picker(places)))
-            self.plans[tier] = plans
+        self._plans: dict[tuple, Plan] = {}
+        self.plans: dict[str, Plan] = {tier: self.plan(tier) for tier in Tier.values}
 
-    def __call__(self, tier: str, cents: list[int]) -> tuple[tuple[int, ...], list[RequirementResult], str]:
+    def plan(
+        self,
+        tier: str,
+        months: int = 12,
+        promoted: frozenset[int] = frozenset(),
+        point: dt.date | None = None,
+        final: bool = False,
+    ) -> Plan:
+        """The requirements of a tier as (requirement, required, expected, over, picker), for one variant.
+
+        ``months`` < 12 pro-rates the yearly requirements; ``promoted`` are the pks of the cycle requirements
+        the cadre reached by a promotion during the cycle (a make-up window of the history rule's years);
+        ``point`` judges on an earlier day (a leaver's last day); ``final`` closes the year for a leaver.
+        """
+        key = (tier, months, promoted, point, final)
+        if (found := self._plans.get(key)) is not None:
+            return found
+        book, place = self.book, self.place
+        extra = book.history.promotion_makeup_years
+        requirements = book.for_tier(tier) + [
+            r for r in book.makeup if r.pk in promoted and (not r.tier or r.tier == tier)
+        ]
+        plans: Plan = []
+        for requirement in requirements:
+            share = elapsed_share(
+                requirement, book.year, point or self.as_of, extra if requirement.pk in promoted else 0
+            )
+            required = requirement.hours
+            if not requirement.is_cycle:
+                if months < 12:
+                    required = (requirement.hours * months / 12).quantize(CENTS, rounding=ROUND_HALF_UP)
+                if final:
+                    share = Decimal(1)
+            expected = to_cents((required * share).quantize(CENTS))
+            places = [
+                place[(bucket, year)]
+                for bucket in requirement.buckets or BUCKETS
+                for year in range(requirement.start_year, book.year + 1)
+            ]
+            plans.append((requirement, to_cents(required), expected, share >= 1, picker(places)))
+        self._plans[key] = plans
+        return plans
+
+    def __call__(
+        self, tier: str, cents: list[int], plan: Plan | None = None
+    ) -> tuple[tuple[int, ...], list[RequirementResult], str]:
         """(capped cents per category in the year, one result per requirement, overall standing).
 
         The hot loop of a city-wide report: kept to plain comparisons and additions.
@@ -270,7 +493,7 @@ class Judge:
                 cents[position] = cap
         results = []
         worst = Standing.NONE
-        for requirement, required, expected, over, take in self.plans[tier]:
+        for requirement, required, expected, over, take in self.plans[tier] if plan is None else plan:
             done = sum(take(cents))
             # 达标 when done reaches the hours; otherwise judged against what the time passed asks for.
             if done >= required:
@@ -283,14 +506,14 @@ class Judge:
                 standing = Standing.BEHIND
             if _SEVERITY[standing] < _SEVERITY[worst]:
                 worst = standing
-            results.append(RequirementResult(requirement, done, expected, standing))
+            results.append(RequirementResult(requirement, done, expected, standing, required))
         return self.in_year(cents), results, worst
 
     def from_sums(
-        self, tier: str, sums: Mapping[tuple[str, int], Decimal]
+        self, tier: str, sums: Mapping[tuple[str, int], Decimal], plan: Plan | None = None
     ) -> tuple[tuple[int, ...], list[RequirementResult], str]:
         """The same judgement from a mapping of (category, year) to uncapped 学时."""
-        return self(tier, [to_cents(sums.get(key, ZERO)) for key in self.keys])
+        return self(tier, [to_cents(sums.get(key, ZERO)) for key in self.keys], plan)
 
 
 def evaluate(
@@ -398,16 +621,28 @@ class ComplianceReport:
     as_of: dt.date
     book: RuleBook
     rows: list[CadreCompliance]
+    # Cadres who left during the year under a history rule that lists them apart: shown, not judged or counted.
+    apart: list[CadreCompliance] = dataclasses.field(default_factory=list)
 
     @property
     def requirements(self) -> tuple[Requirement, ...]:
-        return self.book.requirements
+        """The requirements shown as columns: the report's own book's, then any other a row was judged by
+        (a unit with rules of its own, a promoted cadre's make-up cycle), in the rule book's order."""
+        found = {r.pk: r for r in self.book.requirements}
+        for row in self.rows:
+            for result in row.results:
+                found.setdefault(result.requirement.pk, result.requirement)
+        if len(found) == len(self.book.requirements):
+            return self.book.requirements
+        return tuple(sorted(found.values(), key=lambda r: (r.start_year, r.tier, r.name, r.pk)))
 
     def only(self, standing: str) -> ComplianceReport:
         """The same report narrowed to the cadres whose overall standing passes the filter."""
         if not standing:
             return self
-        return dataclasses.replace(self, rows=[row for row in self.rows if standing_matches(standing, row.standing)])
+        return dataclasses.replace(
+            self, rows=[row for row in self.rows if standing_matches(standing, row.standing)], apart=[]
+        )
 
     def sections(self) -> list[SectionSummary]:
         """Per 科室, in the rows' order: how many cadres stand where."""
@@ -474,32 +709,269 @@ def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> di
     return sums
 
 
-def compliance(*, year: int, cadres: QuerySet[Cadre], as_of: dt.date | None = None) -> ComplianceReport:
-    """Judge every cadre of ``cadres`` (already scoped by visibility and filters) for ``year``.
+@dataclasses.dataclass(frozen=True, slots=True)
+class Spell:
+    """One CadrePeriod as the compliance reads it (a row of the one periods query)."""
 
-    A constant number of queries whatever the number of cadres: the rule book (2), the cadres (1) and
-    the ledger's GROUP BY (1).
+    valid_from: dt.date
+    valid_to: dt.date | None  # exclusive
+    unit_id: int
+    unit_path: str
+    section_id: int
+    section_name: str
+    section_order: int
+    tier: str
+    status: str
+
+    def covers(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class YearRecord:
+    """Where a cadre's record stood for year Y, from their periods (docs/compliance-history.md)."""
+
+    year: int
+    spell: Spell  # in force on the reference day: the tier, 科室 and unit the year is judged and listed by
+    status: str  # Status.ACTIVE, or how they left (transferred out, retired …)
+    left_on: dt.date | None  # the first day no longer in service in the scope, when that fell within Y
+    joined_on: dt.date | None  # the first day in service in the scope, when that fell within Y after 1 January
+    months: int  # full calendar months of Y in service in the scope
+    promoted_at: dict[str, dt.date]  # tier -> the first day held, for a tier reached from another while in service
+
+    @property
+    def reference_day(self) -> dt.date:
+        """The year's last day, or the last day in service for a cadre who left during it."""
+        return self.left_on - dt.timedelta(days=1) if self.left_on else dt.date(self.year, 12, 31)
+
+
+def full_months(spans: list[tuple[dt.date, dt.date]], year: int) -> int:
+    """The calendar months of ``year`` whose every day lies in one of ``spans`` (inclusive, merged, sorted)."""
+    count = 0
+    for month in range(1, 13):
+        first = dt.date(year, month, 1)
+        last = dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)
+        if any(start <= first and last <= end for start, end in spans):
+            count += 1
+    return count
+
+
+def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearRecord | None:
+    """How a cadre's periods (in date order) place them in ``year`` within the unit path prefix ``scope``.
+
+    None when they were never in service within the scope during the year.  In service means status 在职
+    (Status.ACTIVE); a cadre who moved to a unit outside the scope while in post left it as 调出.
+    """
+    start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    serving = [
+        spell
+        for spell in spells
+        if spell.status == Status.ACTIVE
+        and spell.unit_path.startswith(scope)
+        and spell.valid_from <= end
+        and (spell.valid_to is None or spell.valid_to > start)
+    ]
+    if not serving:
+        return None
+    last = serving[-1]
+    left_on = None
+    status = Status.ACTIVE
+    if last.valid_to is not None and last.valid_to <= end:
+        left_on = last.valid_to
+        after = next((s for s in spells if s.valid_from == left_on), None)
+        status = after.status if after is not None and after.status != Status.ACTIVE else Status.TRANSFERRED
+    spans: list[tuple[dt.date, dt.date]] = []
+    for spell in serving:
+        first = max(spell.valid_from, start)
+        final = min(spell.valid_to - dt.timedelta(days=1), end) if spell.valid_to else end
+        if spans and spans[-1][1] + dt.timedelta(days=1) >= first:
+            spans[-1] = (spans[-1][0], max(spans[-1][1], final))
+        else:
+            spans.append((first, final))
+    joined_on = spans[0][0] if spans[0][0] > start else None
+    # The whole year in service (most cadres): 12 without counting.
+    months = 12 if len(spans) == 1 and spans[0] == (start, end) else full_months(spans, year)
+    promoted_at: dict[str, dt.date] = {}
+    previous = None
+    for spell in spells:
+        if spell.status != Status.ACTIVE:
+            previous = None
+            continue
+        if previous is not None and spell.tier != previous:
+            promoted_at[spell.tier] = spell.valid_from
+        previous = spell.tier
+    return YearRecord(year, last, status, left_on, joined_on, months, promoted_at)
+
+
+def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -> dict[int, tuple[str, list[Spell]]]:
+    """{cadre id: (name, periods in date order)} over the years a cycle and its make-up reach back: one query."""
+    since = dt.date(min(year, first_year or year) - MAX_CYCLE_YEARS - MAX_MAKEUP_YEARS + 1, 1, 1)
+    rows = (
+        CadrePeriod.objects.filter(cadre__in=cadres.values("pk"))
+        .overlapping(since, dt.date(year, 12, 31))
+        .order_by("cadre_id", "valid_from")
+        .values_list(
+            "cadre_id",
+            "cadre__name",
+            "valid_from",
+            "valid_to",
+            "unit_id",
+            "unit__path",
+            "section_id",
+            "section__name",
+            "section__sort_order",
+            "rank",
+            "leadership_level",
+            "status",
+        )
+    )
+    found: dict[int, tuple[str, list[Spell]]] = {}
+    for pk, name, start, end, unit_id, path, section_id, section_name, order, rank, leadership, status in rows:
+        entry = found.get(pk)
+        if entry is None:
+            entry = found[pk] = (name, [])
+        entry[1].append(
+            Spell(start, end, unit_id, path, section_id, section_name, order, tier_of(rank, leadership), status)
+        )
+    return found
+
+
+def _remap(places: list[int]) -> Callable[[list[int]], list[int]]:
+    """A function taking the values at ``places`` out of a list, as a new list (a judge's own keys)."""
+    take = picker(places)
+    return lambda values: list(take(values))
+
+
+def _section_key(spell: Spell) -> tuple[int, str, int]:
+    return (spell.section_order, spell.section_name, spell.section_id)
+
+
+def _path_ids(path: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in path.strip("/").split("/") if part)
+
+
+def judge_record(judge: Judge, record: YearRecord, as_of: dt.date) -> tuple[Plan, bool]:
+    """(the plan a cadre's year is judged by, whether they are listed apart), from their year record."""
+    book = judge.book
+    history = book.history
+    tier = record.spell.tier
+    left = record.left_on is not None
+    if left and history.leave_policy == LeavePolicy.APART:
+        return [], True
+    months = 12
+    if (record.joined_on is not None and history.join_policy == JoinPolicy.PRORATE) or left:
+        months = record.months
+        if record.joined_on is not None and history.join_policy == JoinPolicy.FULL:
+            # Joined (judged in full from January) and left (pro-rated): the months from January to leaving.
+            months = full_months([(dt.date(book.year, 1, 1), record.reference_day)], book.year)
+    promoted = frozenset()
+    since = record.promoted_at.get(tier)
+    if since is not None:
+        promoted = frozenset(
+            r.pk
+            for r in book.requirements + book.makeup
+            if r.is_cycle and r.tier == tier and r.start_year <= since.year <= r.end_year
+        )
+    point = None
+    final = False
+    if left:
+        point = record.reference_day
+        final = point < as_of
+    return judge.plan(tier, months, promoted, point, final), False
+
+
+def compliance(
+    *,
+    year: int,
+    cadres: QuerySet[Cadre],
+    as_of: dt.date | None = None,
+    unit: OrgUnit | None = None,
+    section_id: int | None = None,
+    tier: str = "",
+) -> ComplianceReport:
+    """Judge for ``year`` every cadre of ``cadres`` (already scoped by visibility) who was in service in
+    ``unit``'s subtree (None: anywhere) at any time in the year, by their record for the year.
+
+    The tier, 科室 and unit of a cadre are those in force at the year's end, or on their last day when they left
+    during it (``section_id`` and ``tier`` filter by those); the rule book is the unit's (inherited up its path);
+    the history rule of that book pro-rates joiners and leavers or lists leavers apart, and gives a cadre
+    promoted during a cycle its make-up window (docs/compliance-history.md).
+
+    A constant number of queries whatever the number of cadres: the periods (1), the rule tables (2) and the
+    ledger's sums (1).
     """
     as_of = as_of or timezone.localdate()
-    book = rulebook(year)
-    people = cadres.order_by("section__sort_order", "section__name", "section_id", "name", "pk").values_list(
-        "pk", "name", "section_id", "section__name", "rank", "leadership_level"
+    scope = unit.path if unit is not None else ""
+    records: list[tuple[int, str, YearRecord]] = []
+    for pk, (name, spells) in _spells(cadres, year).items():
+        record = year_record(spells, year, scope)
+        if record is None:
+            continue
+        if section_id is not None and record.spell.section_id != section_id:
+            continue
+        if tier and record.spell.tier != tier:
+            continue
+        records.append((pk, name, record))
+    records.sort(key=lambda item: (*_section_key(item[2].spell), item[1], item[0]))
+    unit_paths: dict[int, tuple[int, ...]] = {}
+    for _pk, _name, record in records:
+        if record.spell.unit_id not in unit_paths:
+            unit_paths[record.spell.unit_id] = _path_ids(record.spell.unit_path)
+    scope_path = list(unit.ancestor_ids()) if unit is not None else []
+    tables = RuleTables([year], {i for path in unit_paths.values() for i in path} | set(scope_path))
+    book = tables.book(year, scope_path)
+    judges: dict[int | None, Judge] = {}
+    for unit_id, path in unit_paths.items():
+        judges[unit_id] = Judge(tables.book(year, path), as_of)
+    keys = sorted(
+        {key for judge in judges.values() for key in judge.keys} or Judge(book, as_of).keys,
+        key=lambda key: (key[1], BUCKETS.index(key[0])),
     )
-    judge = Judge(book, as_of)
-    sums = hour_sums(cadres, judge.keys)
-    nothing = [0] * len(judge.keys)
-    rows = []
-    for pk, name, section_id, section_name, rank, leadership in people:
-        tier = tier_of(rank, leadership)
-        in_year, results, standing = judge(tier, sums.get(pk) or nothing.copy())
-        rows.append(CadreCompliance(pk, name, section_id, section_name, tier, in_year, results, standing))
-    return ComplianceReport(year=year, as_of=as_of, book=book, rows=rows)
+    place = {key: position for position, key in enumerate(keys)}
+    takes: dict[int, Callable[[list[int]], list[int]]] = {
+        unit_id: list if judge.keys == keys else _remap([place[key] for key in judge.keys])
+        for unit_id, judge in judges.items()
+    }
+    listed = cadres
+    if unit is not None:  # the sums only of those who served in the subtree during the year (a subquery)
+        served = CadrePeriod.objects.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31)).filter(
+            unit__path__startswith=unit.path
+        )
+        listed = cadres.filter(pk__in=served.values("cadre_id"))
+    sums = hour_sums(listed, keys)
+    nothing = [0] * len(keys)
+    rows, apart = [], []
+    for pk, name, record in records:
+        spell = record.spell
+        judge = judges[spell.unit_id]
+        plan, set_apart = judge_record(judge, record, as_of)
+        cents = takes[spell.unit_id](sums.get(pk) or nothing)
+        in_year, results, standing = judge(spell.tier, cents, plan)
+        row = CadreCompliance(
+            pk,
+            name,
+            spell.section_id,
+            spell.section_name,
+            spell.tier,
+            in_year,
+            [] if set_apart else results,
+            Standing.NONE if set_apart else standing,
+            unit_id=spell.unit_id,
+            status=record.status,
+            left_on=record.left_on,
+            joined_on=record.joined_on,
+            months=record.months,
+            apart=set_apart,
+        )
+        (apart if set_apart else rows).append(row)
+    return ComplianceReport(year=year, as_of=as_of, book=book, rows=rows, apart=apart)
 
 
 def cadre_compliance(
     cadre: Cadre, entries: Iterable[LedgerEntry], year: int, as_of: dt.date | None = None, book: RuleBook | None = None
 ) -> CadreCompliance:
-    """One cadre judged from entries already loaded (the archive and 我的学习 list them anyway)."""
+    """One cadre judged by today's record and ``book`` (default: the system default's), from entries already
+    loaded.  ``cadre_years`` judges by the record of each year instead."""
     as_of = as_of or timezone.localdate()
     book = book or rulebook(year)
     sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
@@ -510,6 +982,59 @@ def cadre_compliance(
     return CadreCompliance(
         cadre.pk, cadre.name, cadre.section_id, cadre.section.name, cadre.tier, in_year, results, standing
     )
+
+
+def cadre_years(
+    cadre: Cadre, entries: Iterable[LedgerEntry], years: Iterable[int], as_of: dt.date | None = None
+) -> dict[int, CadreCompliance]:
+    """One cadre judged for each of ``years`` as ``compliance`` judges them (the record of the year, the rules of
+    the unit then, the history rule), from entries already loaded: three queries (periods, rule tables) for any
+    number of years.  A year the cadre was not in service at all is judged by today's record, as before history.
+    """
+    as_of = as_of or timezone.localdate()
+    wanted = sorted(set(years))
+    if not wanted:
+        return {}
+    _name, spells = _spells(Cadre.objects.filter(pk=cadre.pk), wanted[-1], wanted[0]).get(cadre.pk, ("", []))
+    unit_ids = {i for spell in spells for i in _path_ids(spell.unit_path)}
+    tables = RuleTables(wanted, unit_ids)
+    latest = spells[-1] if spells else None
+    sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
+    for entry in entries:
+        if entry.status == EntryStatus.CONFIRMED:
+            sums[(entry.bucket, entry.date.year)] += entry.hours
+    judged: dict[int, CadreCompliance] = {}
+    for year in wanted:
+        record = year_record(spells, year)
+        spell = record.spell if record is not None else latest
+        path = _path_ids(spell.unit_path) if spell is not None else ()
+        judge = Judge(tables.book(year, path), as_of)
+        if record is None:
+            tier = cadre.tier
+            in_year, results, standing = judge.from_sums(tier, sums)
+            judged[year] = CadreCompliance(
+                cadre.pk, cadre.name, cadre.section_id, cadre.section.name, tier, in_year, results, standing
+            )
+            continue
+        plan, apart = judge_record(judge, record, as_of)
+        in_year, results, standing = judge.from_sums(record.spell.tier, sums, plan)
+        judged[year] = CadreCompliance(
+            cadre.pk,
+            cadre.name,
+            record.spell.section_id,
+            record.spell.section_name,
+            record.spell.tier,
+            in_year,
+            [] if apart else results,
+            Standing.NONE if apart else standing,
+            unit_id=record.spell.unit_id,
+            status=record.status,
+            left_on=record.left_on,
+            joined_on=record.joined_on,
+            months=record.months,
+            apart=apart,
+        )
+    return judged
 
 
 # --- Self-report review queues ---------------------------------------------------------------
@@ -621,5 +1146,13 @@ def cap_standing(entry: LedgerEntry) -> CapStanding:
         .aggregate(total=Sum("hours"))["total"]
         or ZERO
     )
-    cap = BucketCap.objects.filter(year=year, bucket=entry.bucket).values_list("cap", flat=True).first()
+    # The cap of the cadre's unit for the year, inherited up its path like every rule table.
+    path = _path_ids(entry.cadre.unit.path) if entry.cadre.unit_id is not None else []
+    caps = BucketCap.objects.filter(Q(org_unit__isnull=True) | Q(org_unit__in=path), year=year).values_list(
+        "org_unit_id", "bucket", "cap"
+    )
+    found = {(owner, bucket): value for owner, bucket, value in caps}
+    owners = {owner for owner, _bucket in found}
+    source = RuleTables._nearest(path, lambda unit_id: unit_id in owners)
+    cap = found.get((source, entry.bucket))
     return CapStanding(year=year, bucket=entry.bucket, confirmed=confirmed, cap=cap, after=confirmed + entry.hours)

@@ -342,7 +342,7 @@ class Session(models.Model):
 
         from .hooks import session_default_hours
 
-        rule = ConversionRule.objects.filter(year=self.date.year, unit=Unit.HOUR).first()
+        rule = ConversionRule.objects.filter(year=self.date.year, unit=Unit.HOUR, org_unit__isnull=True).first()
         rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
         by_length = Decimal(math.floor(Fraction(self.length_minutes) / 60 * rate * 100)) / 100
         try:

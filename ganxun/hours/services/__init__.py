@@ -16,7 +16,7 @@ from .outside_classes import (  # noqa: F401
     outside_class_remove_participant,
     outside_class_update,
 )
-from .rules import RulesCopied, rule_save, rule_snapshot, rules_copy  # noqa: F401
+from .rules import RulesCopied, rule_save, rule_snapshot, rules_copy, rules_inherit  # noqa: F401
 from .self_reports import (  # noqa: F401
     Outcome,
     can_decide,

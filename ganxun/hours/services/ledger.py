@@ -70,7 +70,7 @@ def entry_current(entry: LedgerEntry | None, *, date: dt.date, hours: Decimal, b
 def conversion_rule(*, year: int, unit: str) -> ConversionRule:
     """The year's rule for a unit; a clear error when the admin has not set one."""
     try:
-        return ConversionRule.objects.get(year=year, unit=unit)
+        return ConversionRule.objects.get(year=year, unit=unit, org_unit__isnull=True)
     except ConversionRule.DoesNotExist:
         raise ValidationError(
             _("No conversion rule for %(unit)s in %(year)s: please set the year's rules first.")

@@ -83,7 +83,7 @@ def self_report_max_hours(*, date: dt.date, bucket: str) -> tuple[Decimal, str]:
     """The most one reported item may hold, and why: the rule's cap per item, and at most one day's worth."""
     per_day = day_hours(date.year)
     unit = SELF_REPORT_UNITS.get(bucket, Unit.HOUR)
-    rule = ConversionRule.objects.filter(year=date.year, unit=unit).first()
+    rule = ConversionRule.objects.filter(year=date.year, unit=unit, org_unit__isnull=True).first()
     if rule is not None and rule.per_item_cap is not None and rule.per_item_cap < per_day:
         return rule.per_item_cap, _(
             "One item can be at most %(max)s hours (the %(year)s rule for %(unit)s caps an item at that)."

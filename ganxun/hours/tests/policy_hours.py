@@ -7,7 +7,7 @@ same outcome strings, for an empty POST.  The targets are objects the matrix's `
 - ``own_report`` / ``elsewhere_report``: a pending self-report of ``own_cadre`` / of ``elsewhere``;
 - ``own_evidence`` / ``elsewhere_evidence``: those entries, with an evidence file;
 - ``own_returned_report``: a self-report of ``own_cadre`` returned to them for changes;
-- ``conversion_rule``, ``requirement``, ``cap``: seeded rules of 2025;
+- ``conversion_rule``, ``requirement``, ``cap``: seeded rules of 2025; ``history_rule``: a default one of 2025;
 - ``outside_class``: an outside class.
 
 In the matrix's world the training administrator's account has no cadre (so it cannot report hours), and
@@ -119,6 +119,17 @@ POLICY: dict[str, list[dict]] = {
             "post": roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT),
         }
     ],
+    # An empty POST: no year or unit given, the administrator's own (the default for one without a unit, which
+    # inherits from nowhere): a message on the rules page.
+    "hours:rules_inherit": [
+        {
+            "target": "",
+            "get": NOT_ALLOWED_FOR_ALL,
+            "post": roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT),
+        }
+    ],
+    "hours:history_rule_create": [admin_form()],
+    "hours:history_rule_update": [admin_form("history_rule")],
     "hours:conversion_create": [admin_form()],
     "hours:conversion_update": [admin_form("conversion_rule")],
     "hours:requirement_create": [admin_form()],

@@ -17,6 +17,7 @@ from ganxun.roster.models import Cadre, LeadershipLevel, Rank, Tier
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory
 
 from .factories import LedgerEntryFactory
+from .history import restate
 
 END_OF_2025 = dt.date(2025, 12, 31)
 D = Decimal
@@ -94,8 +95,7 @@ class CapTests(TestCase):
         self.assertEqual(by_name(row)[TOWNSHIP].done, D(50))  # 20 + 30, not 55
 
     def test_each_year_is_capped_on_its_own_within_a_cycle(self):
-        self.cadre.rank = Rank.RESEARCHER_4
-        self.cadre.save()
+        restate(self.cadre, rank=Rank.RESEARCHER_4)
         BucketCap.objects.create(year=2023, bucket=Bucket.CENTRALISED, cap=D(100))
         self.entry(bucket=Bucket.CENTRALISED, hours=D(150), date=dt.date(2023, 5, 1))
         self.entry(bucket=Bucket.CENTRALISED, hours=D(50), date=dt.date(2024, 5, 1))
@@ -150,8 +150,7 @@ class TierTests(TestCase):
         LedgerEntryFactory(cadre=cadre, hours=D(60), bucket=Bucket.CENTRALISED)
         self.assertEqual(judged(cadre).tier, Tier.TOWNSHIP_SECTION)
         self.assertEqual(set(by_name(judged(cadre))), {TOWNSHIP, ONLINE})
-        cadre.leadership_level = LeadershipLevel.DEPUTY_DIVISION_CHIEF  # promoted: 县处级
-        cadre.save()
+        restate(cadre, leadership_level=LeadershipLevel.DEPUTY_DIVISION_CHIEF)  # 县处级 all along
         results = by_name(judged(cadre))
         self.assertEqual(set(results), {CYCLE, ONLINE})
         self.assertEqual(results[CYCLE].done, D(60))

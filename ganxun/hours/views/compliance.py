@@ -25,10 +25,11 @@ PAGE_SIZE = 50
 
 
 def _cadres(request: HttpRequest):
-    """The cadres in post this user may see: all for admins, their 科室 for a section head."""
+    """The cadres this user may see, whatever their status today: compliance lists who served during the year
+    (all for admins, their 科室 for a section head)."""
     if not can_browse_roster(request.user):
         raise PermissionDenied
-    return Cadre.objects.visible_to(request.user).active()
+    return Cadre.objects.visible_to(request.user)
 
 
 def _filters(request: HttpRequest) -> ComplianceFilterForm:
@@ -36,15 +37,18 @@ def _filters(request: HttpRequest) -> ComplianceFilterForm:
     return ComplianceFilterForm(request.GET, sections=sections)
 
 
-def _report(cadres, filters: ComplianceFilterForm, section: Section | None = None) -> ComplianceReport:
-    """The filtered cadres judged for the year: 科室 and tier narrow the query, the standing the judged rows."""
-    if section is not None:
-        cadres = cadres.filter(section=section)
-    elif (section_id := filters.chosen_section()) is not None:
-        cadres = cadres.filter(section_id=section_id)
-    if tier := filters.chosen_tier():
-        cadres = cadres.in_tier(tier)
-    return compliance(year=filters.year_or_default(), cadres=cadres).only(filters.chosen_standing())
+def _report(
+    request: HttpRequest, cadres, filters: ComplianceFilterForm, section: Section | None = None
+) -> ComplianceReport:
+    """The cadres who served in the administrator's unit during the year, judged by their record for it: the
+    科室 and tier filters apply to the 科室 and tier the year is judged by (at its end, or on leaving), the
+    standing to the judged rows."""
+    section_id = section.pk if section is not None else filters.chosen_section()
+    unit = request.user.unit if request.user.is_admin else None
+    report = compliance(
+        year=filters.year_or_default(), cadres=cadres, unit=unit, section_id=section_id, tier=filters.chosen_tier()
+    )
+    return report.only(filters.chosen_standing())
 
 
 def _labels(filters: ComplianceFilterForm) -> list[str]:
@@ -64,7 +68,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
     """已达标, 进度正常, 进度滞后 and 未达标 apart, as counts and shares: in total and per 科室; the requirements."""
     cadres = _cadres(request)
     filters = _filters(request)
-    report = _report(cadres, filters)
+    report = _report(request, cadres, filters)
     context = {
         "filters": filters,
         "year": filters.year_or_default(),
@@ -83,7 +87,7 @@ def compliance_cadres(request: HttpRequest) -> HttpResponse:
     """The cadres of the whole visible bureau with their standing, paged; ?standing=off_track: those not on track."""
     cadres = _cadres(request)
     filters = _filters(request)
-    report = _report(cadres, filters)
+    report = _report(request, cadres, filters)
     page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -105,7 +109,7 @@ def compliance_section(request: HttpRequest, pk: int) -> HttpResponse:
     cadres = _cadres(request)
     section = get_object_or_404(Section.objects.visible_to(request.user), pk=pk)
     filters = _filters(request)
-    report = _report(cadres, filters, section=section)
+    report = _report(request, cadres, filters, section=section)
     page = Paginator(report.rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
@@ -129,7 +133,6 @@ def compliance_export(request: HttpRequest) -> HttpResponse:
     filters = _filters(request)
     if request.GET.get("section") and filters.chosen_section() is None:
         raise Http404  # a 科室 this user may not see, or none at all: say so rather than export another set
-    report = _report(cadres, filters)
-    return workbook_response(
-        compliance_workbook(report, report.rows), export_filename(report, ".xlsx", _labels(filters))
-    )
+    report = _report(request, cadres, filters)
+    rows = report.rows + report.apart if not filters.chosen_standing() else report.rows
+    return workbook_response(compliance_workbook(report, rows), export_filename(report, ".xlsx", _labels(filters)))

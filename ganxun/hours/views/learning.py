@@ -16,8 +16,8 @@ from ganxun.roster.models import Cadre
 
 from .. import hooks
 from ..hooks import learning_parts
-from ..models import Bucket, EntryStatus, LedgerEntry, Source
-from ..queries import ZERO, CadreCompliance, cadre_compliance, rulebook, rulebooks
+from ..models import MAX_CYCLE_YEARS, MAX_MAKEUP_YEARS, Bucket, EntryStatus, LedgerEntry, Source
+from ..queries import ZERO, CadreCompliance, cadre_years
 
 MY_REPORTS = 20
 PENDING_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.SECTION_APPROVED})
@@ -34,13 +34,14 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         return render(request, "hours/my_learning.html", {"no_cadre": True})
     cadre = get_object_or_404(Cadre.objects.visible_to(user).select_related("section"), pk=user.cadre_id)
     today, now = timezone.localdate(), timezone.now()
-    book = rulebook(today.year)
+    # From the cycle's first year back (a cycle is at most MAX_CYCLE_YEARS long, its make-up window beyond it).
+    first_year = today.year - MAX_CYCLE_YEARS - MAX_MAKEUP_YEARS + 1
     entries = list(
         LedgerEntry.objects.filter(
-            cadre=cadre, date__gte=dt.date(book.first_year, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
+            cadre=cadre, date__gte=dt.date(first_year, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
         )
     )
-    standing = cadre_compliance(cadre, entries, today.year, as_of=today, book=book)
+    standing = cadre_years(cadre, entries, [today.year], as_of=today)[today.year]
     reports = list(
         LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")[:MY_REPORTS]
     )
@@ -171,7 +172,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
     years = sorted({e.date.year for e in entries} | {today.year}, reverse=True)
     chosen = request.GET.get("year", "")
     shown = [int(chosen)] if chosen.isascii() and chosen.isdigit() and int(chosen) in years else years
-    books = rulebooks(shown)
+    standings = cadre_years(cadre, entries, shown, as_of=today)
     activities = session_activities([e for e in entries if e.date.year in shown])
     archive = []
     for year in shown:
@@ -180,7 +181,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
         for entry in in_year:
             if entry.status == EntryStatus.CONFIRMED:
                 confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
-        standing = cadre_compliance(cadre, entries, year, as_of=today, book=books[year])
+        standing = standings[year]
         archive.append(ArchiveYear(year, in_year, confirmed, standing, activities))
     context = {
         "cadre": cadre,

@@ -25,7 +25,17 @@ from ganxun.demo.bureau import GIVEN_EITHER, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.queries import rulebook
 from ganxun.roster.idcard import check_digit
-from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Section, Status
+from ganxun.roster.models import (
+    EARLIEST_DATE,
+    Cadre,
+    CadrePeriod,
+    Gender,
+    LeadershipLevel,
+    PoliticalStatus,
+    Rank,
+    Section,
+    Status,
+)
 from ganxun.roster.services import name_initials
 
 SECTION_PREFIX = "基准科室"
@@ -97,7 +107,17 @@ def build_city(
     cadre_ids: list[int] = []
     for batch in _cadre_batches(rng, cadres, offset, section_ids, taken):
         with transaction.atomic():
-            cadre_ids.extend(c.pk for c in Cadre.objects.bulk_create(batch))
+            created = Cadre.objects.bulk_create(batch)
+            # bulk_create skips Cadre.save(): each cadre's first period of service, which compliance reads.
+            CadrePeriod.objects.bulk_create(
+                CadrePeriod(
+                    cadre=cadre,
+                    valid_from=cadre.hire_date or cadre.work_start_date or EARLIEST_DATE,
+                    **cadre.period_facts(),
+                )
+                for cadre in created
+            )
+            cadre_ids.extend(c.pk for c in created)
     built.cadres = len(cadre_ids)
     source_id = (LedgerEntry.objects.aggregate(last=Max("source_id"))["last"] or 0) + 1
     total = entries if entries is not None else entries_per_cadre * len(cadre_ids)
