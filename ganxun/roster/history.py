@@ -300,7 +300,7 @@ def cadre_change(*, actor, cadre: Cadre, effective: dt.date, note: str = "", **c
     for name in changes:
         if name not in DATED_FIELDS and name != "section_id":
             raise TypeError(f"cadre_change cannot set {name!r}")
-    Cadre.objects.select_for_update().filter(pk=cadre.pk).exists()
+    list(Cadre.objects.select_for_update().filter(pk=cadre.pk).values_list("pk", flat=True))  # one writer a cadre
     plan = apply_change(cadre, effective, changes, note)
     if plan.changed:
         before, after = audit_values(plan)

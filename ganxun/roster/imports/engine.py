@@ -460,6 +460,12 @@ class _RosterImport:
                 periods = [self._first_period(cadre)]
                 plan.period_inserts.add(periods[0])
             change = history.plan_change(periods, self.as_of, values)
+            # The cadre's columns repeat its latest period (a change later than the as-of date stands).
+            latest = change.latest
+            for name in ("post", "rank", "leadership_level", "status"):
+                setattr(cadre, name, getattr(latest, name))
+            if latest.section_id is not None and latest.section_id != cadre.section.pk:
+                cadre.section_id, cadre.unit_id = latest.section_id, latest.unit_id
             if not change.changed:
                 continue
             plan.period_cadres.append(cadre.pk)
@@ -474,12 +480,6 @@ class _RosterImport:
                 self._add_period(plan.period_updates[key], by_pk[pk], cadre)
             for period in change.inserted:
                 self._add_period(plan.period_inserts, period, cadre)
-            # The cadre's columns repeat its latest period (a later change than the as-of date stands).
-            latest = change.latest
-            for name in ("post", "rank", "leadership_level", "status"):
-                setattr(cadre, name, getattr(latest, name))
-            if latest.section_id is not None and latest.section_id != cadre.section.pk:
-                cadre.section_id, cadre.unit_id = latest.section_id, latest.unit_id
 
     def _first_period(self, cadre: Cadre) -> CadrePeriod:
         return CadrePeriod(

@@ -203,3 +203,15 @@ class ImportPageAsOfTests(TestCase):
         response = self.upload([person(1)], as_of=tomorrow.isoformat())
         self.assertContains(response, "生效日期应在 1900-01-01 至", status_code=400)
         self.assertNotIn(SESSION_KEY, self.client.session)
+
+
+def test_a_file_agreeing_with_the_past_leaves_the_later_change_and_the_periods(tmp_path, office, admin):
+    rows = [person(1, 录用日期="2015-09-01", 人员状态="在职")]
+    run(tmp_path, rows, actor=admin, write=True)
+    history.cadre_change(actor=admin, cadre=Cadre.objects.get(), effective=D(2024, 1, 1), post="科长")
+    before = periods(rows[0]["身份证号"])
+    with Signals() as signals:
+        run(tmp_path, rows, actor=admin, write=True, as_of=D(2021, 1, 1))  # 科员 was in force in 2021
+    assert periods(rows[0]["身份证号"]) == before
+    assert Cadre.objects.get().post == "科长"
+    assert signals.sent == []
