@@ -456,10 +456,13 @@ class _RosterImport:
                 else:
                     values[name] = getattr(cadre, name)
             periods = held.get(cadre.pk)
+            first = None
             if not periods:  # written before periods existed: its first period holds the new values
-                periods = [self._first_period(cadre)]
-                plan.period_inserts.add(periods[0])
+                first = self._first_period(cadre)
+                periods = [first]
             change = history.plan_change(periods, self.as_of, values)
+            if first is not None:
+                self._add_period(plan.period_inserts, first, cadre)
             # The cadre's columns repeat its latest period (a change later than the as-of date stands).
             latest = change.latest
             for name in ("post", "rank", "leadership_level", "status"):

@@ -215,3 +215,12 @@ def test_a_file_agreeing_with_the_past_leaves_the_later_change_and_the_periods(t
     assert periods(rows[0]["身份证号"]) == before
     assert Cadre.objects.get().post == "科长"
     assert signals.sent == []
+
+
+def test_a_cadre_without_periods_gets_its_first_one_from_the_file(tmp_path, office, admin):
+    rows = [person(1, 录用日期="2015-09-01", 人员状态="在职")]
+    run(tmp_path, rows, actor=admin, write=True)
+    CadrePeriod.objects.all().delete()  # as if written before the periods existed
+    rows[0]["职务"] = "科长"
+    run(tmp_path, rows, actor=admin, write=True, as_of=D(2025, 1, 1))
+    assert periods(rows[0]["身份证号"]) == [(D(2015, 9, 1), None, "办公室", "科长", Status.ACTIVE)]
