@@ -135,6 +135,8 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
                 max_length=200,
                 help_text=_("Kept in the history of service, e.g. promoted, transferred in."),
             )
+            for name in ("effective", "change_note"):  # added after the mixin styled the others
+                self.fields[name].widget.attrs["class"] = "form-control"
 
     def _mask_personal_data(self, user) -> None:
         """The ID number and phone are never put in the page in full (显示完整 on the cadre's page shows them,

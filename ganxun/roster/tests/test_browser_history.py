@@ -92,6 +92,8 @@ def history_journey(live_server, browser: Browser) -> None:  # noqa: F811
     page.select_option("#id_rank", Rank.RESEARCHER_2)
     page.fill("#id_effective", "2025-07-01")
     page.fill("#id_change_note", "晋升二级调研员")
+    expect(page.locator("label[for=id_effective]")).to_have_text("生效日期")
+    shot(page, "history-edit-form")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(live_server.url + cadre.get_absolute_url())
     first = table.locator("tbody tr").first
