@@ -15,7 +15,7 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import TransactionTestCase
 
-from ganxun.roster.demo import DEMO_ACCOUNTS, LEADERSHIP_SECTION, SECTIONS, TAGS, BureauPlanner
+from ganxun.demo.bureau import DEMO_ACCOUNTS, LEADERSHIP_SECTION, SECTIONS, TAGS, BureauPlanner
 
 BEFORE = [("roster", "0003_cadre_democratic_party"), ("accounts", "0003_login_security_records")]
 PERIOD_FIELDS = ("unit_id", "section_id", "post", "rank", "leadership_level", "status")
