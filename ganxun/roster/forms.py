@@ -8,11 +8,13 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import BootstrapFormMixin, DateInput, FilterFormMixin, ModelMultipleChoiceField
 
 from .filters import ALL_STATUSES
+from .history import effective_error
 from .idcard import normalize
 from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier
 from .services import CADRE_FIELDS
@@ -30,7 +32,7 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
     # The groups the page shows the fields in.
     FIELDSETS = (
         (_("Personal details"), ("name", "gender", "birth_date", "id_number", "id_number_masked", "phone")),
-        (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date")),
+        (_("Post and rank"), ("section", "post", "rank", "leadership_level", "rank_date", "effective", "change_note")),
         (_("Political status"), ("political_status", "democratic_party", "party_branch")),
         (_("Employment"), ("work_start_date", "hire_date", "probation_end")),
         (_("Tags"), ("tags",)),
@@ -78,6 +80,17 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
                 self.initial["section"] = user.section_id_scope
         if editing:
             self._mask_personal_data(user)
+            self.fields["effective"] = EffectiveDateField(
+                help_text=_("When a change of section, post, rank or leadership level takes effect (default today).")
+            )
+            self.fields["change_note"] = forms.CharField(
+                label=_("Reason for the change"),
+                required=False,
+                max_length=200,
+                help_text=_("Kept in the history of service, e.g. promoted, transferred in."),
+            )
+            for name in ("effective", "change_note"):  # added after the mixin styled the others
+                self.fields[name].widget.attrs["class"] = "form-control"
 
     def _mask_personal_data(self, user) -> None:
         """The ID number and phone are never put in the page in full (显示完整 on the cadre's page shows them,
@@ -168,8 +181,27 @@ class CadreForm(BootstrapFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in CADRE_FIELDS if name in self.fields}
 
 
+class EffectiveDateField(forms.DateField):
+    """生效日期: the day a dated change takes effect; today by default, never after today."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("Effective date"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("widget", DateInput())
+        super().__init__(**kwargs)
+        self.initial = timezone.localdate
+
+    def clean(self, value: Any) -> Any:
+        day = super().clean(value) or timezone.localdate()
+        message = effective_error(day)
+        if message:
+            raise forms.ValidationError(message)
+        return day
+
+
 class CadreStatusForm(BootstrapFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("status"), choices=Status.choices)
+    effective = EffectiveDateField(help_text=_("The day of the transfer, retirement … (default today)."))
     note = forms.CharField(
         label=_("Note"),
         required=False,

@@ -7,13 +7,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from pypinyin import Style, lazy_pinyin
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record, changed_fields
 
-from .models import Cadre, Section, Status, Tag
+from . import history
+from .models import PERIOD_FIELDS, Cadre, Section, Status, Tag
 
 # Fields a cadre form or import may set; the order is the order of the audit record.
 CADRE_FIELDS = (
@@ -108,37 +109,65 @@ def cadre_create(*, actor, tags: list[Tag] | None = None, **fields: Any) -> Cadr
 
 
 @transaction.atomic
-def cadre_update(*, actor, cadre: Cadre, tags: list[Tag] | None = None, **fields: Any) -> Cadre:
-    """Change a cadre; the audit keeps only what changed.  ``status`` goes through cadre_set_status."""
-    before = cadre_snapshot(Cadre.objects.get(pk=cadre.pk))
+def cadre_update(
+    *,
+    actor,
+    cadre: Cadre,
+    tags: list[Tag] | None = None,
+    effective: dt.date | None = None,
+    note: str = "",
+    **fields: Any,
+) -> Cadre:
+    """Change a cadre; the audit keeps only what changed.  ``status`` goes through cadre_set_status.
+
+    The dated fields (科室, post, rank, leadership level) change as of ``effective`` (default today) through
+    the periods of service (``history.cadre_change``'s rules); the others (name, phone …) are not dated.
+    """
+    effective = history.check_effective(effective or timezone.localdate())
+    stored = Cadre.objects.select_for_update().select_related("section").get(pk=cadre.pk)
+    before = cadre_snapshot(stored)
     for name, value in fields.items():
         if name not in CADRE_FIELDS:
             raise TypeError(f"cadre_update cannot set {name!r}")
         setattr(cadre, name, value)
     _fill_derived(cadre)
     cadre.full_clean()
+    dated = {name: fields[name] for name in history.DATED_FIELDS if name in fields}
+    # The periods write the dated columns (a past change may stop short of a later one): the row keeps them.
+    for name in (*PERIOD_FIELDS, "section"):
+        if name == "section":
+            cadre.section = stored.section
+        else:
+            setattr(cadre, name, getattr(stored, name))
     cadre.save()
+    plan = history.apply_change(cadre, effective, dated, note)
     if tags is not None:
         cadre.tags.set(tags)
     after = cadre_snapshot(cadre)
-    if before != after:
-        audit_record(actor=actor, action=Action.UPDATE, obj=cadre, before=before, after=after)
+    changes_before = {k: v for k, v in before.items() if k not in history.DATED_FIELDS}
+    changes_after = {k: v for k, v in after.items() if k not in history.DATED_FIELDS}
+    if plan.changed:
+        dated_before, dated_after = history.audit_values(plan)
+        changes_before.update(dated_before)
+        changes_after.update(dated_after)
+    if changes_before != changes_after:
+        summary = history.effective_summary(plan.start, note) if plan.changed else ""
+        audit_record(
+            actor=actor, action=Action.UPDATE, obj=cadre, before=changes_before, after=changes_after, summary=summary
+        )
+    if plan.changed:
+        history.announce([cadre.pk], plan.start)
     return cadre
 
 
 @transaction.atomic
-def cadre_set_status(*, actor, cadre: Cadre, status: str, note: str = "") -> Cadre:
-    """Transfer out, retire or reinstate a cadre.  A cadre is never deleted."""
+def cadre_set_status(*, actor, cadre: Cadre, status: str, note: str = "", effective: dt.date | None = None) -> Cadre:
+    """Transfer out, retire or reinstate a cadre as of ``effective`` (default today).  A cadre is never deleted."""
     if status not in Status.values:
         raise ValueError(f"unknown status {status!r}")
-    if cadre.status == status:
-        return cadre
-    with translation.override(settings.LANGUAGE_CODE):
-        before = {"status": str(cadre.get_status_display())}
-        cadre.status = status
-        after = {"status": str(cadre.get_status_display())}
-    cadre.save(update_fields=["status", "updated_at"])
-    audit_record(actor=actor, action=Action.STATUS, obj=cadre, before=before, after=after, summary=note)
+    history.cadre_change(
+        actor=actor, cadre=cadre, effective=effective or timezone.localdate(), note=note, status=status
+    )
     return cadre
 
 

@@ -13,13 +13,16 @@ lock is held for the writes alone, never while a file is being read.  All rows a
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import time
+from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action, AuditEvent
@@ -35,7 +38,7 @@ from ganxun.core.excel import (
     rows_below,
 )
 
-from .. import idcard
+from .. import history, idcard
 from ..models import EARLIEST_DATE, PERIOD_FIELDS, Cadre, CadrePeriod, PoliticalStatus, Section, Tag
 from ..services import CADRE_FIELDS, default_probation_end, name_initials, section_create
 from . import columns as cols
@@ -49,6 +52,8 @@ HEADER_SCAN_ROWS = 10
 SAMPLE_ROWS = 10
 # Fields compared to decide whether an existing cadre changes (section by its key, tags apart).
 COMPARED = (*(f if f != "section" else "section_id" for f in CADRE_FIELDS), "status")
+# The written fields whose changes become periods of service effective on the import's as-of date.
+DATED = frozenset(history.DATED_FIELDS)
 
 
 @dataclass
@@ -75,6 +80,12 @@ class _Plan:
         self.read_at: dict[int, Any] = {}  # cadre key -> updated_at as read
         self.new_sections: list[Section] = []  # stand-ins, created when accepted
         self.late_sections: list[tuple[PreparedRows, list[Any], Section]] = []  # rows naming a new section
+        # The periods of service the dated changes write (history.plan_change, per cadre, in bulk).
+        self.period_inserts = PreparedRows(CadrePeriod)
+        self.period_updates: dict[tuple[str, ...], PreparedRows] = {}
+        self.period_deletes: list[int] = []
+        self.period_cadres: list[int] = []  # the cadres whose periods change, for periods_changed
+        self.period_since: dt.date | None = None
 
 
 class _Rollback(Exception):
@@ -92,13 +103,22 @@ def roster_import(
     max_changes: int | None = 200,
     ip_address: str | None = None,
     actor_name: str = "",
+    as_of: dt.date | None = None,
 ) -> ImportResult:
     """Check (``write=False``) or import a roster workbook; raises ExcelFileError for an unusable file.
 
     Cadres are matched on the ID number: new ones are created, changed ones updated, each with an
     audit event, plus one import event.  Unknown 科室 are created only with ``accept_new_sections``.
+    The changes to the dated fields (科室, post, rank, leadership level, status) become periods of service
+    effective ``as_of`` (default today; history.cadre_change's rules); a new cadre's first period starts
+    at the hire date.
     """
+    as_of = as_of or timezone.localdate()
+    message = history.effective_error(as_of)
+    if message:
+        raise ExcelFileError(message)
     job = _RosterImport(
+        as_of=as_of,
         file_name=file_name,
         actor=actor,
         actor_name=actor_name,
@@ -116,9 +136,20 @@ def roster_import(
 
 class _RosterImport:
     def __init__(
-        self, *, file_name, actor, actor_name, writing, accept_new_sections, max_errors, max_changes, ip_address
+        self,
+        *,
+        file_name,
+        actor,
+        actor_name,
+        writing,
+        accept_new_sections,
+        max_errors,
+        max_changes,
+        ip_address,
+        as_of: dt.date,
     ):
-        self.result = ImportResult(file_name=file_name)
+        self.result = ImportResult(file_name=file_name, as_of=as_of)
+        self.as_of = as_of
         self.writing = writing  # a preview prepares no statements
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.author = Author(self.actor, actor_name or (self.actor.get_username() if self.actor else ""), ip_address)
@@ -382,6 +413,7 @@ class _RosterImport:
             .select_related("section")
             .prefetch_related("tags")
         }
+        updates = []
         for row in batch:
             cadre = existing.get(row.fields["id_number"])
             if cadre is None:
@@ -397,9 +429,72 @@ class _RosterImport:
             elif self._check(cadre, row):
                 tags, changes, shown, fields = change
                 if self.writing:
-                    self._plan_update(cadre, tags, changes, fields)
+                    updates.append((cadre, tags, changes, fields))
                 self._show_change(shown)
                 self._count(row, cadre, "updated")
+        if updates:
+            self._plan_periods(updates)
+        for cadre, tags, changes, fields in updates:
+            self._plan_update(cadre, tags, changes, fields)
+
+    def _plan_periods(self, updates: list) -> None:
+        """The periods of service the batch's dated changes write, effective the as-of date (one query)."""
+        dated = [(cadre, fields) for cadre, _t, _c, fields in updates if DATED.intersection(fields)]
+        if not dated:
+            return
+        held: dict[int, list[CadrePeriod]] = defaultdict(list)
+        for period in CadrePeriod.objects.filter(cadre_id__in=[c.pk for c, _f in dated]).order_by(
+            "cadre_id", "valid_from"
+        ):
+            held[period.cadre_id].append(period)
+        plan = self.plan
+        for cadre, fields in dated:
+            values = {}
+            for name in DATED.intersection(fields):
+                if name == "section":
+                    values["section_id"] = (cadre.section.pk, cadre.section.unit_id)
+                else:
+                    values[name] = getattr(cadre, name)
+            periods = held.get(cadre.pk)
+            first = None
+            if not periods:  # written before periods existed: its first period holds the new values
+                first = self._first_period(cadre)
+                periods = [first]
+            change = history.plan_change(periods, self.as_of, values)
+            if first is not None:
+                self._add_period(plan.period_inserts, first, cadre)
+            # The cadre's columns repeat its latest period (a change later than the as-of date stands).
+            latest = change.latest
+            for name in ("post", "rank", "leadership_level", "status"):
+                setattr(cadre, name, getattr(latest, name))
+            if latest.section_id is not None and latest.section_id != cadre.section.pk:
+                cadre.section_id, cadre.unit_id = latest.section_id, latest.unit_id
+            if not change.changed:
+                continue
+            plan.period_cadres.append(cadre.pk)
+            if plan.period_since is None or change.start < plan.period_since:
+                plan.period_since = change.start
+            plan.period_deletes.extend(change.deleted)
+            by_pk = {p.pk: p for p in change.periods if p.pk is not None}
+            for pk, columns in change.updated.items():
+                key = tuple(sorted(columns))
+                if key not in plan.period_updates:
+                    plan.period_updates[key] = PreparedRows(CadrePeriod, key)
+                self._add_period(plan.period_updates[key], by_pk[pk], cadre)
+            for period in change.inserted:
+                self._add_period(plan.period_inserts, period, cadre)
+
+    def _first_period(self, cadre: Cadre) -> CadrePeriod:
+        return CadrePeriod(
+            cadre_id=cadre.pk,
+            valid_from=cadre.hire_date or cadre.work_start_date or EARLIEST_DATE,
+            **cadre.period_facts(),
+        )
+
+    def _add_period(self, prepared: PreparedRows, period: CadrePeriod, cadre: Cadre) -> None:
+        row = prepared.add(period)
+        if period.section_id is None and cadre.section.pk is None and "section" in prepared.positions:
+            self.plan.late_sections.append((prepared, row, cadre.section))
 
     def _plan_create(self, cadre: Cadre, tags: list[Tag]) -> None:
         plan = self.plan
@@ -426,7 +521,10 @@ class _RosterImport:
             plan.late_sections.append((plan.updates[fields], row, cadre.section))
         if tags is not None:
             plan.retagged[cadre.pk] = [t.pk for t in tags]
-        plan.update_events.add(self.author.event(Action.UPDATE, cadre, changes))
+        event = self.author.event(Action.UPDATE, cadre, changes)
+        if DATED.intersection(fields):
+            event.summary = history.effective_summary(self.as_of)
+        plan.update_events.add(event)
 
     def _new(self, row: _Row) -> Cadre:
         fields = dict(row.fields)
@@ -464,12 +562,16 @@ class _RosterImport:
             if isinstance(value, CellDate):
                 value = value.on(born if key == "birth_date" else getattr(cadre, key))
             setattr(cadre, key, value)
+        old_unit = cadre.unit_id
         cadre.section = row.section
+        cadre.unit_id = row.section.unit_id
         if cadre.hire_date and not cadre.probation_end:
             cadre.probation_end = default_probation_end(cadre.hire_date)
         changed = {f for f in COMPARED if getattr(cadre, f) != before[f]}
         if row.section.pk is None:
             changed.add("section_id")  # a section created by this import
+        if cadre.unit_id != old_unit:
+            changed.add("unit")  # the unit follows the 科室
         tags = row.tags if row.tags is not None and {t.pk for t in row.tags} != {t.pk for t in old_tags} else None
         if not changed and tags is None:
             return None
@@ -556,6 +658,7 @@ class _RosterImport:
                     plan.create_events.set(row, "object_id", str(keys[number]))
                 for prepared in plan.updates.values():
                     prepared.execute()
+                self._write_periods()
                 self._write_tags(keys)
                 plan.create_events.execute()
                 plan.update_events.execute()
@@ -567,6 +670,17 @@ class _RosterImport:
         finally:
             self.result.write_seconds = time.perf_counter() - started
         self.result.written = True
+
+    def _write_periods(self) -> None:
+        """The periods of service of the dated changes: merged ones deleted, the rest rewritten, new ones added;
+        then one periods_changed for every cadre whose periods changed."""
+        plan = self.plan
+        for start in range(0, len(plan.period_deletes), BATCH_SIZE):
+            CadrePeriod.objects.filter(pk__in=plan.period_deletes[start : start + BATCH_SIZE]).delete()
+        for prepared in plan.period_updates.values():
+            prepared.execute()
+        plan.period_inserts.execute()
+        history.announce(plan.period_cadres, plan.period_since)
 
     def _recheck(self) -> None:
         """Inside the transaction: the roster is still as it was read (one indexed query per thousand rows)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
@@ -113,6 +114,7 @@ class ImportResult:
     changes: list[CadreChange] = field(default_factory=list)
     sample: list[SampleRow] = field(default_factory=list)
     written: bool = False
+    as_of: dt.date | None = None  # the day the changes to dated fields take effect
     write_seconds: float = 0.0  # how long the write transaction took (and, on SQLite, held the write lock)
 
     @property

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
@@ -116,6 +117,10 @@ def test_updates_print_what_changes_above_the_counts(tmp_path):
     masked = Cadre.objects.get(phone="13900000002").id_number_masked
     assert import_roster(path, "--dry-run") == (
         0,
-        [f"第3行 张2（{masked}）：职务 科员 → 科长；手机 139****0002 → 138****0000", "created=0 updated=1 unchanged=1"],
+        [
+            f"变动生效日期：{timezone.localdate().isoformat()}。",
+            f"第3行 张2（{masked}）：职务 科员 → 科长；手机 139****0002 → 138****0000",
+            "created=0 updated=1 unchanged=1",
+        ],
     )
     assert Cadre.objects.get(id_number=rows[1]["身份证号"]).post == "科员"

@@ -5,7 +5,7 @@ import json
 
 from django.core.exceptions import ValidationError
 from django.test import TestCase
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.roster import services
@@ -96,7 +96,7 @@ class CadreServiceTests(TestCase):
         self.assertEqual(cadre.status, Status.RETIRED)
         event = AuditEvent.objects.filter(action=Action.STATUS).get()
         self.assertEqual(event.changes, {"status": ["在职", "退休"]})
-        self.assertEqual(event.summary, "2026年6月退休")
+        self.assertEqual(event.summary, f"{timezone.localdate().isoformat()} 起生效；2026年6月退休")
 
     def test_setting_the_same_status_again_records_nothing(self):
         cadre = self.create()

@@ -235,14 +235,15 @@ class CadreStatusTests(RosterData):
         self.client.force_login(self.head)
         response = self.client.post(
             reverse("roster:cadre_status", args=[self.cadre.pk]),
-            {"status": Status.TRANSFERRED, "note": "调往区房屋管理中心"},
+            {"status": Status.TRANSFERRED, "note": "调往区房屋管理中心", "effective": "2025-06-30"},
             follow=True,
         )
         self.assertEqual(response.redirect_chain, [(self.cadre.get_absolute_url(), 302)])
         self.cadre.refresh_from_db()
         self.assertEqual(self.cadre.status, Status.TRANSFERRED)
+        self.assertEqual(self.cadre.periods.latest("valid_from").valid_from, dt.date(2025, 6, 30))
         event = AuditEvent.objects.get(action=Action.STATUS)
-        self.assertEqual((event.actor, event.summary), (self.head, "调往区房屋管理中心"))
+        self.assertEqual((event.actor, event.summary), (self.head, "2025-06-30 起生效；调往区房屋管理中心"))
         self.assertEqual(event.changes, {"status": ["在职", "调离"]})
         self.assertIn("李小红 的人员状态已由“在职”改为“调离”。", text(response))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.contrib import messages
@@ -24,7 +25,7 @@ from ganxun.core.lists import clean_url, list_querystring
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
-from ..models import Cadre, Section, Tag
+from ..models import Cadre, CadrePeriod, Section, Tag
 from ..permissions import can_browse_roster, can_edit_cadre, can_see_full_personal_data
 from ..services import cadre_create, cadre_set_status, cadre_update
 
@@ -57,6 +58,14 @@ def _history(user, cadre: Cadre):
     return AuditEvent.objects.visible_to(user).filter(object_type="cadre", object_id=str(cadre.pk))[:HISTORY_SIZE]
 
 
+def _periods(cadre: Cadre) -> list[CadrePeriod]:
+    """The history of service, latest first, each with the last day it was in force (None: in force today)."""
+    periods = list(cadre.periods.select_related("unit", "section").order_by("-valid_from"))
+    for period in periods:
+        period.last_day = period.valid_to - dt.timedelta(days=1) if period.valid_to else None
+    return periods
+
+
 def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatusForm | None = None) -> dict[str, Any]:
     user = request.user
     may_edit = can_edit_cadre(user, cadre)
@@ -69,6 +78,7 @@ def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatus
         "status_form": status_form if may_edit else None,
         "history": _history(user, cadre) if user.is_admin else None,
         "tags": list(cadre.tags.order_by("name")),
+        "periods": _periods(cadre),
     }
 
 
@@ -113,7 +123,11 @@ def cadre_status(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "roster/cadre_detail.html", context, status=400)
     old = cadre.get_status_display()
     cadre_set_status(
-        actor=request.user, cadre=cadre, status=form.cleaned_data["status"], note=form.cleaned_data["note"]
+        actor=request.user,
+        cadre=cadre,
+        status=form.cleaned_data["status"],
+        note=form.cleaned_data["note"],
+        effective=form.cleaned_data["effective"],
     )
     if old == cadre.get_status_display():
         messages.info(request, _("The status was already “%(status)s”.") % {"status": old})
@@ -186,5 +200,7 @@ class CadreUpdateView(EditConflictMixin, CadreFormViewMixin, UpdateView):
             actor=self.request.user,
             cadre=self.object,
             tags=list(form.cleaned_data["tags"]),
+            effective=form.cleaned_data["effective"],
+            note=form.cleaned_data["change_note"],
             **form.service_fields(),
         )

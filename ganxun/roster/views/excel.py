@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from django import forms
@@ -24,6 +25,7 @@ from ganxun.core.pending import PendingUpload
 
 from ..exports import cadre_workbook, template_workbook
 from ..filters import filter_cadres
+from ..forms import EffectiveDateField
 from ..imports import COLUMNS, ImportResult, roster_import
 from ..models import Cadre
 
@@ -39,6 +41,15 @@ class ImportUploadForm(forms.Form):
         help_text=gettext_lazy("An .xlsx file whose first sheet holds the roster."),
         widget=forms.ClearableFileInput(attrs={"accept": ".xlsx", "class": "form-control"}),
     )
+    as_of = EffectiveDateField(
+        help_text=gettext_lazy(
+            "The day the changes of section, post, rank, leadership level and status take effect (default today)."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["as_of"].widget.attrs["class"] = "form-control"
 
 
 def _max_bytes() -> int:
@@ -74,13 +85,13 @@ def cadre_import(request: HttpRequest) -> HttpResponse:
     token, path, now = PENDING.start(request)
     try:
         save_upload(upload, path, _max_bytes())
-        result = roster_import(path, file_name=file_name, actor=request.user)
+        result = roster_import(path, file_name=file_name, actor=request.user, as_of=form.cleaned_data["as_of"])
     except ExcelFileError as exc:
         path.unlink(missing_ok=True)
         form.add_error("file", exc.message)
         return render(request, TEMPLATE, _context(form), status=400)
     if result.ok:
-        PENDING.remember(request, token=token, name=file_name, at=now)
+        PENDING.remember(request, token=token, name=file_name, at=now, as_of=result.as_of.isoformat())
     else:
         path.unlink(missing_ok=True)
     return render(request, TEMPLATE, _context(ImportUploadForm(), result))
@@ -97,6 +108,10 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
     pending, path = taken
     accept = request.POST.get("create_sections") == "on"
     try:
+        as_of = dt.date.fromisoformat(pending.get("as_of") or "")
+    except ValueError:
+        as_of = None  # remembered before the as-of date existed: today
+    try:
         result = roster_import(
             path,
             file_name=pending["name"],
@@ -104,6 +119,7 @@ def cadre_import_confirm(request: HttpRequest) -> HttpResponse:
             write=True,
             accept_new_sections=accept,
             ip_address=client_ip(request),
+            as_of=as_of,
         )
     except ExcelFileError as exc:
         PENDING.forget(request)

@@ -1,19 +1,23 @@
 """manage.py import_roster FILE: the roster import for automation, with the same checks as the web page."""
 
+import datetime as dt
 from pathlib import Path
 
 from django.contrib.auth import get_user_model
 from django.core.management import BaseCommand, CommandError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.core.excel import ExcelFileError
+from ganxun.roster.history import effective_error
 from ganxun.roster.imports import roster_import
 
 
 class Command(BaseCommand):
     help = (
         "Import cadres from an .xlsx roster. Prints every bad cell in row order, exits 1 when any row is bad; "
-        "otherwise prints what changes for each updated cadre. The last line is created=N updated=N unchanged=N."
+        "otherwise prints, when cadres change, the as-of date and what changes for each. The last line is "
+        "created=N updated=N unchanged=N."
     )
 
     def add_arguments(self, parser):
@@ -21,8 +25,27 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
         parser.add_argument("--create-sections", action="store_true", help="create sections not yet in the system")
         parser.add_argument("--actor", help="username recorded in the audit trail")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            help="YYYY-MM-DD: the day the changes to section, post, rank, leadership level and status take effect "
+            "(default today)",
+        )
 
-    def handle(self, *args, file: Path, dry_run: bool, create_sections: bool, actor: str | None, **options):
+    def handle(
+        self, *args, file: Path, dry_run: bool, create_sections: bool, actor: str | None, as_of: str | None, **options
+    ):
+        day = timezone.localdate()
+        if as_of:
+            try:
+                day = dt.date.fromisoformat(as_of)
+            except ValueError:
+                raise CommandError(
+                    _("--as-of takes a date as YYYY-MM-DD, not “%(value)s”.") % {"value": as_of}
+                ) from None
+        message = effective_error(day)
+        if message:
+            raise CommandError(message)
         user = None
         if actor:
             user = get_user_model().objects.filter(username=actor, is_active=True).first()
@@ -40,6 +63,7 @@ class Command(BaseCommand):
                 accept_new_sections=create_sections,
                 max_errors=None,
                 max_changes=None,
+                as_of=day,
             )
         except ExcelFileError as exc:
             self.stdout.write(exc.message)
@@ -51,6 +75,8 @@ class Command(BaseCommand):
         if errors:
             self.stdout.write("created=0 updated=0 unchanged=0")
             raise CommandError(_("%(count)s errors; nothing was written.") % {"count": len(errors)}, returncode=1)
+        if result.updated:
+            self.stdout.write(_("Changes take effect on %(date)s.") % {"date": day.isoformat()})
         for change in result.changes:
             self.stdout.write(str(change))
         self.stdout.write(result.counts)
