@@ -8,6 +8,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -37,6 +39,37 @@ class Source(models.TextChoices):
     OUTSIDE_CLASS = "outside_class", _("Outside class")
     SELF_REPORT = "self_report", _("Self-report")
     LECTURE = "lecture", _("Lecture given")
+
+
+# The model each kind of source is counted from ("app_label.ModelName"), as a string so that the ledger imports
+# no app above it; an app that brings a new kind of record (online courses, practice) adds its own here.
+# A self-report is its own record: its entry is the report.
+SOURCE_MODELS: dict[str, str] = {
+    Source.SESSION: "training.Session",
+    Source.LECTURE: "training.Session",
+    Source.OUTSIDE_CLASS: "hours.OutsideClass",
+}
+
+
+def register_source(source: str, model_label: str) -> None:
+    """Name the model entries of ``source`` are counted from (called by the app that owns the records)."""
+    SOURCE_MODELS[source] = model_label
+    from django.apps import apps
+
+    if apps.ready:
+        from .signals import protect_sources
+
+        protect_sources()
+
+
+def source_content_type(source: str) -> ContentType | None:
+    """The content type of ``source``'s records (cached by Django after the first read); None for a self-report
+    or a kind whose records have no model yet."""
+    label = SOURCE_MODELS.get(source)
+    if label is None:
+        return None
+    app_label, model = label.split(".")
+    return ContentType.objects.get_by_natural_key(app_label, model.lower())
 
 
 # --- Sane bounds: every 学时 figure is bounded by what its period can hold, every date by a sane range ---------
@@ -142,6 +175,17 @@ class LedgerEntry(models.Model):
     # The id of the row the entry was counted from (a session, an online record …); empty for a self-report,
     # which is its own source.
     source_id = models.BigIntegerField(_("source ID"), null=True, blank=True)
+    # What kind of record ``source_id`` names: with it the entry holds a real reference to its source
+    # (``source_object``), kept by ledger_record; a source with entries cannot be deleted (see hours/signals.py).
+    source_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("source record type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_object = GenericForeignKey("source_type", "source_id")
     title = models.CharField(_("title"), max_length=200)
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
@@ -185,6 +229,7 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["cadre", "date"]),
             models.Index(fields=["date", "status"]),
+            models.Index(fields=["source_type", "source_id"], name="ledger_source_object"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -217,6 +262,23 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.date} {self.title} {self.hours}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hours:self_report_detail", args=[self.pk])
+
+    def source_url(self) -> str | None:
+        """The page of the record the entry was counted from (a self-report's own page), read without a query:
+        the content type comes from Django's cache, and a source's page needs only its id."""
+        if self.source == Source.SELF_REPORT:
+            return self.get_absolute_url()
+        if self.source_type_id is None or self.source_id is None:
+            return None
+        model = ContentType.objects.get_for_id(self.source_type_id).model_class()
+        if model is None or not hasattr(model, "get_absolute_url"):
+            return None
+        return model(pk=self.source_id).get_absolute_url()
 
     def clean(self) -> None:
         """Hours within one entry's bounds; a date between the cadre's birth (1950 at the earliest) and a year

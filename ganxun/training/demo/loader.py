@@ -25,7 +25,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
-from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source
+from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source, source_content_type
 from ganxun.roster.models import Cadre, DerivedGroup, LeadershipLevel, Section, Tag, Tier
 
 from .. import services
@@ -463,6 +463,7 @@ class Loader(OtherHours):
             )
         Attendance.objects.bulk_create(rows, batch_size=500)
         entries = []
+        session_type = source_content_type(Source.SESSION)
         for row in rows:
             audit_record(
                 actor=self.admin,
@@ -482,6 +483,7 @@ class Loader(OtherHours):
                     bucket=activity.kind.bucket,
                     source=Source.SESSION,
                     source_id=session.pk,
+                    source_type=session_type,
                     title=f"{activity.title}（{session.date:%Y-%m-%d}）"[:200],
                     status=EntryStatus.CONFIRMED,
                     created_by=self.admin,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
+from ganxun.hours.models import LedgerEntry, Source, source_content_type
 from ganxun.hours.services import refuse_own
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
@@ -276,6 +277,8 @@ def session_delete(*, actor, session: Session) -> None:
     """Remove a sitting that nobody's attendance has been recorded for."""
     if session.attendances.exists():
         raise ValidationError(_("Attendance has been recorded for this session: it cannot be removed."))
+    if LedgerEntry.objects.filter(source_type=source_content_type(Source.SESSION), source_id=session.pk).exists():
+        raise ValidationError(_("Hours have been counted from this session: it cannot be removed."))
     activity = session.activity
     audit_record(
         actor=actor,
