@@ -13,7 +13,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -252,6 +253,17 @@ class LedgerEntry(models.Model):
                 condition=Q(date__gte=EARLIEST_DATE, date__lte=LATEST_DATE),
                 name="ledger_date_in_sane_range",
                 violation_error_message=_("The date must be between 1950-01-01 and 2100-12-31."),
+            ),
+            # A self-report is counted once: one live report per cadre, day and title (letter case aside); a
+            # rejected one may be reported again.  The service refuses wider duplicates first, with a message
+            # naming them (hours.services.self_reports.check_self_report_duplicate).
+            models.UniqueConstraint(
+                F("cadre"),
+                F("date"),
+                Lower("title"),
+                condition=Q(source="self_report") & ~Q(status="rejected"),
+                name="self_report_counted_once",
+                violation_error_message=_("This report has already been submitted for this day."),
             ),
             models.CheckConstraint(
                 condition=Q(source="self_report") | Q(source_id__isnull=False),
@@ -569,6 +581,11 @@ class OutsideClass(models.Model):
         from django.urls import reverse
 
         return reverse("hours:outside_class_detail", args=[self.pk])
+
+    @property
+    def ledger_title(self) -> str:
+        """What a cadre would call it in a self-report (compared to refuse reporting it again)."""
+        return self.title
 
     @property
     def days(self) -> int:

@@ -309,6 +309,11 @@ class Session(models.Model):
             raise ValidationError(errors)
 
     @property
+    def ledger_title(self) -> str:
+        """What a cadre would call it in a self-report (compared to refuse reporting it again)."""
+        return self.activity.title
+
+    @property
     def ends_at(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.date, self.end_time))
 

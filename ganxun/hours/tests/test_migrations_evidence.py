@@ -65,3 +65,18 @@ def test_existing_entries_get_a_reference_to_their_source():
         ("online_record", 99, Decimal(2), "网"),
         ("self_report", None, Decimal(2), "自学"),
     }
+
+
+@pytest.mark.django_db(transaction=True)
+def test_existing_duplicate_self_reports_are_kept_rejected_before_the_constraint():
+    cadre = CadreFactory()
+    old_apps = migrate([("hours", "0007_ledger_entries_reference_their_source")])
+    OldEntry = old_apps.get_model("hours", "LedgerEntry")
+    common = {"cadre_id": cadre.pk, "hours": Decimal(2), "bucket": "self_study", "source": "self_report"}
+    first = OldEntry.objects.create(date=dt.date(2026, 3, 2), title="自学PPT", status="confirmed", **common)
+    again = OldEntry.objects.create(date=dt.date(2026, 3, 2), title="自学ppt", status="pending", **common)
+    other_day = OldEntry.objects.create(date=dt.date(2026, 3, 3), title="自学PPT", status="pending", **common)
+    migrate(latest())
+    status = dict(LedgerEntry.objects.values_list("pk", "status"))
+    assert status == {first.pk: "confirmed", again.pk: "rejected", other_day.pk: "pending"}
+    assert str(first.pk) in LedgerEntry.objects.get(pk=again.pk).reason
