@@ -80,3 +80,24 @@ def test_existing_duplicate_self_reports_are_kept_rejected_before_the_constraint
     status = dict(LedgerEntry.objects.values_list("pk", "status"))
     assert status == {first.pk: "confirmed", again.pk: "rejected", other_day.pk: "pending"}
     assert str(first.pk) in LedgerEntry.objects.get(pk=again.pk).reason
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lecturers_of_one_session_activities_teach_that_session():
+    from ganxun.training.models import Lecturer
+
+    lecture = SessionFactory(activity=ActivityFactory(), date=dt.date(2026, 6, 30))
+    class_activity = ActivityFactory()
+    SessionFactory(activity=class_activity, date=dt.date(2026, 6, 1))
+    SessionFactory(activity=class_activity, date=dt.date(2026, 6, 2))
+    teacher = CadreFactory()
+    old_apps = migrate([("training", "0003_sessions_within_sane_bounds_and_kinds_evaluated_by_default")])
+    OldLecturer = old_apps.get_model("training", "Lecturer")
+    one = OldLecturer.objects.create(activity_id=lecture.activity_id, cadre_id=teacher.pk).pk
+    outside = OldLecturer.objects.create(activity_id=lecture.activity_id, outside_name="王处长").pk
+    several = OldLecturer.objects.create(activity_id=class_activity.pk, cadre_id=teacher.pk).pk
+    migrate(latest())
+    assert list(Lecturer.objects.get(pk=one).sessions.all()) == [Session.objects.get(pk=lecture.pk)]
+    assert list(Lecturer.objects.get(pk=outside).sessions.all()) == [Session.objects.get(pk=lecture.pk)]
+    assert not Lecturer.objects.get(pk=several).sessions.exists()  # nothing guessed
+    assert Lecturer.objects.count() == 3

@@ -371,6 +371,11 @@ class Loader(OtherHours):
             )
             sessions.append(session)
         self.result.sessions += len(sessions)
+        if lecture and len(sessions) > 1:  # a lecture series of several sittings: its lecturers teach each one
+            for lecturer in activity.lecturers.filter(cadre__isnull=False).select_related("activity", "cadre"):
+                services.lecturer_set_sessions(
+                    actor=self.actor_for(lecturer.cadre), lecturer=lecturer, sessions=sessions
+                )
         # Through attendance_set: the study registers, the demo accounts, and everyone whose class record
         # has a leave in it (the 1/7 rule); the plain "came, counted" rows of the rest in bulk.
         missing = {pk for absent in missed.values() for pk in absent}

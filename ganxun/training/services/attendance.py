@@ -18,7 +18,7 @@ from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw,
 from ganxun.hours.services.ledger import entry_current
 
 from ..models import Activity, Attendance, AttendanceMethod, AttendanceStatus, Session
-from .lectures import lecture_credit_sync, teaches_instead_of_attending, with_sessions_and_lecturers
+from .lectures import lecture_credit_sync, taught_sessions, with_sessions_and_lecturers
 
 # A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
 # Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).
@@ -43,16 +43,23 @@ def activity_total_hours(activity: Activity) -> Decimal:
     return sum((s.hours for s in activity.sessions.all()), Decimal(0))
 
 
-def completion(activity: Activity, attendances: list[Attendance]) -> tuple[bool, Decimal, Decimal]:
+def completion(
+    activity: Activity, attendances: list[Attendance], taught: set[int] | frozenset[int] = frozenset()
+) -> tuple[bool, Decimal, Decimal]:
     """(completed, missed hours, total hours) of one cadre in a class, from their attendance rows.
 
     Hours of sessions marked absent or on leave count as missed; more than 1/7 of the total means the
     class was not completed (exactly 1/7 is still completed).  Sessions without a row yet are not counted as
-    missed.  学时 are decimals of two places, so ``missed × 7`` is exact and the boundary cannot round away.
+    missed, nor are the sittings the cadre taught (``taught``).  学时 are decimals of two places, so
+    ``missed × 7`` is exact and the boundary cannot round away.
     """
     total = activity_total_hours(activity)
     missed = sum(
-        (a.session.hours for a in attendances if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE)),
+        (
+            a.session.hours
+            for a in attendances
+            if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE) and a.session_id not in taught
+        ),
         Decimal(0),
     )
     return (total == 0 or missed * MISSED_SHARE_DENOMINATOR <= total), missed, total
@@ -83,14 +90,15 @@ def sync_ledger(*, actor, activity: Activity, cadre, written: Attendance | None 
                 cadre=cadre, source=Source.SESSION, source_id__in=list(sessions)
             )
         }
+    # The sittings the cadre teaches: counted as the lecture given (lecture_credit_sync), never also as attended.
+    taught = taught_sessions(activity, cadre.pk) if attendances else set()
     completed = True
     if activity.kind.is_class:
-        completed, _missed, _total = completion(activity, attendances)
-    teaching = bool(attendances) and teaches_instead_of_attending(activity, cadre)
+        completed, _missed, _total = completion(activity, attendances, taught=taught)
     for attendance in attendances:
         session = attendance.session
         record = None
-        if attendance.status == AttendanceStatus.PRESENT and teaching:
+        if attendance.status == AttendanceStatus.PRESENT and session.pk in taught:
             reason = _("Counted as the lecture given, not as attendance.")
         elif attendance.status == AttendanceStatus.PRESENT and completed:
             reason = ""

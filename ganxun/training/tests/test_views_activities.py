@@ -459,12 +459,13 @@ class QueryBudgetTests(TrainingData):
 
     def test_detail_for_an_admin(self):
         # + activity, sessions, attendance counts, enrolment by section, evaluation averages, lecturers,
-        # materials, and the enrolment form's sections and tags
-        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 11)
+        # the sittings each lecturer teaches, materials, and the enrolment form's sections and tags
+        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 12)
 
     def test_detail_for_a_cadre(self):
-        # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, materials, nav name
-        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 9)
+        # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, the sittings each
+        # teaches, materials, nav name
+        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 10)
 
     def test_calendar(self):
         # + the sessions of the weeks shown
