@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from ganxun.roster.admin import ReadOnlyAdmin
 
-from .models import BucketCap, ConversionRule, LedgerEntry, OutsideClass, Requirement
+from .models import BucketCap, CompletionRule, ConversionRule, LedgerEntry, OutsideClass, Requirement
 
 
 @admin.register(LedgerEntry)
@@ -27,6 +27,11 @@ class ConversionRuleAdmin(ReadOnlyAdmin):
 class RequirementAdmin(ReadOnlyAdmin):
     list_display = ["name", "tier", "start_year", "end_year", "hours"]
     list_filter = ["start_year"]
+
+
+@admin.register(CompletionRule)
+class CompletionRuleAdmin(ReadOnlyAdmin):
+    list_display = ["year", "missed_share_numerator", "missed_share_denominator"]
 
 
 @admin.register(BucketCap)

@@ -25,6 +25,7 @@ from .models import (
     LATEST_DATE,
     Bucket,
     BucketCap,
+    CompletionRule,
     ConversionRule,
     EntryStatus,
     OutsideClass,
@@ -321,6 +322,15 @@ class BucketCapForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm)
         model = BucketCap
         fields = ["year", "bucket", "cap"]
         help_texts = {"cap": _("At most this many hours of the category count in the year; the rest does not.")}
+
+
+class CompletionRuleForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "missed_share_denominator"
+    year = year_field()
+
+    class Meta:
+        model = CompletionRule
+        fields = ["year", "missed_share_numerator", "missed_share_denominator"]
 
 
 class RulesCopyForm(BootstrapFormMixin, forms.Form):

@@ -523,6 +523,66 @@ class BucketCap(models.Model):
         return f"{self.year} {self.get_bucket_display()} ≤ {self.cap}"
 
 
+# 条例 第十五条: a class is not completed when more than 1/7 of its hours was missed (absent, on leave, or an ended
+# sitting without an attendance row).  The share is a rule of the year (CompletionRule), this when none is set.
+DEFAULT_MISSED_SHARE = Fraction(1, 7)
+
+
+class CompletionRule(models.Model):
+    """The year's completion rule for classes: more than ``numerator/denominator`` of the hours missed means the
+    class was not completed.  Kept as two integers so that 1/7 is exact and compared without rounding."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    missed_share_numerator = models.PositiveSmallIntegerField(
+        _("missed share: numerator"),
+        default=1,
+        validators=[at_most(100, _("The numerator can be at most %(limit_value)s."))],
+    )
+    missed_share_denominator = models.PositiveSmallIntegerField(
+        _("missed share: denominator"),
+        default=7,
+        validators=[
+            at_least(1, _("The denominator must be at least %(limit_value)s.")),
+            at_most(100, _("The denominator can be at most %(limit_value)s.")),
+        ],
+        help_text=_("More than numerator/denominator of a class's hours missed: not completed (条例: 1/7)."),
+    )
+
+    class Meta:
+        verbose_name = _("class completion rule")
+        verbose_name_plural = _("class completion rules")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_RULE_YEAR, year__lte=LAST_RULE_YEAR),
+                name="completion_rule_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(missed_share_denominator__gte=1, missed_share_denominator__lte=100)
+                & Q(missed_share_numerator__lte=F("missed_share_denominator")),
+                name="completion_rule_share_a_fraction",
+                violation_error_message=_("The missed share must be a fraction between 0 and 1 (e.g. 1/7)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.missed_share_numerator}/{self.missed_share_denominator}"
+
+    @property
+    def missed_share(self) -> Fraction:
+        return Fraction(self.missed_share_numerator, self.missed_share_denominator)
+
+
+def missed_share(year: int) -> Fraction:
+    """The share of a class's hours that may be missed in ``year`` (the year's rule, else 1/7), exactly."""
+    row = CompletionRule.objects.filter(year=year).values_list("missed_share_numerator", "missed_share_denominator")
+    found = row.first()
+    if found is None or found[1] == 0:
+        return DEFAULT_MISSED_SHARE
+    return Fraction(found[0], found[1])
+
+
 class OutsideClass(models.Model):
     """A class held outside the bureau (党校, 中青班 …); each cadre sent to it gets one entry counted from it."""
 

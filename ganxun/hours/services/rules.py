@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from ..models import BucketCap, ConversionRule, Requirement
+from ..models import BucketCap, CompletionRule, ConversionRule, Requirement
 
-Rule = ConversionRule | Requirement | BucketCap
+Rule = ConversionRule | Requirement | BucketCap | CompletionRule
 
 
 def rule_snapshot(rule: Model) -> dict[str, Any]:
@@ -39,6 +39,12 @@ def rule_snapshot(rule: Model) -> dict[str, Any]:
         }
     if isinstance(rule, BucketCap):
         return {"year": rule.year, "bucket": str(rule.get_bucket_display()), "cap": str(rule.cap)}
+    if isinstance(rule, CompletionRule):
+        return {
+            "year": rule.year,
+            "missed_share_numerator": rule.missed_share_numerator,
+            "missed_share_denominator": rule.missed_share_denominator,
+        }
     raise TypeError(type(rule))
 
 
@@ -66,7 +72,8 @@ class RulesCopied:
 
 @transaction.atomic
 def rules_copy(*, actor, from_year: int, to_year: int) -> RulesCopied:
-    """Copy one year's rules to another: conversion rules, caps and the yearly requirements.
+    """Copy one year's rules to another: conversion rules, caps, the class completion rule and the yearly
+    requirements.
 
     What the target year already has is kept (and reported as skipped).  Cycle requirements span
     several years and are not copied: a new cycle is set up on its own.
@@ -84,6 +91,14 @@ def rules_copy(*, actor, from_year: int, to_year: int) -> RulesCopied:
             copied.skipped.append(cap)
             continue
         copied.created.append(_copy(actor, cap, year=to_year, summary=_("Copied from %(year)s") % {"year": from_year}))
+    completion = CompletionRule.objects.filter(year=from_year).first()
+    if completion is not None:
+        if CompletionRule.objects.filter(year=to_year).exists():
+            copied.skipped.append(completion)
+        else:
+            copied.created.append(
+                _copy(actor, completion, year=to_year, summary=_("Copied from %(year)s") % {"year": from_year})
+            )
     existing_requirements = set(
         Requirement.objects.filter(start_year=to_year, end_year=to_year).values_list("name", "tier")
     )

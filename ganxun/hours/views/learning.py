@@ -72,6 +72,22 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     def ended(session: Session) -> bool:
         return session.date < clock.date() or (session.date == clock.date() and session.end_time <= clock.time())
 
+    # The sittings of the cadre's classes this year that are over without an attendance row: 未登记, counted as
+    # missed for the class's completion (the 1/7 rule) until the organiser records them.
+    recorded = Attendance.objects.filter(session=OuterRef("pk"), cadre=cadre)
+    unrecorded = [
+        session
+        for session in Session.objects.filter(
+            activity__enrolments__cadre=cadre,
+            activity__kind__is_class=True,
+            date__gte=dt.date(today.year, 1, 1),
+            date__lte=today,
+        )
+        .exclude(Exists(recorded))
+        .select_related("activity")
+        .order_by("date", "start_time", "pk")
+        if ended(session)
+    ]
     evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
     to_evaluate = (
         Session.objects.filter(
@@ -101,6 +117,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         ),
         "upcoming": [(session, attendance.get(session.pk), ended(session)) for session in upcoming],
         "to_evaluate": to_evaluate_list,
+        "unrecorded": unrecorded,
         "reports": reports,
         "reports_in_review": sum(status in PENDING_STATUSES for status in waiting_statuses),
         "reports_returned": sum(status in RETURNED_STATUSES for status in waiting_statuses),

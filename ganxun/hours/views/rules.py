@@ -19,8 +19,15 @@ from django.views.generic import CreateView, UpdateView
 from ganxun.core.access import ServiceFormMixin, require_admin
 from ganxun.core.concurrency import EditConflictMixin
 
-from ..forms import BucketCapForm, ComplianceFilterForm, ConversionRuleForm, RequirementForm, RulesCopyForm
-from ..models import BucketCap, ConversionRule, Requirement
+from ..forms import (
+    BucketCapForm,
+    CompletionRuleForm,
+    ComplianceFilterForm,
+    ConversionRuleForm,
+    RequirementForm,
+    RulesCopyForm,
+)
+from ..models import DEFAULT_MISSED_SHARE, BucketCap, CompletionRule, ConversionRule, Requirement
 from ..services import rule_save, rules_copy
 
 
@@ -47,6 +54,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
     """The year's rules in three tables, and copying last year's to it."""
     require_admin(request.user)
     year = ComplianceFilterForm(request.GET).year_or_default()
+    completion_rule = CompletionRule.objects.filter(year=year).first()
+    share = completion_rule.missed_share if completion_rule is not None else DEFAULT_MISSED_SHARE
     context = {
         "year": year,
         "years": _years(),
@@ -55,6 +64,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
             "start_year", "tier", "name"
         ),
         "caps": BucketCap.objects.filter(year=year).order_by("bucket"),
+        "completion_rule": completion_rule,
+        "completion_share": f"{share.numerator}/{share.denominator}",
         "copy_form": RulesCopyForm(initial={"from_year": year - 1, "to_year": year}),
     }
     return render(request, "hours/rule_list.html", context)
@@ -153,3 +164,17 @@ class CapUpdateView(EditConflictMixin, RuleFormView, UpdateView):
     form_class = BucketCapForm
     kind_label = gettext_lazy("yearly cap")
     success_message = gettext_lazy("Cap “%(name)s” was saved.")
+
+
+class CompletionCreateView(RuleFormView, CreateView):
+    model = CompletionRule
+    form_class = CompletionRuleForm
+    kind_label = gettext_lazy("class completion rule")
+    success_message = gettext_lazy("Class completion rule “%(name)s” was saved.")
+
+
+class CompletionUpdateView(EditConflictMixin, RuleFormView, UpdateView):
+    model = CompletionRule
+    form_class = CompletionRuleForm
+    kind_label = gettext_lazy("class completion rule")
+    success_message = gettext_lazy("Class completion rule “%(name)s” was saved.")

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
@@ -178,11 +178,11 @@ class LedgerResyncTests(TestCase):
                 actor=self.admin, session=session, cadre=self.cadre, status=status, method=AttendanceMethod.MANUAL
             )
         self.assertFalse(LedgerEntry.objects.filter(cadre=self.cadre, status=EntryStatus.CONFIRMED).exists())
-        for day in range(1, 6):
+        for day in range(1, 6):  # still to come: a sitting over without a row would count as missed
             session_create(
                 actor=self.admin,
                 activity=activity,
-                date=DAY + dt.timedelta(days=day),
+                date=max(DAY, timezone.localdate()) + dt.timedelta(days=day),
                 start_time=dt.time(9),
                 end_time=dt.time(11, 30),
             )
