@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -14,7 +15,15 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
-from ganxun.hours.models import DEFAULT_MISSED_SHARE, EntryStatus, LedgerEntry, Source, Unit, missed_share
+from ganxun.hours.models import (
+    DEFAULT_MISSED_SHARE,
+    ConversionRule,
+    EntryStatus,
+    LedgerEntry,
+    Source,
+    Unit,
+    missed_share,
+)
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
 from ganxun.hours.services.ledger import entry_current
 
@@ -28,15 +37,28 @@ LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
 UNREAD: Any = object()  # attendance_set's ``current`` when the caller has not read the row
 
 
+def length_hours_cap(session: Session) -> Decimal:
+    """What the session's real length is worth at the year's hour rate (1 学时 an hour without an hour rule),
+    down to the cent: the most a sitting converted by a fixed unit (day, half day, session) may give."""
+    rule = ConversionRule.objects.filter(year=session.date.year, unit=Unit.HOUR).first()
+    rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
+    return Decimal(math.floor(Fraction(session.length_minutes) / 60 * rate * 100)) / 100
+
+
 def session_default_hours(session: Session) -> Decimal:
-    """The 学时 the year's conversion rule gives this session, by its kind's unit."""
+    """The 学时 the year's conversion rule gives this session, by its kind's unit.
+
+    A fixed unit (a day, a half day, a session) is capped by the session's real length at the year's hour rate:
+    a one-hour sitting is never 4 学时 because its kind counts by the half day (docs/architecture.md).
+    """
     unit = session.activity.kind.unit
     if unit == Unit.ONLINE_MINUTES:
         quantity = session.length_minutes
     elif unit in LENGTH_UNITS:
         quantity = Fraction(session.length_minutes) / 60  # exact: 50 minutes are 5/6 of an hour, not 0.8333…
     else:
-        quantity = Decimal(1)
+        by_rule = convert_hours(year=session.date.year, unit=unit, quantity=Decimal(1))
+        return min(by_rule, length_hours_cap(session))
     return convert_hours(year=session.date.year, unit=unit, quantity=quantity)
 
 

@@ -51,10 +51,15 @@ class SessionHoursTests(TestCase):
         self.assertEqual(self.add("党课").hours, Decimal("2.5"))
         self.assertEqual(self.add("党课", end=dt.time(10, 40)).hours, Decimal("1.5"))
 
-    def test_half_day_unit_is_four_whatever_the_length(self):
-        session = self.add("全员培训班", end=dt.time(10))
+    def test_half_day_unit_is_four_within_the_sessions_length(self):
+        # The half-day rule gives 4 学时, never more than the length at the hour rate (1 学时 an hour in 2026).
+        session = self.add("全员培训班", end=dt.time(13))
         self.assertEqual(session.hours, Decimal(4))
         self.assertFalse(session.hours_overridden)
+        self.assertEqual(self.add("全员培训班", end=dt.time(14)).hours, Decimal(4))
+        self.assertEqual(self.add("全员培训班", end=dt.time(12, 59)).hours, Decimal("3.98"))
+        # A one-hour sitting is never four 学时 because its kind counts by the half day.
+        self.assertEqual(self.add("全员培训班", end=dt.time(10)).hours, Decimal(1))
 
     def test_study_session_unit_is_three(self):
         self.assertEqual(self.add("中心组学习", end=dt.time(16)).hours, Decimal(3))

@@ -33,8 +33,9 @@ class AttendanceLedgerTests(TestCase):
             actor=self.admin, session=session, cadre=self.cadre, status=status, method=AttendanceMethod.MANUAL
         )
 
-    def test_half_day_session_converts_by_the_years_rule(self):
-        self.assertEqual(session_default_hours(self.sessions[0]), Decimal(4))
+    def test_half_day_session_converts_by_the_years_rule_within_its_length(self):
+        # 4 学时 by the half-day rule, capped by 2 h 30 at 1 学时 an hour.
+        self.assertEqual(session_default_hours(self.sessions[0]), Decimal("2.5"))
 
     def test_present_writes_one_entry_however_often_marked(self):
         for session in self.sessions[1:]:  # over: without a row they would count as missed

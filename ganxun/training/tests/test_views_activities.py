@@ -262,7 +262,7 @@ class ActivityFormTests(TrainingData):
         activity = Activity.objects.get(title="2026年全员培训班")
         self.assertRedirects(response, activity.get_absolute_url())
         url = reverse("training:session_create", args=[activity.pk])
-        self.client.post(url, {"date": "2026-05-06", "start_time": "09:00", "end_time": "11:30"})
+        self.client.post(url, {"date": "2026-05-06", "start_time": "08:30", "end_time": "12:30"})  # a half day
         self.client.post(url, {"date": "2026-05-07", "start_time": "09:00", "end_time": "11:30", "hours": "2"})
         first, second = activity.sessions.order_by("date")
         self.assertEqual((first.hours, first.hours_overridden), (Decimal(4), False))
