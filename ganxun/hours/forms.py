@@ -320,7 +320,7 @@ class BucketCapForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm)
 
     class Meta:
         model = BucketCap
-        fields = ["year", "bucket", "cap"]
+        fields = ["year", "bucket", "cap", "carry_over"]
         help_texts = {"cap": _("At most this many hours of the category count in the year; the rest does not.")}
 
 

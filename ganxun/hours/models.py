@@ -500,6 +500,13 @@ class BucketCap(models.Model):
             at_most(MAX_YEARLY_CAP, _("A yearly cap can be at most %(limit_value)s.")),
         ],
     )
+    carry_over = models.BooleanField(
+        _("surplus carries over"),
+        default=False,
+        help_text=_(
+            "The hours of the category beyond this cap count in the next year (within that year's cap, if any)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("yearly cap")

@@ -64,6 +64,9 @@ class RuleBook:
     year: int
     requirements: tuple[Requirement, ...]
     caps: Mapping[tuple[int, str], Decimal]  # (year, bucket) -> cap
+    # (year, bucket) -> cap of the caps whose surplus carries over into the next year, from the year before the
+    # first one the requirements reach back to (its surplus counts in that first year).
+    carries: Mapping[tuple[int, str], Decimal] = dataclasses.field(default_factory=dict)
 
     @property
     def first_year(self) -> int:
@@ -84,7 +87,7 @@ def rulebooks(years: Iterable[int]) -> dict[int, RuleBook]:
         )
     )
     lowest = min([r.start_year for r in requirements] + wanted)
-    caps = list(BucketCap.objects.filter(year__gte=lowest, year__lte=wanted[-1]))
+    caps = list(BucketCap.objects.filter(year__gte=lowest - 1, year__lte=wanted[-1]))
     books = {}
     for year in wanted:
         covering = tuple(r for r in requirements if r.start_year <= year <= r.end_year)
@@ -93,6 +96,7 @@ def rulebooks(years: Iterable[int]) -> dict[int, RuleBook]:
             year=year,
             requirements=covering,
             caps={(c.year, c.bucket): c.cap for c in caps if first <= c.year <= year},
+            carries={(c.year, c.bucket): c.cap for c in caps if c.carry_over and first - 1 <= c.year < year},
         )
     return books
 
@@ -242,9 +246,14 @@ class Judge:
         for requirement in book.requirements:
             for bucket in requirement.buckets or BUCKETS:
                 wanted.update((bucket, year) for year in range(requirement.start_year, book.year + 1))
+        # A cap that carries its surplus over: the year's hours are read too when the next year is judged.
+        carries = [(y, b, cap) for (y, b), cap in book.carries.items() if (b, y + 1) in wanted]
+        wanted.update((b, y) for y, b, _cap in carries)
         self.keys: list[tuple[str, int]] = sorted(wanted, key=lambda key: (key[1], BUCKETS.index(key[0])))
         place = {key: position for position, key in enumerate(self.keys)}
         self.caps = [(place[(b, y)], to_cents(cap)) for (y, b), cap in book.caps.items() if (b, y) in place]
+        # (the capped year's place, its cap, the next year's place): that year's own surplus counts in the next.
+        self.carries = [(place[(b, y)], to_cents(cap), place[(b, y + 1)]) for y, b, cap in carries]
         self.in_year = picker([place[(bucket, book.year)] for bucket in BUCKETS])
         self.plans: dict[str, list[tuple[Requirement, int, int, bool, Callable[[list[int]], tuple[int, ...]]]]] = {}
         for tier in Tier.values:
@@ -263,8 +272,14 @@ class Judge:
     def __call__(self, tier: str, cents: list[int]) -> tuple[tuple[int, ...], list[RequirementResult], str]:
         """(capped cents per category in the year, one result per requirement, overall standing).
 
-        The hot loop of a city-wide report: kept to plain comparisons and additions.
+        The hot loop of a city-wide report: kept to plain comparisons and additions.  A cap marked to carry
+        over adds its year's own surplus (before anything carried into it) to the next year, which is then capped
+        by its own cap.
         """
+        if self.carries:
+            surplus = [(target, cents[source] - cap) for source, cap, target in self.carries if cents[source] > cap]
+            for target, extra in surplus:
+                cents[target] += extra
         for position, cap in self.caps:
             if cents[position] > cap:
                 cents[position] = cap
@@ -503,8 +518,8 @@ def cadre_compliance(
     as_of = as_of or timezone.localdate()
     book = book or rulebook(year)
     sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
-    for entry in entries:
-        if entry.status == EntryStatus.CONFIRMED and book.first_year <= entry.date.year <= year:
+    for entry in entries:  # the judge picks the years it needs (the one before the first, for a carry-over)
+        if entry.status == EntryStatus.CONFIRMED and book.first_year - 1 <= entry.date.year <= year:
             sums[(entry.bucket, entry.date.year)] += entry.hours
     in_year, results, standing = evaluate(book, cadre.tier, sums, as_of)
     return CadreCompliance(

@@ -38,7 +38,12 @@ def rule_snapshot(rule: Model) -> dict[str, Any]:
             "buckets": rule.get_buckets_display(),
         }
     if isinstance(rule, BucketCap):
-        return {"year": rule.year, "bucket": str(rule.get_bucket_display()), "cap": str(rule.cap)}
+        return {
+            "year": rule.year,
+            "bucket": str(rule.get_bucket_display()),
+            "cap": str(rule.cap),
+            "carry_over": rule.carry_over,
+        }
     if isinstance(rule, CompletionRule):
         return {
             "year": rule.year,

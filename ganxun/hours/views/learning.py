@@ -50,7 +50,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     book = rulebook(today.year)
     entries = list(
         LedgerEntry.objects.filter(
-            cadre=cadre, date__gte=dt.date(book.first_year, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
+            cadre=cadre, date__gte=dt.date(book.first_year - 1, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
         )
     )
     standing = cadre_compliance(cadre, entries, today.year, as_of=today, book=book)
