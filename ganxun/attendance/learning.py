@@ -46,6 +46,22 @@ def sessions_of(cadre, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     def ended(session: Session) -> bool:
         return session.date < clock.date() or (session.date == clock.date() and session.end_time <= clock.time())
 
+    # The sittings of the cadre's classes this year that are over without an attendance row: 未登记, counted as
+    # missed for the class's completion (the 1/7 rule) until the organiser records them.
+    recorded = Attendance.objects.filter(session=OuterRef("pk"), cadre=cadre)
+    unrecorded = [
+        session
+        for session in Session.objects.filter(
+            activity__enrolments__cadre=cadre,
+            activity__kind__is_class=True,
+            date__gte=dt.date(today.year, 1, 1),
+            date__lte=today,
+        )
+        .exclude(Exists(recorded))
+        .select_related("activity")
+        .order_by("date", "start_time", "pk")
+        if ended(session)
+    ]
     evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
     to_evaluate = (
         Session.objects.filter(
@@ -60,6 +76,7 @@ def sessions_of(cadre, today: dt.date, now: dt.datetime) -> dict[str, Any]:
     return {
         "upcoming": [(session, attendance.get(session.pk), ended(session)) for session in upcoming],
         "to_evaluate": [(session, evaluation_url(session.pk)) for session in to_evaluate],
+        "unrecorded": unrecorded,
     }
 
 

@@ -27,7 +27,7 @@ from ganxun.attendance.models import Attendance, Evaluation
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
-from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source
+from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source, source_content_type
 from ganxun.roster.models import Cadre, DerivedGroup, LeadershipLevel, Section, Tag, Tier
 from ganxun.training import services
 from ganxun.training.models import (
@@ -371,6 +371,11 @@ class Loader(OtherHours):
             )
             sessions.append(session)
         self.result.sessions += len(sessions)
+        if lecture and len(sessions) > 1:  # a lecture series of several sittings: its lecturers teach each one
+            for lecturer in activity.lecturers.filter(cadre__isnull=False).select_related("activity", "cadre"):
+                services.lecturer_set_sessions(
+                    actor=self.actor_for(lecturer.cadre), lecturer=lecturer, sessions=sessions
+                )
         # Through attendance_set: the study registers, the demo accounts, and everyone whose class record
         # has a leave in it (the 1/7 rule); the plain "came, counted" rows of the rest in bulk.
         missing = {pk for absent in missed.values() for pk in absent}
@@ -463,6 +468,7 @@ class Loader(OtherHours):
             )
         Attendance.objects.bulk_create(rows, batch_size=500)
         entries = []
+        session_type = source_content_type(Source.SESSION)
         for row in rows:
             audit_record(
                 actor=self.admin,
@@ -482,6 +488,7 @@ class Loader(OtherHours):
                     bucket=activity.kind.bucket,
                     source=Source.SESSION,
                     source_id=session.pk,
+                    source_type=session_type,
                     title=f"{activity.title}（{session.date:%Y-%m-%d}）"[:200],
                     status=EntryStatus.CONFIRMED,
                     created_by=self.admin,

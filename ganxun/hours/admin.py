@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from ganxun.core.admin import ReadOnlyAdmin
 
-from .models import BucketCap, ConversionRule, HistoryRule, LedgerEntry, OutsideClass, Requirement
+from .models import BucketCap, CompletionRule, ConversionRule, HistoryRule, LedgerEntry, OutsideClass, Requirement
 
 
 @admin.register(LedgerEntry)
@@ -27,6 +27,11 @@ class ConversionRuleAdmin(ReadOnlyAdmin):
 class RequirementAdmin(ReadOnlyAdmin):
     list_display = ["name", "org_unit", "tier", "start_year", "end_year", "hours"]
     list_filter = ["start_year"]
+
+
+@admin.register(CompletionRule)
+class CompletionRuleAdmin(ReadOnlyAdmin):
+    list_display = ["year", "missed_share_numerator", "missed_share_denominator"]
 
 
 @admin.register(BucketCap)

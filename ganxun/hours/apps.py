@@ -12,3 +12,6 @@ class HoursConfig(AppConfig):
         from .home import hours_waiting
 
         home_parts.add("2-hours", hours_waiting)
+        from .signals import protect_sources
+
+        protect_sources()

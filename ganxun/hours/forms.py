@@ -25,6 +25,7 @@ from .models import (
     LATEST_DATE,
     Bucket,
     BucketCap,
+    CompletionRule,
     ConversionRule,
     EntryStatus,
     HistoryRule,
@@ -322,7 +323,7 @@ class BucketCapForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm)
 
     class Meta:
         model = BucketCap
-        fields = ["year", "bucket", "cap"]
+        fields = ["year", "bucket", "cap", "carry_over"]
         help_texts = {"cap": _("At most this many hours of the category count in the year; the rest does not.")}
 
 
@@ -333,6 +334,15 @@ class HistoryRuleForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelFor
     class Meta:
         model = HistoryRule
         fields = ["year", "join_policy", "leave_policy", "promotion_makeup_years"]
+
+
+class CompletionRuleForm(ConstraintOnFieldMixin, BootstrapFormMixin, forms.ModelForm):
+    constraint_field = "missed_share_denominator"
+    year = year_field()
+
+    class Meta:
+        model = CompletionRule
+        fields = ["year", "missed_share_numerator", "missed_share_denominator"]
 
 
 class RulesCopyForm(BootstrapFormMixin, forms.Form):

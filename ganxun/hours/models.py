@@ -8,10 +8,13 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -37,6 +40,37 @@ class Source(models.TextChoices):
     OUTSIDE_CLASS = "outside_class", _("Outside class")
     SELF_REPORT = "self_report", _("Self-report")
     LECTURE = "lecture", _("Lecture given")
+
+
+# The model each kind of source is counted from ("app_label.ModelName"), as a string so that the ledger imports
+# no app above it; an app that brings a new kind of record (online courses, practice) adds its own here.
+# A self-report is its own record: its entry is the report.
+SOURCE_MODELS: dict[str, str] = {
+    Source.SESSION: "training.Session",
+    Source.LECTURE: "training.Session",
+    Source.OUTSIDE_CLASS: "hours.OutsideClass",
+}
+
+
+def register_source(source: str, model_label: str) -> None:
+    """Name the model entries of ``source`` are counted from (called by the app that owns the records)."""
+    SOURCE_MODELS[source] = model_label
+    from django.apps import apps
+
+    if apps.ready:
+        from .signals import protect_sources
+
+        protect_sources()
+
+
+def source_content_type(source: str) -> ContentType | None:
+    """The content type of ``source``'s records (cached by Django after the first read); None for a self-report
+    or a kind whose records have no model yet."""
+    label = SOURCE_MODELS.get(source)
+    if label is None:
+        return None
+    app_label, model = label.split(".")
+    return ContentType.objects.get_by_natural_key(app_label, model.lower())
 
 
 # --- Sane bounds: every 学时 figure is bounded by what its period can hold, every date by a sane range ---------
@@ -142,6 +176,17 @@ class LedgerEntry(models.Model):
     # The id of the row the entry was counted from (a session, an online record …); empty for a self-report,
     # which is its own source.
     source_id = models.BigIntegerField(_("source ID"), null=True, blank=True)
+    # What kind of record ``source_id`` names: with it the entry holds a real reference to its source
+    # (``source_object``), kept by ledger_record; a source with entries cannot be deleted (see hours/signals.py).
+    source_type = models.ForeignKey(
+        ContentType,
+        verbose_name=_("source record type"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    source_object = GenericForeignKey("source_type", "source_id")
     title = models.CharField(_("title"), max_length=200)
     evidence = models.TextField(_("evidence"), blank=True)
     evidence_file = models.FileField(_("evidence file"), upload_to="evidence/%Y/", blank=True)
@@ -185,6 +230,7 @@ class LedgerEntry(models.Model):
         indexes = [
             models.Index(fields=["cadre", "date"]),
             models.Index(fields=["date", "status"]),
+            models.Index(fields=["source_type", "source_id"], name="ledger_source_object"),
         ]
         constraints = [
             models.UniqueConstraint(
@@ -208,6 +254,17 @@ class LedgerEntry(models.Model):
                 name="ledger_date_in_sane_range",
                 violation_error_message=_("The date must be between 1950-01-01 and 2100-12-31."),
             ),
+            # A self-report is counted once: one live report per cadre, day and title (letter case aside); a
+            # rejected one may be reported again.  The service refuses wider duplicates first, with a message
+            # naming them (hours.services.self_reports.check_self_report_duplicate).
+            models.UniqueConstraint(
+                F("cadre"),
+                F("date"),
+                Lower("title"),
+                condition=Q(source="self_report") & ~Q(status="rejected"),
+                name="self_report_counted_once",
+                violation_error_message=_("This report has already been submitted for this day."),
+            ),
             models.CheckConstraint(
                 condition=Q(source="self_report") | Q(source_id__isnull=False),
                 name="ledger_source_id_unless_self_report",
@@ -217,6 +274,23 @@ class LedgerEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.cadre} {self.date} {self.title} {self.hours}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hours:self_report_detail", args=[self.pk])
+
+    def source_url(self) -> str | None:
+        """The page of the record the entry was counted from (a self-report's own page), read without a query:
+        the content type comes from Django's cache, and a source's page needs only its id."""
+        if self.source == Source.SELF_REPORT:
+            return self.get_absolute_url()
+        if self.source_type_id is None or self.source_id is None:
+            return None
+        model = ContentType.objects.get_for_id(self.source_type_id).model_class()
+        if model is None or not hasattr(model, "get_absolute_url"):
+            return None
+        return model(pk=self.source_id).get_absolute_url()
 
     def clean(self) -> None:
         """Hours within one entry's bounds; a date between the cadre's birth (1950 at the earliest) and a year
@@ -465,6 +539,13 @@ class BucketCap(models.Model):
             at_most(MAX_YEARLY_CAP, _("A yearly cap can be at most %(limit_value)s.")),
         ],
     )
+    carry_over = models.BooleanField(
+        _("surplus carries over"),
+        default=False,
+        help_text=_(
+            "The hours of the category beyond this cap count in the next year (within that year's cap, if any)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("yearly cap")
@@ -574,6 +655,66 @@ class HistoryRule(models.Model):
         return f"{self.year} {self._meta.verbose_name}"
 
 
+# 条例 第十五条: a class is not completed when more than 1/7 of its hours was missed (absent, on leave, or an ended
+# sitting without an attendance row).  The share is a rule of the year (CompletionRule), this when none is set.
+DEFAULT_MISSED_SHARE = Fraction(1, 7)
+
+
+class CompletionRule(models.Model):
+    """The year's completion rule for classes: more than ``numerator/denominator`` of the hours missed means the
+    class was not completed.  Kept as two integers so that 1/7 is exact and compared without rounding."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    missed_share_numerator = models.PositiveSmallIntegerField(
+        _("missed share: numerator"),
+        default=1,
+        validators=[at_most(100, _("The numerator can be at most %(limit_value)s."))],
+    )
+    missed_share_denominator = models.PositiveSmallIntegerField(
+        _("missed share: denominator"),
+        default=7,
+        validators=[
+            at_least(1, _("The denominator must be at least %(limit_value)s.")),
+            at_most(100, _("The denominator can be at most %(limit_value)s.")),
+        ],
+        help_text=_("More than numerator/denominator of a class's hours missed: not completed (条例: 1/7)."),
+    )
+
+    class Meta:
+        verbose_name = _("class completion rule")
+        verbose_name_plural = _("class completion rules")
+        ordering = ["-year"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(year__gte=FIRST_RULE_YEAR, year__lte=LAST_RULE_YEAR),
+                name="completion_rule_year_in_range",
+                violation_error_message=_("The year must be between 2000 and 2100."),
+            ),
+            models.CheckConstraint(
+                condition=Q(missed_share_denominator__gte=1, missed_share_denominator__lte=100)
+                & Q(missed_share_numerator__lte=F("missed_share_denominator")),
+                name="completion_rule_share_a_fraction",
+                violation_error_message=_("The missed share must be a fraction between 0 and 1 (e.g. 1/7)."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.missed_share_numerator}/{self.missed_share_denominator}"
+
+    @property
+    def missed_share(self) -> Fraction:
+        return Fraction(self.missed_share_numerator, self.missed_share_denominator)
+
+
+def missed_share(year: int) -> Fraction:
+    """The share of a class's hours that may be missed in ``year`` (the year's rule, else 1/7), exactly."""
+    row = CompletionRule.objects.filter(year=year).values_list("missed_share_numerator", "missed_share_denominator")
+    found = row.first()
+    if found is None or found[1] == 0:
+        return DEFAULT_MISSED_SHARE
+    return Fraction(found[0], found[1])
+
+
 class OutsideClass(models.Model):
     """A class held outside the bureau (党校, 中青班 …); each cadre sent to it gets one entry counted from it."""
 
@@ -632,6 +773,11 @@ class OutsideClass(models.Model):
         from django.urls import reverse
 
         return reverse("hours:outside_class_detail", args=[self.pk])
+
+    @property
+    def ledger_title(self) -> str:
+        """What a cadre would call it in a self-report (compared to refuse reporting it again)."""
+        return self.title
 
     @property
     def days(self) -> int:

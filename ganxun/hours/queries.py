@@ -18,7 +18,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from operator import itemgetter
 
 from django.db import connections
-from django.db.models import BigIntegerField, CharField, DecimalField, F, Q, QuerySet, Sum, TextChoices, Value
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    DecimalField,
+    F,
+    Q,
+    QuerySet,
+    Sum,
+    TextChoices,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Round
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -109,6 +121,9 @@ class RuleBook:
     makeup: tuple[Requirement, ...] = ()
     unit_id: int | None = None
     sources: Mapping[str, int | None] = dataclasses.field(default_factory=dict)
+    # (year, bucket) -> cap of the caps whose surplus carries over into the next year, from the year before the
+    # first one the requirements reach back to (its surplus counts in that first year).
+    carries: Mapping[tuple[int, str], Decimal] = dataclasses.field(default_factory=dict)
 
     @property
     def first_year(self) -> int:
@@ -141,17 +156,20 @@ class RuleTables:
             else []
         )
         lowest = min([r.start_year for r in self.requirements] + [low])
-        self.caps: list[tuple[int | None, int, str, Decimal]] = []
+        self.caps: list[tuple[int | None, int, str, Decimal, bool]] = []  # owner, year, bucket, cap, carry_over
         self.history: dict[tuple[int | None, int], HistoryPolicy] = {}
         if wanted:
             # Caps and history rules in one UNION ALL: the same columns, cast alike, so one round trip.
             figure = DecimalField(max_digits=7, decimal_places=2)
             caps = (
-                BucketCap.objects.filter(owners, year__gte=lowest, year__lte=high)
+                # From the year before the first: its surplus may carry over into the first (BucketCap.carry_over).
+                BucketCap.objects.filter(owners, year__gte=lowest - 1, year__lte=high)
                 .annotate(
                     rule_kind=Value(CAPS, output_field=CharField()),
                     text_a=Cast("bucket", CharField()),
-                    text_b=Value("", output_field=CharField()),
+                    text_b=Case(
+                        When(carry_over=True, then=Value("carry")), default=Value(""), output_field=CharField()
+                    ),
                     figure=Cast("cap", figure),
                 )
                 .values_list("rule_kind", "org_unit_id", "year", "text_a", "text_b", "figure")
@@ -170,13 +188,13 @@ class RuleTables:
             )
             for kind, owner, year, text_a, text_b, value in caps.union(history, all=True).order_by():
                 if kind == CAPS:
-                    self.caps.append((owner, year, text_a, Decimal(value)))
+                    self.caps.append((owner, year, text_a, Decimal(value), text_b == "carry"))
                 else:
                     self.history[(owner, year)] = HistoryPolicy(text_a, text_b, int(value))
         self._requirement_years = {
             (r.org_unit_id, year) for r in self.requirements for year in range(r.start_year, r.end_year + 1)
         }
-        self._cap_years = {(owner, year) for owner, year, _b, _c in self.caps}
+        self._cap_years = {(owner, year) for owner, year, _b, _c, _carry in self.caps}
         self._books: dict[tuple[int, tuple[int, ...]], RuleBook] = {}
 
     @staticmethod
@@ -211,9 +229,15 @@ class RuleTables:
             makeup += [r for r in self.requirements if r.org_unit_id == owner and r.is_cycle and r.end_year == ended]
         first = min((r.start_year for r in covering + tuple(makeup)), default=year)
         caps: dict[tuple[int, str], Decimal] = {}
-        for cap_year in range(first, year + 1):
+        carries: dict[tuple[int, str], Decimal] = {}
+        for cap_year in range(first - 1, year + 1):
             owner = self.source(CAPS, cap_year, path)
-            caps.update({(y, b): c for o, y, b, c in self.caps if o == owner and y == cap_year})
+            for o, y, b, c, carry in self.caps:
+                if o == owner and y == cap_year:
+                    if cap_year >= first:
+                        caps[(y, b)] = c
+                    if carry and cap_year < year:
+                        carries[(y, b)] = c
         book = RuleBook(
             year=year,
             requirements=covering,
@@ -222,6 +246,7 @@ class RuleTables:
             makeup=tuple(makeup),
             unit_id=path[-1] if path else None,
             sources={REQUIREMENTS: source, CAPS: self.source(CAPS, year, path), HISTORY: history_source},
+            carries=carries,
         )
         self._books[key] = book
         return book
@@ -430,10 +455,15 @@ class Judge:
         for requirement in book.requirements + book.makeup:
             for bucket in requirement.buckets or BUCKETS:
                 wanted.update((bucket, year) for year in range(requirement.start_year, book.year + 1))
+        # A cap that carries its surplus over: the year's hours are read too when the next year is judged.
+        carries = [(y, b, cap) for (y, b), cap in book.carries.items() if (b, y + 1) in wanted]
+        wanted.update((b, y) for y, b, _cap in carries)
         self.keys: list[tuple[str, int]] = sorted(wanted, key=lambda key: (key[1], BUCKETS.index(key[0])))
         self.place = {key: position for position, key in enumerate(self.keys)}
         place = self.place
         self.caps = [(place[(b, y)], to_cents(cap)) for (y, b), cap in book.caps.items() if (b, y) in place]
+        # (the capped year's place, its cap, the next year's place): that year's own surplus counts in the next.
+        self.carries = [(place[(b, y)], to_cents(cap), place[(b, y + 1)]) for y, b, cap in carries]
         self.in_year = picker([place[(bucket, book.year)] for bucket in BUCKETS])
         self._plans: dict[tuple, Plan] = {}
         self.plans: dict[str, Plan] = {tier: self.plan(tier) for tier in Tier.values}
@@ -486,8 +516,14 @@ class Judge:
     ) -> tuple[tuple[int, ...], list[RequirementResult], str]:
         """(capped cents per category in the year, one result per requirement, overall standing).
 
-        The hot loop of a city-wide report: kept to plain comparisons and additions.
+        The hot loop of a city-wide report: kept to plain comparisons and additions.  A cap marked to carry
+        over adds its year's own surplus (before anything carried into it) to the next year, which is then capped
+        by its own cap.
         """
+        if self.carries:
+            surplus = [(target, cents[source] - cap) for source, cap, target in self.carries if cents[source] > cap]
+            for target, extra in surplus:
+                cents[target] += extra
         for position, cap in self.caps:
             if cents[position] > cap:
                 cents[position] = cap
@@ -975,8 +1011,8 @@ def cadre_compliance(
     as_of = as_of or timezone.localdate()
     book = book or rulebook(year)
     sums: dict[tuple[str, int], Decimal] = defaultdict(lambda: ZERO)
-    for entry in entries:
-        if entry.status == EntryStatus.CONFIRMED and book.first_year <= entry.date.year <= year:
+    for entry in entries:  # the judge picks the years it needs (the one before the first, for a carry-over)
+        if entry.status == EntryStatus.CONFIRMED and book.first_year - 1 <= entry.date.year <= year:
             sums[(entry.bucket, entry.date.year)] += entry.hours
     in_year, results, standing = evaluate(book, cadre.tier, sums, as_of)
     return CadreCompliance(

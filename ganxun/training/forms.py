@@ -299,8 +299,43 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
         }
 
 
-class LecturerForm(BootstrapFormMixin, forms.Form):
-    """A lecturer from the roster (by name or ID number) or from outside."""
+def _sessions_field(sessions: list[Session]) -> forms.TypedMultipleChoiceField:
+    """The sittings of one activity, ticked by date and time; built from the sessions in hand (no query)."""
+    return forms.TypedMultipleChoiceField(
+        label=_("Sessions taught"),
+        choices=[(s.pk, f"{s.date:%Y-%m-%d} {s.start_time:%H:%M}–{s.end_time:%H:%M}") for s in sessions],
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Who taught which sitting: the lecture is credited for these, and they do not count as attended."),
+    )
+
+
+class SessionsTaughtMixin:
+    """``cleaned_data["sessions"]``: the Session rows ticked, from the activity's sessions passed in."""
+
+    def chosen_sessions(self) -> list[Session]:
+        ids = set(self.cleaned_data.get("sessions") or [])
+        return [session for session in self.activity_sessions if session.pk in ids]
+
+
+class LecturerSessionsForm(SessionsTaughtMixin, BootstrapFormMixin, forms.Form):
+    """Which sittings of the activity a lecturer teaches."""
+
+    def __init__(self, *args: Any, sessions: list[Session], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity_sessions = sessions
+        self.fields["sessions"] = _sessions_field(sessions)
+
+
+class LecturerForm(SessionsTaughtMixin, BootstrapFormMixin, forms.Form):
+    """A lecturer from the roster (by name or ID number) or from outside, and the sittings they teach."""
+
+    def __init__(self, *args: Any, sessions: list[Session] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.activity_sessions = sessions or []
+        if len(self.activity_sessions) > 1:  # one sitting: its lecturers teach it
+            self.fields["sessions"] = _sessions_field(self.activity_sessions)
 
     cadre = forms.CharField(
         label=_("Cadre from the roster"),

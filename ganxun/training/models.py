@@ -185,6 +185,14 @@ class Lecturer(models.Model):
     )
     outside_name = models.CharField(_("outside lecturer"), max_length=50, blank=True)
     affiliation = models.CharField(_("affiliation and title"), max_length=100, blank=True)
+    # Who taught which sitting: a roster lecturer is credited for, and not counted as attending, these.
+    sessions = models.ManyToManyField(
+        "Session",
+        verbose_name=_("sessions taught"),
+        through="SessionLecturer",
+        related_name="lecturers",
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("lecturer")
@@ -312,6 +320,11 @@ class Session(models.Model):
             raise ValidationError(errors)
 
     @property
+    def ledger_title(self) -> str:
+        """What a cadre would call it in a self-report (compared to refuse reporting it again)."""
+        return self.activity.title
+
+    @property
     def ends_at(self) -> dt.datetime:
         return timezone.make_aware(dt.datetime.combine(self.date, self.end_time))
 
@@ -361,6 +374,31 @@ class Session(models.Model):
     @property
     def length_hours(self) -> Decimal:
         return self.length_minutes / 60
+
+
+class SessionLecturer(models.Model):
+    """One lecturer teaching one sitting of their activity."""
+
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="lecturer_links"
+    )
+    lecturer = models.ForeignKey(
+        Lecturer, verbose_name=_("lecturer"), on_delete=models.CASCADE, related_name="session_links"
+    )
+
+    class Meta:
+        verbose_name = _("session taught")
+        verbose_name_plural = _("sessions taught")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "lecturer"],
+                name="session_lecturer_once",
+                violation_error_message=_("This lecturer is already recorded for this session."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lecturer} @ {self.session}"
 
 
 class Enrolment(models.Model):

@@ -16,6 +16,7 @@ urlpatterns = [
     path("activities/<int:pk>/sessions/new/", sessions.session_create_view, name="session_create"),
     path("enrolments/<int:pk>/remove/", activities.enrolment_remove, name="enrolment_remove"),
     path("lecturers/<int:pk>/remove/", activities.lecturer_delete, name="lecturer_delete"),
+    path("lecturers/<int:pk>/sessions/", activities.lecturer_sessions, name="lecturer_sessions"),
     path("materials/<int:pk>/", activities.material_download, name="material_download"),
     path("materials/<int:pk>/remove/", activities.material_delete, name="material_delete"),
     path("sessions/<int:pk>/", sessions.session_detail, name="session_detail"),

@@ -2,8 +2,10 @@
 
 from .attendance import (  # noqa: F401
     MISSED_SHARE_DENOMINATOR,
+    Completion,
     activity_total_hours,
     attendance_set,
+    class_completion,
     completion,
     session_default_hours,
     sync_ledger,

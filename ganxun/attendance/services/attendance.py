@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import math
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -13,34 +15,51 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
-from ganxun.hours.models import EntryStatus, LedgerEntry, Source, Unit
+from ganxun.hours.models import (
+    DEFAULT_MISSED_SHARE,
+    ConversionRule,
+    EntryStatus,
+    LedgerEntry,
+    Source,
+    Unit,
+    missed_share,
+)
 from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
 from ganxun.hours.services.ledger import entry_current
 from ganxun.training.models import Activity, AttendanceMethod, AttendanceStatus, Session
-from ganxun.training.services.lectures import (
-    lecture_credit_sync,
-    teaches_instead_of_attending,
-    with_sessions_and_lecturers,
-)
+from ganxun.training.services.lectures import lecture_credit_sync, taught_sessions, with_sessions_and_lecturers
 
 from ..models import Attendance
 
-# A class is not completed when more than 1/MISSED_SHARE_DENOMINATOR of its hours was missed (条例 第十五条).
-# Compared as ``missed × 7 ≤ total`` in exact decimals, never against a rounded 1/7 (0.142857…).
+# The default share of a class's hours that may be missed is 1/MISSED_SHARE_DENOMINATOR (条例 第十五条); the year's
+# CompletionRule may set another (hours.models.missed_share).
 MISSED_SHARE_DENOMINATOR = 7
 LENGTH_UNITS = frozenset({Unit.HOUR, Unit.LECTURE_HOUR, Unit.ONLINE_MINUTES})
 UNREAD: Any = object()  # attendance_set's ``current`` when the caller has not read the row
 
 
+def length_hours_cap(session: Session) -> Decimal:
+    """What the session's real length is worth at the year's hour rate (1 学时 an hour without an hour rule),
+    down to the cent: the most a sitting converted by a fixed unit (day, half day, session) may give."""
+    rule = ConversionRule.objects.filter(year=session.date.year, unit=Unit.HOUR).first()
+    rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
+    return Decimal(math.floor(Fraction(session.length_minutes) / 60 * rate * 100)) / 100
+
+
 def session_default_hours(session: Session) -> Decimal:
-    """The 学时 the year's conversion rule gives this session, by its kind's unit."""
+    """The 学时 the year's conversion rule gives this session, by its kind's unit.
+
+    A fixed unit (a day, a half day, a session) is capped by the session's real length at the year's hour rate:
+    a one-hour sitting is never 4 学时 because its kind counts by the half day (docs/architecture.md).
+    """
     unit = session.activity.kind.unit
     if unit == Unit.ONLINE_MINUTES:
         quantity = session.length_minutes
     elif unit in LENGTH_UNITS:
         quantity = Fraction(session.length_minutes) / 60  # exact: 50 minutes are 5/6 of an hour, not 0.8333…
     else:
-        quantity = Decimal(1)
+        by_rule = convert_hours(year=session.date.year, unit=unit, quantity=Decimal(1))
+        return min(by_rule, length_hours_cap(session))
     return convert_hours(year=session.date.year, unit=unit, quantity=quantity)
 
 
@@ -48,19 +67,75 @@ def activity_total_hours(activity: Activity) -> Decimal:
     return sum((s.hours for s in activity.sessions.all()), Decimal(0))
 
 
-def completion(activity: Activity, attendances: list[Attendance]) -> tuple[bool, Decimal, Decimal]:
-    """(completed, missed hours, total hours) of one cadre in a class, from their attendance rows.
+@dataclasses.dataclass(frozen=True)
+class Completion:
+    """One cadre in a class: whether completed, the hours missed of the total, the ended sittings without an
+    attendance row (counted as missed: 未登记) and the share of the year's rule that was applied."""
 
-    Hours of sessions marked absent or on leave count as missed; more than 1/7 of the total means the
-    class was not completed (exactly 1/7 is still completed).  Sessions without a row yet are not counted as
-    missed.  学时 are decimals of two places, so ``missed × 7`` is exact and the boundary cannot round away.
+    completed: bool
+    missed: Decimal
+    total: Decimal
+    unrecorded: tuple[Session, ...]
+    share: Fraction
+
+
+def class_missed_share(activity: Activity) -> Fraction:
+    """The missed share of the rule for the year of the class's first sitting (1/7 without a rule)."""
+    sessions = list(activity.sessions.all())
+    year = min((session.date for session in sessions), default=timezone.localdate()).year
+    return missed_share(year)
+
+
+def class_completion(
+    activity: Activity,
+    attendances: list[Attendance],
+    taught: set[int] | frozenset[int] = frozenset(),
+    *,
+    share: Fraction | None = None,
+    now: dt.datetime | None = None,
+) -> Completion:
+    """The 1/7 rule (条例 第十五条) for one cadre, from their attendance rows of the activity.
+
+    Hours of sittings marked absent or on leave count as missed, and so do those of sittings that have ended
+    without a row for the cadre (未登记); sittings not yet over, and those the cadre taught (``taught``), do not.
+    More than the share of the total means the class was not completed; exactly the share is still completed.
+    Compared exactly, ``missed × denominator ≤ total × numerator`` in integers of cents, never against a
+    rounded 0.142857….  ``share``: the year's rule when the caller has read it (a sheet of many cadres).
     """
-    total = activity_total_hours(activity)
-    missed = sum(
-        (a.session.hours for a in attendances if a.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE)),
-        Decimal(0),
-    )
-    return (total == 0 or missed * MISSED_SHARE_DENOMINATOR <= total), missed, total
+    now = now or timezone.now()
+    sessions = list(activity.sessions.all())
+    total = sum((session.hours for session in sessions), Decimal(0))
+    rows = {attendance.session_id: attendance for attendance in attendances}
+    missed = Decimal(0)
+    unrecorded = []
+    for session in sessions:
+        if session.pk in taught:
+            continue
+        attendance = rows.get(session.pk)
+        if attendance is None:
+            if session.ends_at <= now:
+                unrecorded.append(session)
+                missed += session.hours
+        elif attendance.status in (AttendanceStatus.ABSENT, AttendanceStatus.LEAVE):
+            missed += session.hours
+    if share is None:  # read only when something was missed: a check-in of a full class reads no rule
+        share = class_missed_share(activity) if missed else DEFAULT_MISSED_SHARE
+    missed_cents, total_cents = int(missed * 100), int(total * 100)
+    completed = total == 0 or missed_cents * share.denominator <= total_cents * share.numerator
+    return Completion(completed, missed, total, tuple(unrecorded), share)
+
+
+def completion(
+    activity: Activity,
+    attendances: list[Attendance],
+    taught: set[int] | frozenset[int] = frozenset(),
+    *,
+    share: Fraction | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[bool, Decimal, Decimal]:
+    """(completed, missed hours, total hours): ``class_completion`` in short."""
+    result = class_completion(activity, attendances, taught, share=share, now=now)
+    return result.completed, result.missed, result.total
 
 
 def sync_ledger(*, actor, activity: Activity, cadre, written: Attendance | None = None) -> None:
@@ -88,36 +163,58 @@ def sync_ledger(*, actor, activity: Activity, cadre, written: Attendance | None 
                 cadre=cadre, source=Source.SESSION, source_id__in=list(sessions)
             )
         }
+    # The sittings the cadre teaches: counted as the lecture given (lecture_credit_sync), never also as attended.
+    taught = taught_sessions(activity, cadre.pk) if attendances else set()
     completed = True
     if activity.kind.is_class:
-        completed, _missed, _total = completion(activity, attendances)
-    teaching = bool(attendances) and teaches_instead_of_attending(activity, cadre)
+        result = class_completion(activity, attendances, taught)
+        completed = result.completed
     for attendance in attendances:
         session = attendance.session
         record = None
-        if attendance.status == AttendanceStatus.PRESENT and teaching:
+        figures = {
+            "date": session.date,
+            "hours": session.hours,
+            "bucket": activity.kind.bucket,
+            "title": f"{activity.title}（{session.date:%Y-%m-%d}）",
+        }
+        not_completed = False
+        if attendance.status == AttendanceStatus.PRESENT and session.pk in taught:
             reason = _("Counted as the lecture given, not as attendance.")
         elif attendance.status == AttendanceStatus.PRESENT and completed:
             reason = ""
-            record = {
-                "date": session.date,
-                "hours": session.hours,
-                "bucket": activity.kind.bucket,
-                "title": f"{activity.title}（{session.date:%Y-%m-%d}）",
-            }
+            record = figures
         elif attendance.status == AttendanceStatus.PRESENT:
-            reason = _("Absent or on leave for more than 1/7 of the class hours: the class is not completed.")
+            # Attended, but the class is not completed: the sitting is on the ledger, rejected with the reason.
+            not_completed = True
+            reason = _(
+                "Absent, on leave or not recorded for more than %(share)s of the class hours: the class is not "
+                "completed."
+            ) % {"share": f"{result.share.numerator}/{result.share.denominator}"}
         else:
             reason = str(attendance.get_status_display())
         entry = entries.get(session.pk)
         if read_entries and record is not None and entry_current(entry, **record):
             continue  # what ledger_record would find: spare its locked read
         withdrawn = entry is None or (entry.status == EntryStatus.REJECTED and entry.reason == reason)
-        if read_entries and record is None and withdrawn:
+        if not_completed and entry is not None and entry.status == EntryStatus.REJECTED and entry.reason == reason:
+            continue  # already on the ledger as not completed
+        if read_entries and record is None and not not_completed and withdrawn:
             continue  # what ledger_withdraw would find
         # The entry read (locked) above, or, when only one was at stake, read by the service itself.
         known = {"entry": entry} if read_entries else {}
-        if record is not None:
+        if not_completed:
+            ledger_record(
+                actor=actor,
+                cadre=cadre,
+                source=Source.SESSION,
+                source_id=session.pk,
+                status=EntryStatus.REJECTED,
+                reason=reason,
+                **figures,
+                **known,
+            )
+        elif record is not None:
             ledger_record(actor=actor, cadre=cadre, source=Source.SESSION, source_id=session.pk, **record, **known)
         else:
             ledger_withdraw(

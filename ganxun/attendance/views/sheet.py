@@ -12,6 +12,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,7 +20,8 @@ from ganxun.roster.models import Cadre
 from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment, Session
 
 from ..models import Attendance
-from ..services import attendance_set, completion
+from ..services import attendance_set
+from ..services.attendance import class_completion, class_missed_share
 from .common import get_session
 
 REASON_MAX = Attendance._meta.get_field("reason").max_length or 200
@@ -32,6 +34,8 @@ class SheetRow:
     completed: bool | None = None  # classes only: the 1/7 rule over the whole activity
     missed: Decimal = Decimal(0)
     total: Decimal = Decimal(0)
+    unrecorded: int = 0  # sittings over without a row for the cadre: 未登记, counted as missed
+    share: str = "1/7"
 
     @property
     def cadre(self) -> Cadre:
@@ -65,8 +69,13 @@ def sheet_rows(user, session: Session) -> list[SheetRow]:
         history[attendance.cadre_id].append(attendance)
         if attendance.session_id == session.pk:
             by_cadre[attendance.cadre_id].attendance = attendance
+    share = class_missed_share(activity)  # the year's rule, read once for the sheet
+    now = timezone.now()
     for row in rows:
-        row.completed, row.missed, row.total = completion(activity, history.get(row.cadre.pk, []))
+        result = class_completion(activity, history.get(row.cadre.pk, []), share=share, now=now)
+        row.completed, row.missed, row.total = result.completed, result.missed, result.total
+        row.unrecorded = len(result.unrecorded)
+        row.share = f"{share.numerator}/{share.denominator}"
     return rows
 
 

@@ -55,6 +55,7 @@ EDIT_FORMS = [
     EditForm("hours:requirement_update", "requirement", "hours", "60", "70"),
     EditForm("hours:cap_update", "cap", "cap", "22", "24"),
     EditForm("hours:history_rule_update", "history_rule", "promotion_makeup_years", "2", "3"),
+    EditForm("hours:completion_rule_update", "completion_rule", "missed_share_denominator", "6", "8"),
     EditForm("hours:outside_class_update", "outside_class", "note", "结业证书已收", "证书待补"),
 ]
 

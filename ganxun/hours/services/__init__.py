@@ -7,6 +7,7 @@ from .ledger import (  # noqa: F401
     is_own,
     ledger_record,
     ledger_withdraw,
+    ledger_withdraw_source,
     own_hours_message,
     refuse_own,
 )

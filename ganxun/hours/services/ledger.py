@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from ..models import ConversionRule, EntryStatus, LedgerEntry, Unit
+from ..models import ConversionRule, EntryStatus, LedgerEntry, Source, Unit, source_content_type
 
 
 def entry_snapshot(entry: LedgerEntry) -> dict[str, Any]:
@@ -97,18 +97,21 @@ def ledger_record(
     reason: str = "",
     evidence: str = "",
     entry: Any = UNREAD,
+    source_object: Any = None,
 ) -> LedgerEntry:
     """Count one sourced thing for one cadre, or bring its existing entry up to date.
 
     Idempotent: the (cadre, source, source_id) constraint means a source is counted once however often this
     runs; a changed figure or status updates the one entry, and the audit trail keeps before and after.
     ``entry``: the source's entry (None: there is none) when the caller has read it, locked, in this transaction.
+    ``source_object``: the source record itself, when in hand; else its kind is looked up from ``source``.
     """
     if entry is UNREAD:
         entry = LedgerEntry.objects.select_for_update().filter(cadre=cadre, source=source, source_id=source_id).first()
     assert entry is None or isinstance(entry, LedgerEntry)
     if entry is not None:
         entry.cadre = cadre  # the snapshot's name, without joining the cadre's row again
+    source_type = _source_type(source, source_object)
     now = timezone.now()
     user = actor if getattr(actor, "is_authenticated", False) else None
     if entry is None:
@@ -119,6 +122,7 @@ def ledger_record(
             bucket=bucket,
             source=source,
             source_id=source_id,
+            source_type=source_type,
             title=title[:200],
             status=status,
             reason=reason,
@@ -130,7 +134,9 @@ def ledger_record(
         # The cadre and the actor are rows in hand, the source is named by its row's id, and the locked read above
         # found no entry: checking those again would cost queries while other writers wait for the lock (the
         # foreign keys and the constraints still hold in the database, and clean() tests their ranges in Python).
-        entry.full_clean(exclude=["cadre", "created_by", "decided_by", "source_id"], validate_constraints=False)
+        entry.full_clean(
+            exclude=["cadre", "created_by", "decided_by", "source_id", "source_type"], validate_constraints=False
+        )
         entry.save()
         audit_record(actor=actor, action=Action.CREATE, obj=entry, after=entry_snapshot(entry))
         return entry
@@ -140,12 +146,25 @@ def ledger_record(
     if evidence:
         entry.evidence = evidence
     after = entry_snapshot(entry)
+    referenced = source_type is not None and entry.source_type_id != source_type.pk
+    if referenced:
+        entry.source_type = source_type  # an entry written before the reference existed
     if before != after:
         entry.decided_by, entry.decided_at = user, now
-        entry.full_clean(exclude=["cadre", "created_by", "decided_by"], validate_constraints=False)
+        entry.full_clean(exclude=["cadre", "created_by", "decided_by", "source_type"], validate_constraints=False)
         entry.save()
         audit_record(actor=actor, action=Action.UPDATE, obj=entry, before=before, after=after)
+    elif referenced:
+        entry.save(update_fields=["source_type"])
     return entry
+
+
+def _source_type(source: str, source_object: Any):
+    if source_object is not None:
+        from django.contrib.contenttypes.models import ContentType
+
+        return ContentType.objects.get_for_model(source_object)
+    return source_content_type(source)
 
 
 @transaction.atomic
@@ -170,3 +189,29 @@ def ledger_withdraw(
     entry.save()
     audit_record(actor=actor, action=Action.UPDATE, obj=entry, before=before, after=entry_snapshot(entry))
     return entry
+
+
+@transaction.atomic
+def ledger_withdraw_source(*, actor, source_object, reason: str) -> list[LedgerEntry]:
+    """The record is being taken away (a session cancelled, a class called off): every entry still counted from
+    it is withdrawn through ``ledger_withdraw``, with the reason, audited; the record itself stays, since entries
+    point to it (a source with entries cannot be deleted)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Please give the reason for withdrawing the hours.")})
+    entries = (
+        LedgerEntry.objects.select_for_update()
+        .filter(source_type=ContentType.objects.get_for_model(source_object), source_id=source_object.pk)
+        .exclude(status=EntryStatus.REJECTED)
+        .exclude(source=Source.SELF_REPORT)
+        .select_related("cadre")
+        .order_by("pk")
+    )
+    return [
+        ledger_withdraw(
+            actor=actor, cadre=entry.cadre, source=entry.source, source_id=entry.source_id, reason=reason, entry=entry
+        )
+        for entry in entries
+    ]

@@ -13,9 +13,9 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.roster.models import Unit as OrgUnit
 
-from ..models import BucketCap, ConversionRule, HistoryRule, Requirement
+from ..models import BucketCap, CompletionRule, ConversionRule, HistoryRule, Requirement
 
-Rule = ConversionRule | Requirement | BucketCap | HistoryRule
+Rule = ConversionRule | Requirement | BucketCap | HistoryRule | CompletionRule
 
 
 def rule_snapshot(rule: Model) -> dict[str, Any]:
@@ -54,7 +54,18 @@ def _fields(rule: Model) -> dict[str, Any]:
             "buckets": rule.get_buckets_display(),
         }
     if isinstance(rule, BucketCap):
-        return {"year": rule.year, "bucket": str(rule.get_bucket_display()), "cap": str(rule.cap)}
+        return {
+            "year": rule.year,
+            "bucket": str(rule.get_bucket_display()),
+            "cap": str(rule.cap),
+            "carry_over": rule.carry_over,
+        }
+    if isinstance(rule, CompletionRule):
+        return {
+            "year": rule.year,
+            "missed_share_numerator": rule.missed_share_numerator,
+            "missed_share_denominator": rule.missed_share_denominator,
+        }
     raise TypeError(type(rule))
 
 
@@ -84,6 +95,7 @@ class RulesCopied:
 def rules_copy(*, actor, from_year: int, to_year: int, org_unit: OrgUnit | None = None) -> RulesCopied:
     """Copy one year's rules of a unit (None: the system default) to another year of the same unit: conversion
     rules, caps, the yearly requirements and the history rule.
+    The class completion rule is system-wide: it is copied with the default's rules only.
 
     What the target year already has is kept (and reported as skipped).  Cycle requirements span
     several years and are not copied: a new cycle is set up on its own.
@@ -102,6 +114,14 @@ def rules_copy(*, actor, from_year: int, to_year: int, org_unit: OrgUnit | None 
             copied.skipped.append(cap)
             continue
         copied.created.append(_copy(actor, cap, year=to_year, summary=_("Copied from %(year)s") % {"year": from_year}))
+    completion = CompletionRule.objects.filter(year=from_year).first() if org_unit is None else None
+    if completion is not None:
+        if CompletionRule.objects.filter(year=to_year).exists():
+            copied.skipped.append(completion)
+        else:
+            copied.created.append(
+                _copy(actor, completion, year=to_year, summary=_("Copied from %(year)s") % {"year": from_year})
+            )
     existing_requirements = set(
         Requirement.objects.filter(owner, start_year=to_year, end_year=to_year).values_list("name", "tier")
     )

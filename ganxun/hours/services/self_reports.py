@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -13,7 +14,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,7 +22,17 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
-from ..models import Bucket, ConversionRule, EntryStatus, LedgerEntry, Source, Unit, day_hours, plain_hours
+from ..models import (
+    Bucket,
+    ConversionRule,
+    EntryStatus,
+    LedgerEntry,
+    OutsideClass,
+    Source,
+    Unit,
+    day_hours,
+    plain_hours,
+)
 from .ledger import entry_snapshot, is_own, own_hours_message
 
 
@@ -116,6 +127,74 @@ def check_self_report_hours(
         )
 
 
+def tidy_title(title: str) -> str:
+    """A report's title as stored: runs of spaces made one, none at the ends."""
+    return " ".join(title.split())
+
+
+def title_key(title: str) -> str:
+    """What two titles are compared by: NFKC (full-width letters and digits as half-width), no spaces at all,
+    letter case folded.  “学习《条例》 ” and “学习《条例》” are the same report."""
+    return "".join(unicodedata.normalize("NFKC", title).casefold().split())
+
+
+def check_self_report_duplicate(*, cadre, date: dt.date, title: str, exclude_pk: int | None = None) -> None:
+    """A self-report is counted once: refuse one that repeats (on the title field, naming what it repeats)
+
+    - a report of the same cadre on the same day with the same title (by ``title_key``) that is not rejected
+      (submitted, in review, returned for changes or confirmed); or
+    - something already counted for the cadre (not rejected) on that day — for an outside class, on any day it
+      spans — whose entry's title or whose record's title (the activity's, the class's: ``ledger_title``) is the
+      same.
+    """
+    key = title_key(title)
+    reports = (
+        LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT, date=date)
+        .exclude(status=EntryStatus.REJECTED)
+        .exclude(pk=exclude_pk)
+    )
+    for report in reports:
+        if title_key(report.title) == key:
+            raise ValidationError(
+                {
+                    "title": _(
+                        "You already reported “%(title)s” for %(date)s (%(status)s): a report is counted once. "
+                        "Correct that report instead of submitting it again."
+                    )
+                    % {"title": report.title, "date": date.isoformat(), "status": report.get_status_display()}
+                },
+                code="duplicate",
+            )
+    covering = OutsideClass.objects.filter(start_date__lte=date, end_date__gte=date).values("pk")
+    counted = (
+        LedgerEntry.objects.filter(cadre=cadre)
+        .exclude(source=Source.SELF_REPORT)
+        .exclude(status=EntryStatus.REJECTED)
+        .filter(Q(date=date) | Q(source=Source.OUTSIDE_CLASS, source_id__in=covering))
+    )
+    for entry in counted:
+        names = {title_key(entry.title)}
+        record = entry.source_object if entry.source_type_id else None
+        if record is not None and hasattr(record, "ledger_title"):
+            names.add(title_key(record.ledger_title))
+        if key in names:
+            raise ValidationError(
+                {
+                    "title": _(
+                        "“%(title)s” is already counted for you on %(date)s (%(source)s, %(hours)s hours): it "
+                        "cannot be reported again."
+                    )
+                    % {
+                        "title": entry.title,
+                        "date": entry.date.isoformat(),
+                        "source": entry.get_source_display(),
+                        "hours": plain_hours(entry.hours),
+                    }
+                },
+                code="duplicate",
+            )
+
+
 def _store_name(upload: UploadedFile) -> str:
     """A random file name with the upload's extension: what the user called it is not a safe path."""
     return f"{uuid.uuid4().hex}{PurePath(upload.name or '').suffix.lower()}"
@@ -139,6 +218,8 @@ def self_report_submit(
         raise PermissionDenied
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    title = tidy_title(title)
+    check_self_report_duplicate(cadre=cadre, date=date, title=title)
     check_self_report_hours(cadre=cadre, date=date, hours=hours, bucket=bucket)
     entry = LedgerEntry(
         cadre=cadre,
@@ -292,6 +373,8 @@ def self_report_resubmit(
         raise PermissionDenied(_("Only a report returned to you for changes can be corrected."))
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
+    title = tidy_title(title)
+    check_self_report_duplicate(cadre=entry.cadre, date=date, title=title, exclude_pk=entry.pk)
     check_self_report_hours(cadre=entry.cadre, date=date, hours=hours, bucket=bucket, exclude_pk=entry.pk)
     before = _snapshot(entry)
     entry.date, entry.hours, entry.bucket, entry.title = date, hours, bucket, title

@@ -8,6 +8,7 @@ same outcome strings, for an empty POST.  The targets are objects the matrix's `
 - ``own_evidence`` / ``elsewhere_evidence``: those entries, with an evidence file;
 - ``own_returned_report``: a self-report of ``own_cadre`` returned to them for changes;
 - ``conversion_rule``, ``requirement``, ``cap``: seeded rules of 2025; ``history_rule``: a default one of 2025;
+  ``completion_rule``: 2025's, made;
 - ``outside_class``: an outside class.
 
 In the matrix's world the training administrator's account has no cadre (so it cannot report hours), and
@@ -136,6 +137,8 @@ POLICY: dict[str, list[dict]] = {
     "hours:requirement_update": [admin_form("requirement")],
     "hours:cap_create": [admin_form()],
     "hours:cap_update": [admin_form("cap")],
+    "hours:completion_rule_create": [admin_form()],
+    "hours:completion_rule_update": [admin_form("completion_rule")],
     "hours:outside_class_list": [{"target": "", "get": ADMINS, "post": NOT_ALLOWED_FOR_ALL}],
     "hours:outside_class_create": [admin_form()],
     "hours:outside_class_update": [admin_form("outside_class")],

@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from ganxun.core.tests.test_permissions import World, all_routes, wrong_answers
-from ganxun.hours.models import BucketCap, ConversionRule, HistoryRule, Requirement
+from ganxun.hours.models import BucketCap, CompletionRule, ConversionRule, HistoryRule, Requirement
 
 from .factories import OutsideClassFactory, SelfReportFactory
 from .policy_hours import POLICY
@@ -36,6 +36,7 @@ class HoursWorld(World):
         self.requirement = Requirement.objects.filter(start_year=2025, end_year=2025).first()
         self.cap = BucketCap.objects.get(year=2025, bucket="self_study")
         self.history_rule = HistoryRule.objects.create(year=2025)
+        self.completion_rule = CompletionRule.objects.create(year=2025)
         self.outside_class = OutsideClassFactory()
 
     def hours_url(self, name: str, target: str) -> str:

@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -38,7 +39,7 @@ def my_learning(request: HttpRequest) -> HttpResponse:
     first_year = today.year - MAX_CYCLE_YEARS - MAX_MAKEUP_YEARS + 1
     entries = list(
         LedgerEntry.objects.filter(
-            cadre=cadre, date__gte=dt.date(first_year, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
+            cadre=cadre, date__gte=dt.date(first_year - 1, 1, 1), date__lt=dt.date(today.year + 1, 1, 1)
         )
     )
     standing = cadre_years(cadre, entries, [today.year], as_of=today)[today.year]
@@ -75,6 +76,14 @@ class ArchiveRow:
     status: str
     entries: list[LedgerEntry]
     sessions: int | None = None  # only for the sessions of an activity, counted together
+    url: str | None = None  # the record behind the line: the activity of its sessions, the class, the report …
+
+    @property
+    def session_links(self) -> list[tuple[dt.date, str | None]]:
+        """(date, page) of each session of an activity's line."""
+        if self.sessions is None:
+            return []
+        return [(entry.date, entry.source_url()) for entry in self.entries]
 
     @property
     def first(self) -> dt.date:
@@ -97,11 +106,18 @@ class ArchiveRow:
         return str(EntryStatus(self.status).label)
 
 
-def archive_rows(entries: list[LedgerEntry], activities: dict[int, tuple[int, str]]) -> list[ArchiveRow]:
+# Records whose page only administrators open: the archive links them for administrators only.
+ADMIN_ONLY_SOURCES = frozenset({Source.OUTSIDE_CLASS})
+
+
+def archive_rows(
+    entries: list[LedgerEntry], activities: dict[int, tuple[int, str]], admin: bool = True
+) -> list[ArchiveRow]:
     """Entries (in date order) as archive lines: a session attended joins the other sessions of its activity.
 
     ``activities`` maps a session id to its activity (id, title).  Outside classes, self-reports, lectures
-    and online records are one line each; so is a session whose record is gone.
+    and online records are one line each; so is a session whose record is gone.  Each line links to the
+    record behind it (``LedgerEntry.source_url``), an activity's line to the activity and each of its sessions.
     """
     rows: dict[tuple, ArchiveRow] = {}
     for entry in entries:
@@ -109,12 +125,20 @@ def archive_rows(entries: list[LedgerEntry], activities: dict[int, tuple[int, st
         if activity is not None:
             key: tuple = ("activity", activity[0], entry.bucket, entry.status)
             title, counted = activity[1], True
+            url = reverse("training:activity_detail", args=[activity[0]])
         else:
             key, title, counted = ("entry", entry.pk), entry.title, False
+            url = entry.source_url() if admin or entry.source not in ADMIN_ONLY_SOURCES else None
         row = rows.get(key)
         if row is None:
             row = rows[key] = ArchiveRow(
-                title, entry.get_source_display(), entry.get_bucket_display(), entry.status, [], 0 if counted else None
+                title,
+                entry.get_source_display(),
+                entry.get_bucket_display(),
+                entry.status,
+                [],
+                0 if counted else None,
+                url,
             )
         row.entries.append(entry)
         if counted:
@@ -131,14 +155,16 @@ class ArchiveYear:
     confirmed: dict[str, Decimal]
     standing: CadreCompliance
     activities: dataclasses.InitVar[dict[int, tuple[int, str]]]
+    admin: dataclasses.InitVar[bool] = True
     counted: list[ArchiveRow] = dataclasses.field(init=False)
     pending: list[ArchiveRow] = dataclasses.field(init=False)
     rejected: list[LedgerEntry] = dataclasses.field(init=False)
 
-    def __post_init__(self, activities: dict[int, tuple[int, str]]) -> None:
+    def __post_init__(self, activities: dict[int, tuple[int, str]], admin: bool) -> None:
         # Printed: what counts, then what waits for review, marked so; a rejected entry is never printed.
-        self.counted = archive_rows([e for e in self.entries if e.status == EntryStatus.CONFIRMED], activities)
-        self.pending = archive_rows([e for e in self.entries if e.status in PENDING_STATUSES], activities)
+        confirmed = [e for e in self.entries if e.status == EntryStatus.CONFIRMED]
+        self.counted = archive_rows(confirmed, activities, admin)
+        self.pending = archive_rows([e for e in self.entries if e.status in PENDING_STATUSES], activities, admin)
         self.rejected = [e for e in self.entries if e.status == EntryStatus.REJECTED]
 
     def totals(self) -> list[tuple[str, Decimal, Decimal]]:
@@ -182,7 +208,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
             if entry.status == EntryStatus.CONFIRMED:
                 confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
         standing = standings[year]
-        archive.append(ArchiveYear(year, in_year, confirmed, standing, activities))
+        archive.append(ArchiveYear(year, in_year, confirmed, standing, activities, request.user.is_admin))
     context = {
         "cadre": cadre,
         "archive": archive,

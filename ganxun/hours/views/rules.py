@@ -30,13 +30,14 @@ from ganxun.roster.models import Unit as OrgUnit
 
 from ..forms import (
     BucketCapForm,
+    CompletionRuleForm,
     ComplianceFilterForm,
     ConversionRuleForm,
     HistoryRuleForm,
     RequirementForm,
     RulesCopyForm,
 )
-from ..models import BucketCap, ConversionRule, HistoryRule, Requirement
+from ..models import DEFAULT_MISSED_SHARE, BucketCap, CompletionRule, ConversionRule, HistoryRule, Requirement
 from ..queries import CAPS, CONVERSIONS, DEFAULT_HISTORY, HISTORY, REQUIREMENTS, rule_sources
 from ..services import rule_save, rules_copy, rules_inherit
 
@@ -121,6 +122,9 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         return model.objects.filter(owned_by_id(sources[table]))
 
     history = rows(HistoryRule, HISTORY).filter(year=year).first()
+    # The class completion rule (条例: 1/7) is system-wide, set by an administrator of the whole system.
+    completion_rule = CompletionRule.objects.filter(year=year).first()
+    share = completion_rule.missed_share if completion_rule is not None else DEFAULT_MISSED_SHARE
     applies = {table: _applies(owner, sources[table], names) for table in sources}
     context = {
         "year": year,
@@ -139,6 +143,8 @@ def rule_list(request: HttpRequest) -> HttpResponse:
         "history": history,
         "history_defaults": DEFAULT_HISTORY,
         "history_shown": history or HistoryRule(year=year),
+        "completion_rule": completion_rule,
+        "completion_share": f"{share.numerator}/{share.denominator}",
         "copy_form": RulesCopyForm(initial={"from_year": year - 1, "to_year": year}),
     }
     return render(request, "hours/rule_list.html", context)
@@ -294,3 +300,40 @@ class HistoryRuleUpdateView(EditConflictMixin, RuleFormView, UpdateView):
     form_class = HistoryRuleForm
     kind_label = gettext_lazy("history rule")
     success_message = gettext_lazy("History rule “%(name)s” was saved.")
+
+
+class CompletionRuleFormView(RuleFormView):
+    """The class completion rule is system-wide: only an administrator of the whole system sets it."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.is_admin and not edits_default(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return CompletionRule.objects.all()
+
+    def get_form(self, form_class=None):
+        return super(RuleFormView, self).get_form(form_class)  # no unit to set
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        kwargs["kind_label"] = self.kind_label
+        kwargs["owner"] = None
+        return super(RuleFormView, self).get_context_data(**kwargs)
+
+    def get_success_url(self) -> str:
+        return rules_url(self.object.year)
+
+
+class CompletionCreateView(CompletionRuleFormView, CreateView):
+    model = CompletionRule
+    form_class = CompletionRuleForm
+    kind_label = gettext_lazy("class completion rule")
+    success_message = gettext_lazy("Class completion rule “%(name)s” was saved.")
+
+
+class CompletionUpdateView(EditConflictMixin, CompletionRuleFormView, UpdateView):
+    model = CompletionRule
+    form_class = CompletionRuleForm
+    kind_label = gettext_lazy("class completion rule")
+    success_message = gettext_lazy("Class completion rule “%(name)s” was saved.")

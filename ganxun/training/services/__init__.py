@@ -10,6 +10,7 @@ from .activities import (  # noqa: F401
     kind_update,
     lecturer_add,
     lecturer_remove,
+    lecturer_set_sessions,
     material_add,
     material_remove,
     session_create,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
+from ganxun.hours.models import LedgerEntry, Source, source_content_type
 from ganxun.hours.services import refuse_own
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
 
@@ -276,6 +277,8 @@ def session_delete(*, actor, session: Session) -> None:
     """Remove a sitting that nobody's attendance has been recorded for."""
     if session.attendances.exists():
         raise ValidationError(_("Attendance has been recorded for this session: it cannot be removed."))
+    if LedgerEntry.objects.filter(source_type=source_content_type(Source.SESSION), source_id=session.pk).exists():
+        raise ValidationError(_("Hours have been counted from this session: it cannot be removed."))
     activity = session.activity
     audit_record(
         actor=actor,
@@ -303,19 +306,48 @@ def _lecturer_names(activity: Activity) -> list[str]:
     return [str(lecturer) for lecturer in activity.lecturers.select_related("cadre").order_by("pk")]
 
 
+def _own_sessions(activity: Activity, sessions: Iterable[Session]) -> list[Session]:
+    sessions = list(sessions)
+    if any(session.activity_id != activity.pk for session in sessions):
+        raise ValidationError({"sessions": _("Choose sessions of this activity.")})
+    return sessions
+
+
+def _session_labels(lecturer: Lecturer) -> list[str]:
+    return [
+        f"{session.date:%Y-%m-%d} {session.start_time:%H:%M}"
+        for session in lecturer.sessions.order_by("date", "start_time", "pk")
+    ]
+
+
 @transaction.atomic
 def lecturer_add(
-    *, actor, activity: Activity, cadre: Cadre | None = None, outside_name: str = "", affiliation: str = ""
+    *,
+    actor,
+    activity: Activity,
+    cadre: Cadre | None = None,
+    outside_name: str = "",
+    affiliation: str = "",
+    sessions: Iterable[Session] | None = None,
 ) -> Lecturer:
-    """A cadre from the roster or an outside lecturer, not both; nobody adds themself (lecturers are credited)."""
+    """A cadre from the roster or an outside lecturer, not both; nobody adds themself (lecturers are credited).
+
+    ``sessions``: the sittings they teach; left out, the activity's only session when it has one (in an activity
+    of several sittings nothing is guessed: the administrator says which).
+    """
     if cadre is not None:
         refuse_own(actor, cadre.pk, field="cadre")
+    if sessions is None:
+        only = list(activity.sessions.all()[:2])
+        sessions = only if len(only) == 1 else []
+    sessions = _own_sessions(activity, sessions)
     before = _lecturer_names(activity)
     lecturer = Lecturer(
         activity=activity, cadre=cadre, outside_name=outside_name.strip(), affiliation=affiliation.strip()
     )
     lecturer.full_clean()
     lecturer.save()
+    lecturer.sessions.set(sessions)
     _sync_lecture_credits(actor=actor, activity=activity, cadre=cadre)
     audit_record(
         actor=actor,
@@ -324,6 +356,30 @@ def lecturer_add(
         before={"lecturers": before},
         after={"lecturers": _lecturer_names(activity)},
     )
+    return lecturer
+
+
+@transaction.atomic
+def lecturer_set_sessions(*, actor, lecturer: Lecturer, sessions: Iterable[Session]) -> Lecturer:
+    """Say which sittings of the activity the lecturer teaches; their credits and attendance follow.  Nobody
+    says it of themself (lecturers are credited)."""
+    if lecturer.cadre_id is not None:
+        refuse_own(actor, lecturer.cadre_id, field="sessions")
+    activity = lecturer.activity
+    sessions = _own_sessions(activity, sessions)
+    before = _session_labels(lecturer)
+    lecturer.sessions.set(sessions)
+    after = _session_labels(lecturer)
+    if before != after:
+        _sync_lecture_credits(actor=actor, activity=activity, cadre=lecturer.cadre)
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=lecturer,
+            before={"sessions": before},
+            after={"sessions": after},
+            summary=_("Sessions taught by %(name)s") % {"name": lecturer},
+        )
     return lecturer
 
 

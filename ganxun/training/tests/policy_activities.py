@@ -70,6 +70,8 @@ POLICY: dict[str, list[Rule]] = {
     ],
     # Has attendance: the removal is refused with a message, and the admin is sent back.
     "training:enrolment_remove": [Rule(target="enrolment_attended", get=POST_ONLY, post=admins_post(REDIRECT))],
+    # Ticking the sittings a lecturer teaches; an empty POST means none (back to the activity).
+    "training:lecturer_sessions": [Rule(target="lecturer", get=POST_ONLY, post=admins_post(REDIRECT))],
     "training:lecturer_delete": [Rule(target="lecturer", get=POST_ONLY, post=admins_post(REDIRECT, second=NOT_FOUND))],
     "training:material_download": [
         Rule(target="material_enrolled", get=EVERYONE, post=GET_ONLY),

@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.attendance.services import attendance_set
 from ganxun.audit.models import AuditEvent
@@ -52,10 +52,15 @@ class SessionHoursTests(TestCase):
         self.assertEqual(self.add("党课").hours, Decimal("2.5"))
         self.assertEqual(self.add("党课", end=dt.time(10, 40)).hours, Decimal("1.5"))
 
-    def test_half_day_unit_is_four_whatever_the_length(self):
-        session = self.add("全员培训班", end=dt.time(10))
+    def test_half_day_unit_is_four_within_the_sessions_length(self):
+        # The half-day rule gives 4 学时, never more than the length at the hour rate (1 学时 an hour in 2026).
+        session = self.add("全员培训班", end=dt.time(13))
         self.assertEqual(session.hours, Decimal(4))
         self.assertFalse(session.hours_overridden)
+        self.assertEqual(self.add("全员培训班", end=dt.time(14)).hours, Decimal(4))
+        self.assertEqual(self.add("全员培训班", end=dt.time(12, 59)).hours, Decimal("3.98"))
+        # A one-hour sitting is never four 学时 because its kind counts by the half day.
+        self.assertEqual(self.add("全员培训班", end=dt.time(10)).hours, Decimal(1))
 
     def test_study_session_unit_is_three(self):
         self.assertEqual(self.add("中心组学习", end=dt.time(16)).hours, Decimal(3))
@@ -179,11 +184,11 @@ class LedgerResyncTests(TestCase):
                 actor=self.admin, session=session, cadre=self.cadre, status=status, method=AttendanceMethod.MANUAL
             )
         self.assertFalse(LedgerEntry.objects.filter(cadre=self.cadre, status=EntryStatus.CONFIRMED).exists())
-        for day in range(1, 6):
+        for day in range(1, 6):  # still to come: a sitting over without a row would count as missed
             session_create(
                 actor=self.admin,
                 activity=activity,
-                date=DAY + dt.timedelta(days=day),
+                date=max(DAY, timezone.localdate()) + dt.timedelta(days=day),
                 start_time=dt.time(9),
                 end_time=dt.time(11, 30),
             )

@@ -57,11 +57,12 @@ class SessionHoursBoundTests(TestCase):
         with self.assertRaises(ValidationError):
             self.add("党课", D("999.99"))
 
-    def test_the_rules_figure_when_higher_is_the_bound(self):
-        # A 中心组 session counts 3 学时 whatever its length: 3 may be set by hand on two hours, 3.01 not.
-        self.assertEqual(self.add("中心组学习", D(3)).hours, D(3))
+    def test_the_length_bounds_a_fixed_unit_too(self):
+        # A 中心组 session counts 3 学时 by its rule, but never more than its length: on two hours 2 may be set by
+        # hand, 2.01 not.
+        self.assertEqual(self.add("中心组学习", D(2)).hours, D(2))
         with self.assertRaises(ValidationError):
-            self.add("中心组学习", D("3.01"))
+            self.add("中心组学习", D("2.01"))
 
     def test_the_years_hour_rate_scales_the_bound(self):
         ConversionRule.objects.filter(year=2026, unit=Unit.HOUR).update(hours=D("1.5"))

@@ -2,6 +2,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.test import TestCase
+from django.utils import timezone
 
 from ganxun.attendance.models import Attendance
 from ganxun.attendance.services import attendance_set, completion, session_default_hours
@@ -35,13 +36,16 @@ class AttendanceLedgerTests(TestCase):
             actor=self.admin, session=session, cadre=self.cadre, status=status, method=AttendanceMethod.MANUAL
         )
 
-    def test_half_day_session_converts_by_the_years_rule(self):
-        self.assertEqual(session_default_hours(self.sessions[0]), Decimal(4))
+    def test_half_day_session_converts_by_the_years_rule_within_its_length(self):
+        # 4 学时 by the half-day rule, capped by 2 h 30 at 1 学时 an hour.
+        self.assertEqual(session_default_hours(self.sessions[0]), Decimal("2.5"))
 
     def test_present_writes_one_entry_however_often_marked(self):
+        for session in self.sessions[1:]:  # over: without a row they would count as missed
+            self.mark(session, AttendanceStatus.PRESENT)
         self.mark(self.sessions[0], AttendanceStatus.PRESENT)
         self.mark(self.sessions[0], AttendanceStatus.PRESENT)
-        entries = LedgerEntry.objects.filter(cadre=self.cadre, source=Source.SESSION)
+        entries = LedgerEntry.objects.filter(cadre=self.cadre, source=Source.SESSION, source_id=self.sessions[0].pk)
         self.assertEqual(entries.count(), 1)
         self.assertEqual(entries.get().status, EntryStatus.CONFIRMED)
         self.assertEqual(entries.get().hours, Decimal(4))
@@ -121,11 +125,12 @@ class OneSeventhBoundaryTests(TestCase):
         sessions = self.make_class("1.01", "5.99")
         activity = sessions[0].activity
         leave = Attendance(session=sessions[0], status=AttendanceStatus.LEAVE)
-        self.assertFalse(completion(activity, [leave])[0])
+        before = timezone.make_aware(dt.datetime(2000, 1, 1))  # the other sittings not over: not missed
+        self.assertFalse(completion(activity, [leave], now=before)[0])
         sessions = self.make_class("1", "6")
         activity = sessions[0].activity
         leave = Attendance(session=sessions[0], status=AttendanceStatus.ABSENT)
-        self.assertTrue(completion(activity, [leave])[0])
+        self.assertTrue(completion(activity, [leave], now=before)[0])
 
 
 class LengthConversionTests(TestCase):

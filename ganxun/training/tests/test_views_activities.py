@@ -262,7 +262,7 @@ class ActivityFormTests(TrainingData):
         activity = Activity.objects.get(title="2026年全员培训班")
         self.assertRedirects(response, activity.get_absolute_url())
         url = reverse("training:session_create", args=[activity.pk])
-        self.client.post(url, {"date": "2026-05-06", "start_time": "09:00", "end_time": "11:30"})
+        self.client.post(url, {"date": "2026-05-06", "start_time": "08:30", "end_time": "12:30"})  # a half day
         self.client.post(url, {"date": "2026-05-07", "start_time": "09:00", "end_time": "11:30", "hours": "2"})
         first, second = activity.sessions.order_by("date")
         self.assertEqual((first.hours, first.hours_overridden), (Decimal(4), False))
@@ -459,12 +459,13 @@ class QueryBudgetTests(TrainingData):
 
     def test_detail_for_an_admin(self):
         # + activity, sessions, attendance counts, enrolment by section, evaluation averages, lecturers,
-        # materials, and the enrolment form's sections and tags
-        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 11)
+        # the sittings each lecturer teaches, materials, and the enrolment form's sections and tags
+        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 12)
 
     def test_detail_for_a_cadre(self):
-        # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, materials, nav name
-        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 9)
+        # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, the sittings each
+        # teaches, materials, nav name
+        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 10)
 
     def test_calendar(self):
         # + the sessions of the weeks shown

@@ -27,7 +27,7 @@ from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
 
 from .. import queries
-from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, MaterialForm
+from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, LecturerSessionsForm, MaterialForm
 from ..models import Activity, Classroom, Enrolment, Lecturer, Material, Session, attendance_rows
 from ..services import (
     activity_create,
@@ -35,6 +35,7 @@ from ..services import (
     enrol_audience,
     lecturer_add,
     lecturer_remove,
+    lecturer_set_sessions,
     material_add,
     material_remove,
     unenrol,
@@ -132,7 +133,13 @@ def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> d
         }
     context = {
         "activity": activity,
-        "lecturers": list(activity.lecturers.select_related("cadre", "cadre__section").order_by("pk")),
+        # Who taught which sitting, read when there is more than one to tell apart.
+        "lecturers": list(
+            activity.lecturers.select_related("cadre", "cadre__section")
+            .prefetch_related(*(["sessions"] if len(sessions) > 1 else []))
+            .order_by("pk")
+        ),
+        "many_sessions": len(sessions) > 1,
         "materials": list(activity.materials.order_by("uploaded_at", "pk")),
         "sessions": [(s, counts.get(s.pk), own_attendance.get(s.pk)) for s in sessions],
         "total_hours": sum((s.hours for s in sessions), 0),
@@ -147,7 +154,13 @@ def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> d
         context["enrol_form"] = enrol_form
         context["picked"] = enrol_form.cleaned_data.get("cadres", []) if enrol_form.is_bound else []
         context["found"] = []
-        context["lecturer_form"] = forms.get("lecturer_form") or LecturerForm()
+        context["lecturer_form"] = forms.get("lecturer_form") or LecturerForm(sessions=sessions)
+        for lecturer in context["lecturers"]:
+            lecturer.sessions_form = LecturerSessionsForm(
+                sessions=sessions,
+                initial={"sessions": [s.pk for s in lecturer.sessions.all()]},
+                auto_id=f"l{lecturer.pk}_%s",
+            )
         context["material_form"] = forms.get("material_form") or MaterialForm()
     return context
 
@@ -295,7 +308,7 @@ def cadre_picker(request: HttpRequest) -> HttpResponse:
 def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     activity = _get_activity(request, pk)
-    form = LecturerForm(request.POST)
+    form = LecturerForm(request.POST, sessions=list(activity.sessions.all()))
     if form.is_valid():
         try:
             lecturer = lecturer_add(
@@ -304,6 +317,8 @@ def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
                 cadre=form.cleaned_data["cadre_obj"],
                 outside_name=form.cleaned_data["outside_name"] if not form.cleaned_data["cadre_obj"] else "",
                 affiliation=form.cleaned_data["affiliation"],
+                # Left out for an activity of one sitting: its lecturers teach it.
+                sessions=form.chosen_sessions() if "sessions" in form.fields else None,
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -311,6 +326,24 @@ def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Lecturer %(name)s added.") % {"name": lecturer})
             return redirect(f"{activity.get_absolute_url()}#lecturers")
     return _invalid_panel(request, activity, lecturer_form=form)
+
+
+@require_POST
+def lecturer_sessions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Which sittings a lecturer teaches (none ticked: none)."""
+    require_admin(request.user)
+    lecturer = get_object_or_404(Lecturer.objects.select_related("activity", "cadre"), pk=pk)
+    form = LecturerSessionsForm(request.POST, sessions=list(lecturer.activity.sessions.all()))
+    if form.is_valid():
+        try:
+            lecturer_set_sessions(actor=request.user, lecturer=lecturer, sessions=form.chosen_sessions())
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Sessions taught by %(name)s saved.") % {"name": lecturer})
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect(f"{lecturer.activity.get_absolute_url()}#lecturers")
 
 
 @require_POST

@@ -42,6 +42,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": manager,
         "rule_hours": None,
         "own_attendance": None,
+        "lecturers": list(session.lecturers.select_related("cadre").order_by("pk")),
     }
     if manager or user.is_section_head:
         context["register"] = queries.session_register(session, user)
