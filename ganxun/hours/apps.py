@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class HoursConfig(AppConfig):
     name = "ganxun.hours"
     verbose_name = _("Hours")
+
+    def ready(self) -> None:
+        from ganxun.roster.models import Cadre
+        from ganxun.roster.signals import periods_changed
+
+        from . import totals
+
+        # A cadre's entries count toward the unit and 科室 in force on their dates: re-derived when periods change.
+        periods_changed.connect(totals.periods_changed, sender=Cadre, dispatch_uid="hours.totals.periods_changed")
