@@ -456,7 +456,9 @@ class Command(BaseCommand):
         self, *args, cadres: int, entries_per_cadre: int, sections: int, units: int, year, seed: int, force, **opts
     ):
         if cadres < 1 or entries_per_cadre < 0 or sections < 1 or units < 0:
-            raise CommandError(_("--cadres and --sections must be at least 1, --entries-per-cadre at least 0."))
+            raise CommandError(
+                _("--cadres and --sections must be at least 1, --entries-per-cadre and --units at least 0.")
+            )
         if has_real_data() and not force:
             raise CommandError(
                 _("This database holds real cadres; bench_data only adds to an empty or benchmark database (--force).")
