@@ -142,9 +142,11 @@ def build_city(
     built.sections = len(section_units)
     taken = set(Cadre.objects.values_list("id_number", flat=True))
     offset = Cadre.objects.count()
-    window = (dt.date(first_year, 1, 1), min(dt.date(year, 12, 31), timezone.localdate()))
+    # The history: about one change per cadre in the five years up to the judged year.
+    window = (dt.date(min(first_year, year - 4), 1, 1), min(dt.date(year, 12, 31), timezone.localdate()))
+    entries_from = dt.date(first_year, 1, 1)
     cadre_ids: list[int] = []
-    # Per cadre, for attributing entries: the day offsets (from the window's start) where periods begin, and
+    # Per cadre, for attributing entries: the day offsets (from the entries' first day) where periods begin, and
     # the (unit, 科室) of each.
     starts: list[list[int]] = []
     places: list[list[tuple[int, int]]] = []
@@ -156,7 +158,7 @@ def build_city(
             for cadre, history in zip(made, histories, strict=True):
                 cadre_ids.append(cadre.pk)
                 periods = history.periods
-                starts.append([(p[0] - window[0]).days for p in periods])
+                starts.append([(p[0] - entries_from).days for p in periods])
                 places.append([(p[1], p[2]) for p in periods])
                 for position, (valid_from, unit_id, section_id, rank, status) in enumerate(periods):
                     valid_to = periods[position + 1][0] if position + 1 < len(periods) else None
