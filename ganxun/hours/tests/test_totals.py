@@ -3,11 +3,14 @@
 
 import datetime as dt
 import io
+import threading
 import unittest
 from decimal import Decimal as D
+from unittest import skipUnless
 
 from django.core.management import CommandError, call_command
-from django.test import TestCase
+from django.db import connection, connections, transaction
+from django.test import TestCase, TransactionTestCase
 
 from ganxun.accounts.models import Role
 from ganxun.hours import totals
@@ -257,3 +260,35 @@ class ColumnsTests(TestCase):
         self.assertEqual(totals.BUCKET_COLUMNS, tuple(Bucket.values))
         names = {f.name for f in HourTotal._meta.get_fields()}
         self.assertLessEqual(set(totals.VALUE_COLUMNS), names)
+
+
+@skipUnless(connection.vendor == "postgresql", "concurrent writers need a server database")
+class ConcurrentWritersTests(TransactionTestCase):
+    """Two transactions counting entries of the same cadre, year and 科室 at once lose nothing: the upsert adds
+    in the database (a read-modify-write in Python would drop one side's 学时)."""
+
+    def test_two_writers_at_once_add_up(self):
+        cadre = CadreFactory(hire_date=dt.date(2020, 1, 1))
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def write(first_source: int) -> None:
+            try:
+                with transaction.atomic():
+                    barrier.wait(timeout=10)
+                    for n in range(10):
+                        LedgerEntryFactory(cadre=cadre, hours=D("1.5"), source_id=first_source + n)
+            except BaseException as error:  # reported below, in the test's thread
+                errors.append(error)
+            finally:
+                connections.close_all()
+
+        threads = [threading.Thread(target=write, args=(start,)) for start in (1000, 2000)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        self.assertEqual(errors, [])
+        self.assertEqual(totals.differences(), [])
+        total = HourTotal.objects.get(cadre=cadre, year=2025)
+        self.assertEqual((total.centralised, total.entries), (3000, 20))
