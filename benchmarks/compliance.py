@@ -254,7 +254,7 @@ def report(args: argparse.Namespace) -> None:
 
     from django.db import connection
 
-    from ganxun.hours.management.commands.bench_data import build_city
+    from ganxun.demo.management.commands.bench_data import build_city
     from ganxun.hours.models import HourTotal, LedgerEntry
     from ganxun.roster.models import CadrePeriod, Unit
 
