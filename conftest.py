@@ -21,3 +21,38 @@ def pytest_configure(config):
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = FAST_HASHERS
+
+
+def check_hour_totals(alias: str = "default") -> None:
+    """The maintained 学时 totals equal the ledger (one GROUP BY compare); an AssertionError listing where not."""
+    from django.db import connections
+
+    from ganxun.hours import totals
+
+    connection = connections[alias]
+    if connection.needs_rollback or connection.connection is None:
+        return  # a test that ended inside a broken transaction: nothing of it is kept
+    if found := totals.differences(connection=connection):
+        raise AssertionError("hour totals differ from the ledger:\n" + "\n".join(found))
+
+
+def _checking_hour_totals(teardown):
+    def _fixture_teardown(self):
+        try:
+            if "default" in self._databases_names(include_mirrors=False):
+                check_hour_totals()
+        finally:
+            teardown(self)
+
+    _fixture_teardown.checks_hour_totals = True
+    return _fixture_teardown
+
+
+def pytest_sessionstart(session):
+    """After every test with the database (Django's TestCase and TransactionTestCase, pytest-django's ``db``
+    fixture alike), before its rows are rolled back or flushed: the maintained totals must equal the ledger."""
+    from django.test import TestCase, TransactionTestCase
+
+    for case in (TestCase, TransactionTestCase):
+        if not getattr(case._fixture_teardown, "checks_hour_totals", False):
+            case._fixture_teardown = _checking_hour_totals(case.__dict__["_fixture_teardown"])

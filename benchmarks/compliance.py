@@ -1,20 +1,26 @@
-"""Yearly compliance against hand-written SQL: ``python -m benchmarks.compliance --cadres 50000 --entries 2000000``.
+"""A unit's compliance against hand-written SQL over the raw ledger:
+``python -m benchmarks.compliance --cadres 100000 --entries 10000000 --units 200``.
 
-Builds a synthetic city with bench_data's code (cadres through ``bulk_create``, ledger entries through
-COPY on PostgreSQL and ``executemany`` on SQLite) in a fresh database — a temporary SQLite file by
-default, or a scratch database ``bench_compliance`` created (and dropped) on the server given with
-``--database-url`` — then times, for the year:
+Builds a synthetic city with bench_data's code (a tree of units with their 科室, cadres through
+``bulk_create`` with their history as periods of service, periods and ledger entries through COPY on
+PostgreSQL and ``executemany`` on SQLite, then the maintained totals in one ``INSERT … SELECT … GROUP BY``)
+in a fresh database — a temporary SQLite file by default, or a scratch database ``bench_compliance`` created
+(and dropped) on the server given with ``--database-url`` — then times, for the year and the unit (the
+root by default: the whole city):
 
-(a) the system's computation, ``ganxun.hours.queries.compliance`` — what the compliance page, the export
-    and ``compliance_report`` run: the rule book, the cadres and one GROUP BY over the ledger, judged in
-    Python;
-(b) one hand-written SQL statement computing the same figures inside the database: confirmed 学时 per
+(a) the system: ``ganxun.hours.queries.compliance`` for the unit's cadres in post — what the compliance
+    page, the export and ``compliance_report`` run: the rule book, the cadres and one GROUP BY over the
+    maintained totals, judged in Python — and ``section_hours``, the year's 学时 per 科室 of the unit
+    (counted toward the 科室 of each entry's date), from the same totals;
+(b) hand-written SQL computing the same figures from the raw ledger inside the database: confirmed 学时 per
     cadre, category and year (pivoted into ``SUM … FILTER`` columns), capped per year, added up per
-    requirement for the cadres of its tier — the whole computation done where the data is, the floor
-    an application can hope to reach.
+    requirement for the cadres of the tier they held at the year's end (their period of service then); and
+    the 学时 per 科室 from the ledger joined with the period in force on each entry's date.
 
 Both results are checked equal (capped 学时 per cadre and category in the year, done per cadre and
-requirement).  The last line is ``ratio=<system time / SQL time>``; the target is 2 or less.
+requirement, 学时 per 科室 and category).  Memory is printed (peak RSS of the process; the peak of Python
+allocations during one run of the system, by tracemalloc).  The last line is ``ratio=<system time / SQL
+time>``; the target is 0.5 or less.
 """
 
 from __future__ import annotations
@@ -38,7 +44,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.compliance", description=__doc__.split("\n")[0])
     parser.add_argument("--cadres", type=int, default=50_000, help="cadres in the city (default 50000)")
     parser.add_argument("--entries", type=int, default=2_000_000, help="ledger entries in all (default 2000000)")
-    parser.add_argument("--sections", type=int, default=100, help="sections (default 100)")
+    parser.add_argument("--sections", type=int, default=100, help="sections (default 100; at least 2 a unit)")
+    parser.add_argument("--units", type=int, default=200, help="units under the root (default 200)")
+    parser.add_argument("--unit", default="BENCH-ROOT", help="code of the unit judged (default: the root)")
     parser.add_argument("--year", type=int, default=2025, help="the year judged (default 2025, mid-cycle)")
     parser.add_argument(
         "--database-url",
@@ -59,14 +67,15 @@ def fastest(repeat: int, work: Callable[[], Any]) -> tuple[float, Any]:
     return best, result
 
 
-def system(year: int, as_of: dt.date):
-    from ganxun.hours.queries import compliance
-    from ganxun.roster.models import Cadre
+def system(year: int, as_of: dt.date, path: str):
+    from ganxun.hours.queries import compliance, section_hours
+    from ganxun.roster.models import Cadre, Section
 
-    return compliance(year=year, cadres=Cadre.objects.active(), as_of=as_of)
+    report = compliance(year=year, cadres=Cadre.objects.active().filter(unit__path__startswith=path), as_of=as_of)
+    return report, section_hours(year, Section.objects.filter(unit__path__startswith=path))
 
 
-def hand_written_sql(year: int) -> tuple[str, list[str], list[tuple[Any, str]]]:
+def hand_written_sql(year: int, path: str) -> tuple[str, list[str], list[tuple[Any, str]]]:
     """The SQL a database person would write for the same figures, with the (tiny) rule tables inlined.
 
     Returns the statement, the names of its result columns after the cadre id (the in-year categories,
@@ -114,17 +123,22 @@ def hand_written_sql(year: int) -> tuple[str, list[str], list[tuple[Any, str]]]:
         outputs.append(f"CASE WHEN {applies} THEN {done} END AS r_{requirement.pk}")
         names.append(f"r_{requirement.pk}")
     sql = f"""
-WITH k AS (
-  SELECT id,
-    CASE WHEN rank IN ({quoted(COUNTY_DIVISION_RANKS)}) OR leadership_level IN ({quoted(COUNTY_DIVISION_LEADERSHIP)})
+WITH c AS (
+  SELECT c.id FROM roster_cadre c JOIN roster_unit u ON u.id = c.unit_id
+  WHERE c.status = 'active' AND u.path LIKE '{path}%'
+), k AS (
+  SELECT c.id,
+    CASE WHEN p.rank IN ({quoted(COUNTY_DIVISION_RANKS)})
+      OR p.leadership_level IN ({quoted(COUNTY_DIVISION_LEADERSHIP)})
       THEN 'county_division' ELSE 'township_section' END AS tier
-  FROM roster_cadre WHERE status = 'active'
+  FROM c JOIN roster_cadreperiod p ON p.cadre_id = c.id
+    AND p.valid_from <= '{year}-12-31' AND (p.valid_to IS NULL OR p.valid_to > '{year}-12-31')
 ), s AS (
   SELECT e.cadre_id,
       {pivot}
   FROM hours_ledgerentry e
   WHERE e.status = 'confirmed' AND e.date >= '{first}-01-01' AND e.date < '{year + 1}-01-01'
-    AND e.cadre_id IN (SELECT id FROM roster_cadre WHERE status = 'active')
+    AND e.cadre_id IN (SELECT id FROM c)
   GROUP BY e.cadre_id
 )
 SELECT k.id, {", ".join(outputs)}
@@ -133,12 +147,48 @@ FROM s JOIN k ON k.id = s.cadre_id
     return sql, names, [(r, f"r_{r.pk}") for r in requirements]
 
 
+def section_sql(year: int, path: str) -> str:
+    """学时 per 科室 and category of the unit in the year, from the ledger joined with the period of each date."""
+    from ganxun.hours.models import Bucket
+
+    sums = ", ".join(f"SUM(e.hours) FILTER (WHERE e.bucket = '{b}') AS {b}" for b in Bucket.values)
+    return f"""
+SELECT p.section_id, {sums}
+FROM hours_ledgerentry e
+JOIN roster_cadreperiod p ON p.cadre_id = e.cadre_id AND p.valid_from <= e.date
+  AND (p.valid_to IS NULL OR p.valid_to > e.date)
+JOIN roster_unit u ON u.id = p.unit_id
+WHERE e.status = 'confirmed' AND e.date >= '{year}-01-01' AND e.date < '{year + 1}-01-01' AND u.path LIKE '{path}%'
+GROUP BY p.section_id
+"""
+
+
 def run_sql(sql: str) -> list[tuple]:
     from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute(sql)
         return cursor.fetchall()
+
+
+def figures_of_sections(sections: dict) -> dict[tuple[int, str], int]:
+    return {
+        (section_id, bucket): cents(value)
+        for section_id, by_bucket in sections.items()
+        for bucket, value in by_bucket.items()
+        if cents(value)
+    }
+
+
+def figures_of_section_sql(rows: list[tuple]) -> dict[tuple[int, str], int]:
+    from ganxun.hours.models import Bucket
+
+    return {
+        (row[0], bucket): cents(value)
+        for row in rows
+        for bucket, value in zip(Bucket.values, row[1:], strict=True)
+        if cents(value)
+    }
 
 
 def cents(value: Any) -> int:
@@ -199,31 +249,64 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def report(args: argparse.Namespace) -> None:
+    import resource
+    import tracemalloc
+
     from django.db import connection
 
     from ganxun.demo.management.commands.bench_data import build_city
+    from ganxun.hours.models import HourTotal, LedgerEntry
+    from ganxun.roster.models import CadrePeriod, Unit
 
-    print(f"database: {connection.vendor}; building {args.cadres} cadres and {args.entries} ledger entries …")
-    built = build_city(cadres=args.cadres, entries=args.entries, sections=args.sections, year=args.year)
-    print(f"built {built.cadres} cadres, {built.entries} entries in {built.sections} sections: {built.seconds:.1f} s")
+    print(
+        f"database: {connection.vendor}; building {args.cadres} cadres and {args.entries} ledger entries "
+        f"in {args.units} units …",
+        flush=True,
+    )
+    built = build_city(
+        cadres=args.cadres, entries=args.entries, sections=args.sections, year=args.year, units=args.units
+    )
+    print(
+        f"built {built.units} units, {built.sections} sections, {built.cadres} cadres with {built.periods} periods, "
+        f"{built.entries} entries and {HourTotal.objects.count()} rows of totals: {built.seconds:.1f} s"
+    )
+    unit = Unit.objects.get(code=args.unit) if args.units else Unit.objects.get(pk=built.root_unit_id)
+    path = unit.path
 
     as_of = dt.date(args.year + 1, 6, 30)  # the year is over: yearly requirements judged in full
-    sql, names, requirements = hand_written_sql(args.year)
-    system_time, result = fastest(args.repeat, lambda: system(args.year, as_of))
-    sql_time, rows = fastest(args.repeat, lambda: run_sql(sql))
+    sql, names, requirements = hand_written_sql(args.year, path)
+    by_section = section_sql(args.year, path)
+    system_time, (result, sections) = fastest(args.repeat, lambda: system(args.year, as_of, path))
+    sql_time, (rows, section_rows) = fastest(args.repeat, lambda: (run_sql(sql), run_sql(by_section)))
 
     ours, theirs = figures_of_report(result), figures_of_sql(rows, names)
     if ours != theirs:
         differing = sorted(set(ours.items()) ^ set(theirs.items()))[:10]
         sys.exit(f"the system and the SQL disagree ({len(ours)} vs {len(theirs)} figures), e.g. {differing}")
+    our_sections, their_sections = figures_of_sections(sections), figures_of_section_sql(section_rows)
+    if our_sections != their_sections:
+        differing = sorted(set(our_sections.items()) ^ set(their_sections.items()))[:10]
+        sys.exit(f"the 科室 figures disagree ({len(our_sections)} vs {len(their_sections)}), e.g. {differing}")
     totals = result.totals()
     print(
-        f"year {args.year}: {len(result.rows)} cadres judged, {totals.in_good_standing} in good standing, "
-        f"{len(ours)} non-zero figures equal in both; requirements: "
+        f"unit {unit.name} ({unit.code}), year {args.year}: {len(result.rows)} cadres judged, "
+        f"{totals.in_good_standing} in good standing, {len(ours)} non-zero figures and {len(our_sections)} "
+        f"figures of {len(sections)} sections equal in both; requirements: "
         + "; ".join(f"{r.name} {r.hours}" for r, _name in requirements)
     )
-    print(f"system    compliance() (ORM GROUP BY + Python): {system_time:7.2f} s")
-    print(f"baseline  hand-written SQL, all in the database: {sql_time:7.2f} s")
+    print(
+        f"rows: ledger {LedgerEntry.objects.count()}, totals {HourTotal.objects.count()}, "
+        f"periods {CadrePeriod.objects.count()}"
+    )
+    gc.collect()
+    tracemalloc.start()
+    system(args.year, as_of, path)
+    _current, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"memory    system run's Python allocations peak {peak / 2**20:.1f} MiB; process peak RSS {rss:.0f} MiB")
+    print(f"system    compliance() + section_hours() (maintained totals + Python): {system_time:7.2f} s")
+    print(f"baseline  hand-written SQL over the raw ledger, all in the database:  {sql_time:7.2f} s")
     print(f"ratio={system_time / sql_time:.2f}")
 
 

@@ -27,6 +27,7 @@ from ganxun.attendance.models import Attendance, Evaluation
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours import services as hours
+from ganxun.hours import totals
 from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Source, source_content_type
 from ganxun.roster.models import Cadre, DerivedGroup, LeadershipLevel, Section, Tag, Tier
 from ganxun.training import services
@@ -497,6 +498,7 @@ class Loader(OtherHours):
                 )
             )
         LedgerEntry.objects.bulk_create(entries, batch_size=500)
+        totals.refresh([entry.cadre_id for entry in entries])  # bulk_create skips save(): attribute and total here
         for entry in entries:
             audit_record(actor=self.admin, action=Action.CREATE, obj=entry, after=hours.entry_snapshot(entry))
         self.result.attendances += len(rows)

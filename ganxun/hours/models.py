@@ -12,7 +12,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
@@ -20,6 +20,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.roster.models import Tier
+
+from . import totals
 
 
 class Bucket(models.TextChoices):
@@ -220,6 +222,28 @@ class LedgerEntry(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Where the hours count: the unit and 科室 of the cadre's period of service in force on the entry's date (set
+    # by save() and the bulk writers through ``hours.totals``, re-derived when the cadre's periods change).
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("unit on the date"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
+    section = models.ForeignKey(
+        "roster.Section",
+        verbose_name=_("section on the date"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+        db_index=False,
+    )
 
     objects = LedgerEntryQuerySet.as_manager()
 
@@ -275,10 +299,37 @@ class LedgerEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.cadre} {self.date} {self.title} {self.hours}"
 
+    # --- The maintained totals (HourTotal) follow every save and delete, in the same transaction ---------------
+
+    def save(self, *args, **kwargs) -> None:
+        """Save, attributing the entry to the unit and 科室 in force on its date and moving its 学时 in the
+        maintained totals by the difference from the row as it was read (writers hold that row locked)."""
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)), savepoint=False):
+            changed = totals.follow(self)
+            if changed and kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "unit", "section"}
+            super().save(*args, **kwargs)
+        self._as_stored = totals.stored_state(self)
+
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
         return reverse("hours:self_report_detail", args=[self.pk])
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic(using=kwargs.get("using") or router.db_for_write(type(self)), savepoint=False):
+            totals.follow(self, deleting=True)
+            return super().delete(*args, **kwargs)
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        entry = super().from_db(db, field_names, values, **kwargs)
+        entry._as_stored = totals.stored_state(entry)
+        return entry
+
+    def refresh_from_db(self, *args, **kwargs) -> None:
+        super().refresh_from_db(*args, **kwargs)
+        self._as_stored = totals.stored_state(self)
 
     def source_url(self) -> str | None:
         """The page of the record the entry was counted from (a self-report's own page), read without a query:
@@ -307,6 +358,39 @@ class LedgerEntry(models.Model):
                 errors["date"] = message
         if errors:
             raise ValidationError(errors)
+
+
+class HourTotal(models.Model):
+    """Confirmed 学时 of one cadre in one year, per category in whole cents, counted toward one unit and 科室.
+
+    Derived from the ledger and kept equal to it in the same transaction as every ledger write
+    (``hours.totals``); ``manage.py rebuild_hour_totals [--check]`` rebuilds or checks it.  One row per cadre,
+    year and the (unit, 科室) they were in on the entries' dates: the compliance pages sum a table a few times
+    smaller than the ledger, one column per category.
+    """
+
+    cadre = models.ForeignKey(
+        "roster.Cadre", verbose_name=_("cadre"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    unit = models.ForeignKey("roster.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey("roster.Section", verbose_name=_("section"), on_delete=models.PROTECT, related_name="+")
+    centralised = models.BigIntegerField(_("centralised training (cents)"), default=0)
+    online = models.BigIntegerField(_("online training (cents)"), default=0)
+    study_group = models.BigIntegerField(_("theory study group (cents)"), default=0)
+    self_study = models.BigIntegerField(_("self-study (cents)"), default=0)
+    practice = models.BigIntegerField(_("practice (cents)"), default=0)
+    entries = models.IntegerField(_("confirmed entries"), default=0)
+
+    class Meta:
+        verbose_name = _("hour total")
+        verbose_name_plural = _("hour totals")
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year", "unit", "section"], name="hour_total_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.cadre_id} {self.year} {self.section_id}"
 
 
 class Unit(models.TextChoices):

@@ -31,7 +31,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce, Round
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -54,6 +54,7 @@ from .models import (
     ConversionRule,
     EntryStatus,
     HistoryRule,
+    HourTotal,
     JoinPolicy,
     LeavePolicy,
     LedgerEntry,
@@ -702,39 +703,29 @@ class ComplianceReport:
 
 
 def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> dict[int, list[int]]:
-    """{cadre id: [confirmed 学时 in cents for each (category, year) of ``keys``]}, in one GROUP BY query.
+    """{cadre id: [confirmed 学时 in cents for each (category, year) of ``keys``]}, in one query.
 
-    The grouping by category and year is pivoted into columns (``SUM … FILTER``), so that the query
-    returns one row per cadre.  The ORM writes the query; it is read through the cursor because for a
-    whole city per-value converters would cost more than the query.  The database rounds the sums to
-    whole cents, so the rows hold plain integers.
+    Read from the maintained totals (``HourTotal``: one row per cadre, year, unit and 科室, one column of cents
+    per category), not from the ledger: the rows of a cadre's years are summed and pivoted into one column per
+    (category, year) (``SUM … FILTER``), so that the query returns one row per cadre.  The ORM writes the
+    query; it is read through the cursor because for a whole city per-value converters would cost more than
+    the query.
     """
     if not keys:
         return {}
-    first_year, last_year = min(y for _b, y in keys), max(y for _b, y in keys)
-    entries = LedgerEntry.objects.filter(
-        status=EntryStatus.CONFIRMED, date__gte=dt.date(first_year, 1, 1), date__lt=dt.date(last_year + 1, 1, 1)
+    years = sorted({y for _b, y in keys})
+    totals = (
+        HourTotal.objects.filter(year__in=years)
+        if len(years) < 3
+        else HourTotal.objects.filter(year__gte=years[0], year__lte=years[-1])
     )
     if cadres is not None:
-        entries = entries.filter(cadre__in=cadres.values("pk"))
+        totals = totals.filter(cadre__in=cadres.values("pk"))
     columns = {
-        f"h{position}": Cast(
-            Coalesce(
-                Round(
-                    Sum(
-                        "hours",
-                        filter=Q(bucket=bucket, date__gte=dt.date(year, 1, 1), date__lt=dt.date(year + 1, 1, 1)),
-                    )
-                    * 100
-                ),
-                Value(0),
-                output_field=DecimalField(),
-            ),
-            BigIntegerField(),
-        )
+        f"h{position}": Coalesce(Sum(bucket, filter=Q(year=year)), Value(0), output_field=BigIntegerField())
         for position, (bucket, year) in enumerate(keys)
     }
-    rows = entries.values("cadre_id").annotate(**columns).order_by().values_list("cadre_id", *columns)
+    rows = totals.values("cadre_id").annotate(**columns).order_by().values_list("cadre_id", *columns)
     sql, params = rows.query.sql_with_params()
     sums: dict[int, list[int]] = {}
     with connections[rows.db].cursor() as cursor:
@@ -743,6 +734,26 @@ def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> di
             for row in chunk:
                 sums[row[0]] = list(row[1:])
     return sums
+
+
+def section_hours(year: int, sections: QuerySet | None = None) -> dict[int, dict[str, Decimal]]:
+    """{科室 id: {category: confirmed 学时}} of ``year``, counted toward the 科室 each cadre was in on the
+    entries' dates (a cadre who changed 科室 in June leaves their first half-year's hours behind).  From the
+    maintained totals: one GROUP BY over a table of a few rows per cadre."""
+    totals = HourTotal.objects.filter(year=year)
+    if sections is not None:
+        totals = totals.filter(section__in=sections.values("pk"))
+    rows = totals.values("section_id").annotate(**{b: Sum(b) for b in BUCKETS}).order_by()
+    return {row["section_id"]: {b: from_cents(row[b] or 0) for b in BUCKETS} for row in rows}
+
+
+def unit_hours(year: int, units: QuerySet | None = None) -> dict[int, dict[str, Decimal]]:
+    """{unit id: {category: confirmed 学时}} of ``year``, counted toward the unit of each entry's date."""
+    totals = HourTotal.objects.filter(year=year)
+    if units is not None:
+        totals = totals.filter(unit__in=units.values("pk"))
+    rows = totals.values("unit_id").annotate(**{b: Sum(b) for b in BUCKETS}).order_by()
+    return {row["unit_id"]: {b: from_cents(row[b] or 0) for b in BUCKETS} for row in rows}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

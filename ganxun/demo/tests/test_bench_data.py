@@ -1,14 +1,16 @@
 """bench_data: the synthetic city the compliance benchmark builds."""
 
 import io
+import itertools
 
 from django.core.management import CommandError, call_command
 from django.test import TestCase
 
 from ganxun.demo.management.commands.bench_data import SECTION_PREFIX, build_city, id_number
-from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
+from ganxun.hours import totals
+from ganxun.hours.models import Bucket, EntryStatus, HourTotal, LedgerEntry, Source
 from ganxun.roster.idcard import validate_id_number
-from ganxun.roster.models import Cadre
+from ganxun.roster.models import Cadre, CadrePeriod, Section, Unit
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory
 
 
@@ -53,3 +55,45 @@ class BenchDataTests(TestCase):
         run("bench_data", "--cadres", "4", "--entries-per-cadre", "1", "--sections", "2")
         run("bench_data", "--cadres", "4", "--entries-per-cadre", "1", "--sections", "2")
         self.assertEqual(Cadre.objects.count(), 8)
+
+
+class CityWithHistoryTests(TestCase):
+    def test_a_tree_of_units_cadres_with_history_and_entries_counted_where_they_were(self):
+        built = build_city(cadres=200, entries=4000, sections=10, year=2025, seed=3, units=25)
+        self.assertEqual((built.units, built.cadres, built.entries), (26, 200, 4000))
+        root = Unit.objects.get(code="BENCH-ROOT")
+        self.assertEqual(Unit.objects.subtree(root).count(), 26)
+        self.assertEqual(Unit.objects.filter(parent=root).count(), 1)  # 25 units: one district, 24 bureaus under it
+        self.assertTrue(
+            all(Section.objects.filter(unit=u).count() >= 2 for u in Unit.objects.subtree(root).exclude(pk=root.pk))
+        )
+        # About one change per cadre in the five years: each period follows the one before, the last is the cadre's.
+        periods = list(CadrePeriod.objects.order_by("cadre_id", "valid_from"))
+        self.assertTrue(1.5 <= len(periods) / 200 <= 2.2, len(periods))
+        by_cadre: dict[int, list[CadrePeriod]] = {}
+        for period in periods:
+            by_cadre.setdefault(period.cadre_id, []).append(period)
+        for cadre in Cadre.objects.all():
+            history = by_cadre[cadre.pk]
+            for earlier, later in itertools.pairwise(history):
+                self.assertEqual(earlier.valid_to, later.valid_from)
+            last = history[-1]
+            self.assertIsNone(last.valid_to)
+            self.assertEqual(
+                (cadre.section_id, cadre.unit_id, cadre.rank, cadre.status),
+                (last.section_id, last.unit_id, last.rank, last.status),
+            )
+        kinds = {
+            field
+            for history in by_cadre.values()
+            for earlier, later in itertools.pairwise(history)
+            for field in ("section_id", "rank", "status")
+            if getattr(earlier, field) != getattr(later, field)
+        }
+        self.assertEqual(kinds, {"section_id", "rank", "status"})
+        # Every entry carries the unit and 科室 of the period in force on its date, and the totals equal the ledger.
+        for entry in LedgerEntry.objects.all()[:500]:
+            period = CadrePeriod.objects.on(entry.date).get(cadre_id=entry.cadre_id)
+            self.assertEqual((entry.unit_id, entry.section_id), (period.unit_id, period.section_id))
+        self.assertEqual(totals.differences(), [])
+        self.assertGreater(HourTotal.objects.count(), 200)

@@ -1,18 +1,27 @@
-"""``manage.py bench_data --cadres N``: a synthetic city for benchmarks — 科室, cadres and a ledger of 学时.
+"""``manage.py bench_data --cadres N``: a synthetic city for benchmarks — units, 科室, cadres with their
+history (任职经历) and a ledger of 学时 with its maintained totals.
 
-Cadres are written with ``bulk_create`` in batches; ledger entries, the bulk of the rows, through the
-driver's own bulk path (COPY on PostgreSQL, ``executemany`` elsewhere) so that two million rows take
-seconds, not hours, and memory stays flat (one batch at a time).  Nothing here is audited: the rows
-are synthetic.  The command refuses a database that holds real cadres unless ``--force``.
+With ``--units U`` the city is a tree: one root (the city's organisation department), about U/20 districts
+under it and the remaining units (bureaus) under the districts, each with its 科室; without, the 科室 are the
+home unit's.  A cadre's history has about one change in the five years up to the judged year (another 科室,
+sometimes in another unit; a promotion that changes the tier; leaving: retired, transferred, resigned), written
+as periods of service; the cadre's own columns hold the latest.  Each entry carries the unit and 科室 of the
+period in force on its date, and the totals are built after the entries in one ``INSERT … SELECT … GROUP BY``.
+
+Cadres are written with ``bulk_create`` in batches; periods and ledger entries, the bulk of the rows, through
+the driver's own bulk path (COPY on PostgreSQL, ``executemany`` elsewhere) so that millions of rows take
+minutes, not hours, and memory stays flat (one batch at a time).  Nothing here is audited: the rows are
+synthetic.  The command refuses a database that holds real cadres unless ``--force``.
 """
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import datetime as dt
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 
 from django.core.management import BaseCommand, CommandError
@@ -22,11 +31,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.demo.bureau import GIVEN_EITHER, GIVEN_FEMALE, GIVEN_MALE, SURNAMES
+from ganxun.hours import totals
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.queries import rulebook
 from ganxun.roster.idcard import check_digit
 from ganxun.roster.models import (
-    EARLIEST_DATE,
     Cadre,
     CadrePeriod,
     Gender,
@@ -35,10 +44,16 @@ from ganxun.roster.models import (
     Rank,
     Section,
     Status,
+    Unit,
+    UnitKind,
+    home_unit_id,
 )
 from ganxun.roster.services import name_initials
 
 SECTION_PREFIX = "基准科室"
+UNIT_PREFIX = "基准单位"
+UNIT_CODE_PREFIX = "BENCH-"
+UNITS_PER_DISTRICT = 20
 CADRE_BATCH = 5_000
 ENTRY_BATCH = 50_000
 # Regions × birth days × sequence numbers give distinct ID numbers for the index of each cadre.
@@ -59,7 +74,14 @@ _STATUSES = ((EntryStatus.CONFIRMED, 85), (EntryStatus.PENDING, 8), (EntryStatus
 _COUNTY_RANKS = (Rank.RESEARCHER_2, Rank.RESEARCHER_3, Rank.RESEARCHER_4)
 _OTHER_RANKS = tuple(r for r in Rank.values if r not in {*_COUNTY_RANKS, Rank.INSPECTOR_1, Rank.INSPECTOR_2})
 _COLUMNS = ("cadre_id", "date", "hours", "bucket", "source", "source_id", "title", "evidence")
-_COLUMNS += ("evidence_file", "witness", "status", "reason", "created_at")
+_COLUMNS += ("evidence_file", "witness", "status", "reason", "created_at", "unit_id", "section_id")
+_PERIOD_COLUMNS = ("cadre_id", "valid_from", "valid_to", "unit_id", "section_id", "post", "rank")
+_PERIOD_COLUMNS += ("leadership_level", "status", "note", "created_at")
+# A cadre's changes in the five years up to the judged year: none, one or two (about one on average) …
+_CHANGES = ((0, 15), (1, 75), (2, 10))
+# … each another 科室 (a quarter of them in another unit), a promotion (the tier may change) or leaving.
+_CHANGE_KINDS = (("section", 45), ("rank", 40), ("status", 15))
+_LEAVING = (Status.RETIRED, Status.TRANSFERRED, Status.RESIGNED)
 
 
 def id_number(index: int) -> tuple[str, dt.date, str]:
@@ -77,6 +99,17 @@ class Built:
     cadres: int = 0
     entries: int = 0
     seconds: float = 0.0
+    units: int = 0
+    periods: int = 0
+    totals: int = 0
+    root_unit_id: int | None = None
+
+
+@dataclasses.dataclass(slots=True)
+class History:
+    """A cadre's periods before the cadre has a primary key: (first day, unit, 科室, rank, status) each."""
+
+    periods: list[tuple[dt.date, int, int, str, str]]
 
 
 def has_real_data() -> bool:
@@ -92,51 +125,107 @@ def build_city(
     year: int | None = None,
     seed: int = 2026,
     entries: int | None = None,
+    units: int = 0,
 ) -> Built:
-    """Add ``cadres`` cadres in ``sections`` 科室 with ledger entries: ``entries`` in all when given,
-    otherwise ``entries_per_cadre`` each on average (some cadres have more, some fewer)."""
+    """Add ``cadres`` cadres in ``sections`` 科室 (of ``units`` units under a root, when given) with their
+    history and ledger entries: ``entries`` in all when given, otherwise ``entries_per_cadre`` each on average
+    (some cadres have more, some fewer); then the maintained totals."""
     started = time.perf_counter()
     rng = random.Random(seed)
     year = year or timezone.localdate().year
     first_year = min(rulebook(year).first_year, year)
     built = Built()
-    section_ids = _sections(sections)
-    built.sections = len(section_ids)
+    unit_ids = _units(units) if units else [home_unit_id()]
+    built.units = len(unit_ids) + (1 if units else 0)
+    built.root_unit_id = Unit.objects.get(pk=unit_ids[0]).ancestor_ids()[0] if units else unit_ids[0]
+    section_units = _sections(sections, unit_ids)
+    built.sections = len(section_units)
     taken = set(Cadre.objects.values_list("id_number", flat=True))
     offset = Cadre.objects.count()
+    # The history: about one change per cadre in the five years up to the judged year.
+    window = (dt.date(min(first_year, year - 4), 1, 1), min(dt.date(year, 12, 31), timezone.localdate()))
+    entries_from = dt.date(first_year, 1, 1)
     cadre_ids: list[int] = []
-    for batch in _cadre_batches(rng, cadres, offset, section_ids, taken):
+    # Per cadre, for attributing entries: the day offsets (from the entries' first day) where periods begin, and
+    # the (unit, 科室) of each.
+    starts: list[list[int]] = []
+    places: list[list[tuple[int, int]]] = []
+    for batch, histories in _cadre_batches(rng, cadres, offset, section_units, taken, window):
         with transaction.atomic():
-            created = Cadre.objects.bulk_create(batch)
-            # bulk_create skips Cadre.save(): each cadre's first period of service, which compliance reads.
-            CadrePeriod.objects.bulk_create(
-                CadrePeriod(
-                    cadre=cadre,
-                    valid_from=cadre.hire_date or cadre.work_start_date or EARLIEST_DATE,
-                    **cadre.period_facts(),
-                )
-                for cadre in created
-            )
-            cadre_ids.extend(c.pk for c in created)
+            made = Cadre.objects.bulk_create(batch)
+            rows = []
+            now = timezone.now()
+            for cadre, history in zip(made, histories, strict=True):
+                cadre_ids.append(cadre.pk)
+                periods = history.periods
+                starts.append([(p[0] - entries_from).days for p in periods])
+                places.append([(p[1], p[2]) for p in periods])
+                for position, (valid_from, unit_id, section_id, rank, status) in enumerate(periods):
+                    valid_to = periods[position + 1][0] if position + 1 < len(periods) else None
+                    note = "" if position == 0 else "基准变动"
+                    leadership = cadre.leadership_level
+                    rows.append(
+                        (cadre.pk, valid_from, valid_to, unit_id, section_id, "", rank, leadership, status, note, now)
+                    )
+            _write(CadrePeriod._meta.db_table, _PERIOD_COLUMNS, rows)
+            built.periods += len(rows)
     built.cadres = len(cadre_ids)
     source_id = (LedgerEntry.objects.aggregate(last=Max("source_id"))["last"] or 0) + 1
     total = entries if entries is not None else entries_per_cadre * len(cadre_ids)
     counts = _entry_counts(rng, len(cadre_ids), total)
-    for rows in _entry_batches(rng, cadre_ids, counts, first_year, year, source_id):
+    for rows in _entry_batches(rng, cadre_ids, counts, first_year, year, source_id, starts, places):
         with transaction.atomic():
-            _write_entries(rows)
+            _write(LedgerEntry._meta.db_table, _COLUMNS, rows)
         built.entries += len(rows)
+    with transaction.atomic():
+        built.totals = totals.rebuild(cadre_ids=None if offset == 0 else cadre_ids)
     _analyze()
     built.seconds = time.perf_counter() - started
     return built
 
 
-def _sections(count: int) -> list[int]:
-    names = [f"{SECTION_PREFIX}{n:03d}" for n in range(1, count + 1)]
+def _units(count: int) -> list[int]:
+    """A root, about count/20 districts under it and the other units under the districts (made once, found
+    again on a second run): the ids of the units below the root, which hold the 科室."""
+    districts = max(1, count // UNITS_PER_DISTRICT)
+    wanted = [(f"{UNIT_CODE_PREFIX}ROOT", f"{UNIT_PREFIX}市委组织部", UnitKind.ORGANISATION_DEPARTMENT, None)]
+    wanted += [
+        (f"{UNIT_CODE_PREFIX}D{n:03d}", f"{UNIT_PREFIX}第{n}区委组织部", UnitKind.ORGANISATION_DEPARTMENT, 0)
+        for n in range(1, districts + 1)
+    ]
+    wanted += [
+        (f"{UNIT_CODE_PREFIX}U{n:04d}", f"{UNIT_PREFIX}{n:04d}局", UnitKind.BUREAU, 1 + n % districts)
+        for n in range(1, max(count - districts, 0) + 1)
+    ]
+    existing = dict(Unit.objects.filter(code__startswith=UNIT_CODE_PREFIX).values_list("code", "pk"))
+    ids: list[int] = []
+    paths: list[str] = []
+    for position, (code, name, kind, parent) in enumerate(wanted):
+        if code not in existing:
+            parent_id = ids[parent] if parent is not None else None
+            unit = Unit.objects.create(code=code, name=name, kind=kind, parent_id=parent_id, sort_order=1000 + position)
+            path = (paths[parent] if parent is not None else "/") + f"{unit.pk}/"
+            Unit.objects.filter(pk=unit.pk).update(path=path, depth=path.count("/") - 2)
+            existing[code] = unit.pk
+        ids.append(existing[code])
+        paths.append(Unit.objects.filter(pk=existing[code]).values_list("path", flat=True)[0])
+    return ids[1:]
+
+
+def _sections(count: int, unit_ids: list[int]) -> dict[int, int]:
+    """{科室 id: unit id}: ``count`` 科室 spread over the units, at least two a unit when there are several."""
+    per_unit = max(2, -(-count // len(unit_ids))) if len(unit_ids) > 1 else count
+    wanted = [
+        (unit_id, f"{SECTION_PREFIX}{n * per_unit + k + 1:03d}")
+        for n, unit_id in enumerate(unit_ids)
+        for k in range(per_unit)
+    ]
     Section.objects.bulk_create(
-        [Section(name=name, sort_order=1000 + n) for n, name in enumerate(names)], ignore_conflicts=True
+        [Section(unit_id=unit_id, name=name, sort_order=1000 + n) for n, (unit_id, name) in enumerate(wanted)],
+        ignore_conflicts=True,
     )
-    return list(Section.objects.filter(name__in=names).order_by("sort_order").values_list("pk", flat=True))
+    rows = Section.objects.filter(unit_id__in=unit_ids, name__startswith=SECTION_PREFIX).order_by("sort_order", "pk")
+    return dict(rows.values_list("pk", "unit_id"))
 
 
 def _name(rng: random.Random, gender: str) -> str:
@@ -147,12 +236,55 @@ def _name(rng: random.Random, gender: str) -> str:
     return rng.choice(SURNAMES) + given
 
 
+def _history(
+    rng: random.Random,
+    hired: dt.date,
+    section_id: int,
+    rank: str,
+    section_units: dict[int, int],
+    section_ids: Sequence[int],
+    by_unit: dict[int, list[int]],
+    window: tuple[dt.date, dt.date],
+) -> History:
+    """The cadre's periods: the first from hiring (or the window's start, whichever is first), then the changes."""
+    unit_id = section_units[section_id]
+    periods = [(min(hired, window[0]), unit_id, section_id, rank, Status.ACTIVE)]
+    changes = rng.choices([n for n, _w in _CHANGES], [w for _n, w in _CHANGES])[0]
+    span = (window[1] - window[0]).days
+    days = sorted(rng.sample(range(1, span), changes)) if changes and span > changes + 1 else []
+    for day in days:
+        _from, unit_id, section_id, rank, status = periods[-1]
+        kind = rng.choices([k for k, _w in _CHANGE_KINDS], [w for _k, w in _CHANGE_KINDS])[0]
+        if kind == "section":
+            pool = section_ids if rng.random() < 0.25 else by_unit[unit_id]
+            section_id = rng.choice(pool)
+            unit_id = section_units[section_id]
+        elif kind == "rank":
+            rank = rng.choice([r for r in _COUNTY_RANKS if r != rank])  # a promotion: the tier may change
+        else:
+            status = rng.choice(_LEAVING)
+        periods.append((window[0] + dt.timedelta(days=day), unit_id, section_id, rank, status))
+        if status != Status.ACTIVE:
+            break  # nothing changes after leaving
+    return History(periods)
+
+
 def _cadre_batches(
-    rng: random.Random, count: int, offset: int, section_ids: list[int], taken: set[str]
-) -> Iterator[list[Cadre]]:
+    rng: random.Random,
+    count: int,
+    offset: int,
+    section_units: dict[int, int],
+    taken: set[str],
+    window: tuple[dt.date, dt.date],
+) -> Iterator[tuple[list[Cadre], list[History]]]:
+    """Cadres in batches, each with its history; the cadre's columns are the latest period's."""
     initials: dict[str, str] = {}
-    units = dict(Section.objects.filter(pk__in=section_ids).values_list("pk", "unit_id"))
+    section_ids = list(section_units)
+    by_unit: dict[int, list[int]] = {}
+    for section_id, unit_id in section_units.items():
+        by_unit.setdefault(unit_id, []).append(section_id)
     batch: list[Cadre] = []
+    histories: list[History] = []
     index = offset
     made = 0
     while made < count:
@@ -165,6 +297,18 @@ def _cadre_batches(
             initials[name] = name_initials(name)
         county = rng.random() < 0.08
         leader = rng.random() < 0.1
+        hired = birth + dt.timedelta(days=365 * 23)
+        history = _history(
+            rng,
+            hired,
+            section_ids[made % len(section_ids)],
+            rng.choice(_COUNTY_RANKS if county else _OTHER_RANKS),
+            section_units,
+            section_ids,
+            by_unit,
+            window,
+        )
+        _from, unit_id, section_id, rank, status = history.periods[-1]
         batch.append(
             Cadre(
                 name=name,
@@ -172,25 +316,26 @@ def _cadre_batches(
                 gender=gender,
                 birth_date=birth,
                 id_number=number,
-                section_id=section_ids[made % len(section_ids)],
-                unit_id=units[section_ids[made % len(section_ids)]],
-                rank=rng.choice(_COUNTY_RANKS if county else _OTHER_RANKS),
+                section_id=section_id,
+                unit_id=unit_id,
+                rank=rank,
                 leadership_level=(
                     (LeadershipLevel.DEPUTY_DIVISION_CHIEF if county else LeadershipLevel.SECTION_CHIEF)
                     if leader
                     else ""
                 ),
                 political_status=PoliticalStatus.CPC_MEMBER if rng.random() < 0.7 else PoliticalStatus.MASSES,
-                hire_date=birth + dt.timedelta(days=365 * 23),
-                status=Status.ACTIVE,
+                hire_date=hired,
+                status=status,
             )
         )
+        histories.append(history)
         made += 1
         if len(batch) >= CADRE_BATCH:
-            yield batch
-            batch = []
+            yield batch, histories
+            batch, histories = [], []
     if batch:
-        yield batch
+        yield batch, histories
 
 
 def _entry_counts(rng: random.Random, cadres: int, total: int) -> Iterator[int]:
@@ -208,9 +353,18 @@ def _entry_counts(rng: random.Random, cadres: int, total: int) -> Iterator[int]:
 
 
 def _entry_batches(
-    rng: random.Random, cadre_ids: list[int], counts: Iterator[int], first_year: int, year: int, source_id: int
+    rng: random.Random,
+    cadre_ids: list[int],
+    counts: Iterator[int],
+    first_year: int,
+    year: int,
+    source_id: int,
+    starts: list[list[int]],
+    places: list[list[tuple[int, int]]],
 ) -> Iterator[list[tuple]]:
-    """Rows of ENTRY_BATCH or so, spread over the years first_year..year, in column order _COLUMNS."""
+    """Rows of ENTRY_BATCH or so, spread over the years first_year..year, in column order _COLUMNS, each with
+    the unit and 科室 of the cadre's period in force on its date (``starts``/``places``: per cadre, the day
+    offsets where the periods begin and their unit and 科室)."""
     start = dt.date(first_year, 1, 1)
     days = (dt.date(year + 1, 1, 1) - start).days
     kinds = [k for k in _KINDS for _ in range(k[1])]
@@ -220,7 +374,9 @@ def _entry_batches(
     dates = [connection.ops.adapt_datefield_value(start + dt.timedelta(days=d)) for d in range(days)]
     titles = {bucket: f"{Bucket(bucket).label}（基准）" for bucket, *_ in _KINDS}
     rows: list[tuple] = []
-    for cadre_id, count in zip(cadre_ids, counts, strict=False):
+    for position, (cadre_id, count) in enumerate(zip(cadre_ids, counts, strict=False)):
+        begins, where = starts[position], places[position]
+        single = where[0] if len(where) == 1 else None
         for _n in range(count):
             bucket, _weight, source, choices = rng.choice(kinds)
             text = rng.choice(choices)
@@ -229,10 +385,12 @@ def _entry_batches(
             if source != Source.SELF_REPORT:
                 this_id, source_id = source_id, source_id + 1
             status = rng.choice(statuses)
+            day = rng.randrange(days)
+            unit_id, section_id = single or where[max(bisect.bisect_right(begins, day) - 1, 0)]
             rows.append(
                 (
                     cadre_id,
-                    dates[rng.randrange(days)],
+                    dates[day],
                     hours,
                     bucket,
                     source,
@@ -244,6 +402,8 @@ def _entry_batches(
                     status,
                     "不符合要求" if status == EntryStatus.REJECTED else "",
                     now,
+                    unit_id,
+                    section_id,
                 )
             )
         if len(rows) >= ENTRY_BATCH:
@@ -253,16 +413,21 @@ def _entry_batches(
         yield rows
 
 
-def _write_entries(rows: list[tuple]) -> None:
-    table = LedgerEntry._meta.db_table
-    columns = ", ".join(connection.ops.quote_name(c) for c in _COLUMNS)
+def _write(table: str, column_names: Sequence[str], rows: list[tuple]) -> None:
+    """Rows into a table through the driver's bulk path: COPY on PostgreSQL, executemany elsewhere."""
+    if not rows:
+        return
+    columns = ", ".join(connection.ops.quote_name(c) for c in column_names)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             with cursor.cursor.copy(f"COPY {connection.ops.quote_name(table)} ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
         else:
-            marks = ", ".join(["%s"] * len(_COLUMNS))
+            adapt_date, adapt_time = connection.ops.adapt_datefield_value, connection.ops.adapt_datetimefield_value
+            if table == CadrePeriod._meta.db_table:  # the entries come adapted already
+                rows = [(r[0], adapt_date(r[1]), adapt_date(r[2]), *r[3:10], adapt_time(r[10])) for r in rows]
+            marks = ", ".join(["%s"] * len(column_names))
             cursor.executemany(f"INSERT INTO {connection.ops.quote_name(table)} ({columns}) VALUES ({marks})", rows)
 
 
@@ -282,18 +447,27 @@ class Command(BaseCommand):
         parser.add_argument("--cadres", type=int, required=True, help="number of cadres to add")
         parser.add_argument("--entries-per-cadre", type=int, default=40, help="average ledger entries (default 40)")
         parser.add_argument("--sections", type=int, default=50, help="number of sections (default 50)")
+        parser.add_argument(
+            "--units", type=int, default=0, help="units under a root, holding the sections (default 0: the home unit)"
+        )
         parser.add_argument("--year", type=int, default=None, help="the year judged (default: this year)")
         parser.add_argument("--seed", type=int, default=2026, help="random seed (default 2026)")
         parser.add_argument("--force", action="store_true", help="run even though the database has real cadres")
 
-    def handle(self, *args, cadres: int, entries_per_cadre: int, sections: int, year, seed: int, force: bool, **opts):
-        if cadres < 1 or entries_per_cadre < 0 or sections < 1:
-            raise CommandError(_("--cadres and --sections must be at least 1, --entries-per-cadre at least 0."))
+    def handle(
+        self, *args, cadres: int, entries_per_cadre: int, sections: int, units: int, year, seed: int, force, **opts
+    ):
+        if cadres < 1 or entries_per_cadre < 0 or sections < 1 or units < 0:
+            raise CommandError(
+                _("--cadres and --sections must be at least 1, --entries-per-cadre and --units at least 0.")
+            )
         if has_real_data() and not force:
             raise CommandError(
                 _("This database holds real cadres; bench_data only adds to an empty or benchmark database (--force).")
             )
-        built = build_city(cadres=cadres, entries_per_cadre=entries_per_cadre, sections=sections, year=year, seed=seed)
+        built = build_city(
+            cadres=cadres, entries_per_cadre=entries_per_cadre, sections=sections, year=year, seed=seed, units=units
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 _("Built %(sections)d sections, %(cadres)d cadres and %(entries)d ledger entries in %(seconds).1f s.")
