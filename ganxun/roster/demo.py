@@ -380,6 +380,7 @@ def load_bureau(*, today: dt.date, password: str = DEMO_PASSWORD) -> DemoResult:
             username=account.username,
             role=account.role,
             cadre=by_key.get(account.person_key),
+            unit=sections[LEADERSHIP_SECTION].unit if account.role == Role.TRAINING_ADMIN else None,
             is_staff=account.role == Role.SYSTEM_ADMIN,
             is_superuser=account.role == Role.SYSTEM_ADMIN,
         )
