@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganxun.accounts.models import Role
 from ganxun.roster.models import Cadre, Section, Tag
-from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UserFactory
+from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UnitFactory, UserFactory
 
 ROLES = ("anonymous", "cadre", "section_head", "training_admin", "system_admin")
 
@@ -124,6 +124,17 @@ POLICY: dict[str, list[Rule]] = {
     ],
     "roster:section_create": [admins_only()],
     "roster:section_update": [admins_only("head_section")],
+    "roster:unit_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
+    "roster:unit_create": [admins_only(post=OK)],  # empty POST: the form with errors
+    # The training admin's own unit is edited from above (404); the unit below it is theirs to edit.
+    "roster:unit_update": [
+        admins_only("sub_unit"),
+        Rule(
+            target="home_unit",
+            get=roles(FORBIDDEN, training_admin=NOT_FOUND, system_admin=OK),
+            post=roles(FORBIDDEN, training_admin=NOT_FOUND, system_admin=OK),
+        ),
+    ],
     "roster:tag_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
     "roster:tag_create": [admins_only()],
     "roster:tag_update": [admins_only("tag")],
@@ -223,6 +234,8 @@ class World:
         self.peer = CadreFactory(section=self.head_section, name="张三")
         self.elsewhere = CadreFactory(section=self.other_section, name="赵四")
         self.tag = TagFactory(name="业务骨干")
+        self.home_unit = self.head_section.unit
+        self.sub_unit = UnitFactory(name="下属单位", code="SUB", parent=self.home_unit)
         self.users = {
             "cadre": UserFactory(username="m_cadre", role=Role.CADRE, cadre=self.own_cadre),
             "section_head": UserFactory(username="m_head", role=Role.SECTION_HEAD, cadre=self.head_cadre),
