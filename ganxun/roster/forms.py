@@ -307,14 +307,21 @@ class SectionForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         units = section_unit_choices(user) if user is not None else Unit.objects.filter(is_active=True)
-        if self.instance.unit_id:
+        if self.instance.pk:  # a new 科室 already holds the default unit: not a choice of its own
             units = units | Unit.objects.filter(pk=self.instance.unit_id)
         self.fields["unit"].queryset = units.distinct().order_by("path")
         if not self.instance.pk and not self.is_bound:
             own = getattr(user, "unit_scope", None)
             self.initial.setdefault("unit", own.pk if own is not None else home_unit_id())
-        if self.fields["unit"].queryset.count() <= 1:
+        self.only_unit = None
+        choices = list(self.fields["unit"].queryset[:2])
+        if len(choices) == 1:  # a single bureau never names the unit: the one there is
+            self.only_unit = choices[0]
             self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].required = False
+
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or self.only_unit or self.instance.unit
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
