@@ -38,13 +38,17 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         from django.db.models import CharField, Q
         from django.db.models.functions import Cast
 
-        from ganxun.roster.models import Cadre, Section, Unit, admin_unit_ids
+        # The roster lies above the audit trail: its models are reached by name, never imported.
+        Cadre, Section, Unit = (apps.get_model("roster", name) for name in ("Cadre", "Section", "Unit"))
 
         if not (user.is_authenticated and user.is_active and user.is_admin):
             return self.none()
-        units = admin_unit_ids(user)
-        if units is None or user.unit.parent_id is None:
+        own = user.unit
+        if own is None:
+            return self if user.is_system_admin else self.none()
+        if own.parent_id is None:
             return self
+        units = Unit.objects.subtree(own).values("pk")
 
         def ids(queryset) -> models.QuerySet:
             return queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
