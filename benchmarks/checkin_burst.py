@@ -143,8 +143,8 @@ def server_side_login(user_id: int) -> str:
 def tally(session_id: int) -> dict[str, int]:
     from django.db import connection
 
+    from ganxun.attendance.models import Attendance
     from ganxun.hours.models import LedgerEntry, Source
-    from ganxun.training.models import Attendance
 
     connection.close()  # a fresh connection sees everything gunicorn committed
     attendance = Attendance.objects.filter(session_id=session_id)
@@ -215,7 +215,7 @@ class CheckIn:
 
 def check_in(phone: Phone, session_id: int) -> CheckIn:
     """Scan the code on the screen now (GET), then press the confirm button (POST)."""
-    from ganxun.training.checkin import make_token
+    from ganxun.attendance.checkin import make_token
 
     started = time.perf_counter()
     path = f"/attendance/c/{make_token(session_id)}/"

@@ -201,7 +201,7 @@ def main(argv: list[str] | None = None) -> None:
 def report(args: argparse.Namespace) -> None:
     from django.db import connection
 
-    from ganxun.hours.management.commands.bench_data import build_city
+    from ganxun.demo.management.commands.bench_data import build_city
 
     print(f"database: {connection.vendor}; building {args.cadres} cadres and {args.entries} ledger entries …")
     built = build_city(cadres=args.cadres, entries=args.entries, sections=args.sections, year=args.year)

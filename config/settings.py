@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "ganxun.audit",
     "ganxun.hours",
     "ganxun.training",
+    "ganxun.attendance",
+    "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 
 MIDDLEWARE = [

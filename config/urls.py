@@ -7,7 +7,7 @@ urlpatterns = [
     path("roster/", include("ganxun.roster.urls")),
     path("audit/", include("ganxun.audit.urls")),
     path("training/", include("ganxun.training.urls")),
-    path("attendance/", include("ganxun.training.attendance_urls")),
+    path("attendance/", include("ganxun.attendance.urls")),
     path("hours/", include("ganxun.hours.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_htmx.http import push_url
 
-from ganxun.roster.views.cadres import clean_url, list_querystring
+from ganxun.core.lists import clean_url, list_querystring
 
-from .forms import AuditFilterForm
+from .filters import AuditEventFilter
 from .models import AuditEvent
 
 PAGE_SIZE = 50
@@ -19,8 +19,8 @@ PAGE_SIZE = 50
 def event_list(request: HttpRequest) -> HttpResponse:
     if not request.user.is_admin:
         raise PermissionDenied
-    form = AuditFilterForm(request.GET)
-    events = form.filter(AuditEvent.objects.visible_to(request.user))
+    filterset = AuditEventFilter(request.GET, queryset=AuditEvent.objects.visible_to(request.user))
+    events, form = filterset.qs, filterset.form
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
     querystring = list_querystring(request.GET)
     context = {"form": form, "page": page, "querystring": querystring}

@@ -29,7 +29,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ganxun.audit.models import AuditEvent
+from .hooks import Hook
 
 VERSION_FIELD = "record_version"
 _SIGNER = signing.Signer(salt="ganxun.core.concurrency")
@@ -63,8 +63,12 @@ def record_digest(instance: models.Model, names: list[str]) -> str:
     return hashlib.sha256(f"{instance._meta.label}:{instance.pk}:{text}".encode()).hexdigest()[:32]
 
 
+# The audit events on a record (a queryset of audit.AuditEvent): the audit app provides it in its ready().
+events_of = Hook("events_of")
+
+
 def _events_of(instance: models.Model):
-    return AuditEvent.objects.filter(object_type=instance._meta.model_name, object_id=str(instance.pk))
+    return events_of(instance)
 
 
 def _canonical(value: Any) -> Any:
@@ -125,7 +129,7 @@ def read_token(token: str | None) -> Version | None:
         return None
 
 
-def changes_since(instance: models.Model, version: Version, names: list[str]) -> list[AuditEvent]:
+def changes_since(instance: models.Model, version: Version, names: list[str]) -> list[Any]:
     """The audit events on the record after the version was read, oldest first, keeping only the form's fields."""
     events = _events_of(instance).filter(pk__gt=version.last_event_id).select_related("actor__cadre")
     shown = []
@@ -139,7 +143,7 @@ def changes_since(instance: models.Model, version: Version, names: list[str]) ->
     return shown
 
 
-def _person(event: AuditEvent) -> str:
+def _person(event: Any) -> str:
     """Who made the change, by name as the menu bar shows people (the account's name if it has no cadre)."""
     actor = event.actor
     if actor is None:
@@ -202,7 +206,7 @@ def entered_values(posted: forms.BaseForm, current: forms.BaseForm, version: Ver
 class EditConflict:
     """What the conflict notice shows."""
 
-    events: list[AuditEvent]  # the changes made by others since the form was opened
+    events: list[Any]  # the changes made by others since the form was opened
     entered: list[tuple[str, str]]  # what the user had entered that the record does not hold
     version_known: bool  # False: the form came without a valid version (an old page), nothing is known
 

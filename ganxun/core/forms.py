@@ -1,4 +1,4 @@
-"""Form fields every app's forms share."""
+"""What every app's forms share: the Bootstrap look, the date picker, safe id fields and the filter bar."""
 
 from __future__ import annotations
 
@@ -6,9 +6,56 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
 
 from .params import TEXT_MAX_LENGTH, id_from, query_text
+
+
+def _word_the_blank_choice(field: forms.Field) -> None:
+    """Django's "- Select an option -" has no Chinese yet: say 请选择 instead."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label is not None:
+            field.empty_label = _("Please choose")
+    elif isinstance(field, forms.ChoiceField):
+        choices = list(field.choices)
+        if choices and choices[0][0] == "" and str(choices[0][1]) == str(BLANK_CHOICE_LABEL):
+            field.choices = [("", _("Please choose")), *choices[1:]]
+
+
+class BootstrapFormMixin:
+    """Gives every widget its Bootstrap class, and marks the fields with errors after validation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            _word_the_blank_choice(field)
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()
+        for name in self.errors:
+            if name in self.fields:
+                widget = self.fields[name].widget
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+                widget.attrs["aria-invalid"] = "true"
+
+
+class DateInput(forms.DateInput):
+    """A browser date picker; the value is always ISO so the picker can read it."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):

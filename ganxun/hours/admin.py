@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from ganxun.roster.admin import ReadOnlyAdmin
+from ganxun.core.admin import ReadOnlyAdmin
 
 from .models import BucketCap, ConversionRule, LedgerEntry, OutsideClass, Requirement
 

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ganxun.roster.forms import BootstrapFormMixin, DateInput
+from ganxun.core.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.idcard import normalize
 from ganxun.roster.models import Cadre, Section, Tier
 

@@ -3,20 +3,9 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from ganxun.core.admin import ReadOnlyAdmin
+
 from .models import Cadre, Section, Tag
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Viewable by staff; added, changed and deleted only through the audited services."""
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Section)

@@ -8,10 +8,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.db.models import Q
-from django.db.models.fields import BLANK_CHOICE_LABEL
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
+from ganxun.core.forms import BootstrapFormMixin, DateInput, FilterFormMixin, ModelMultipleChoiceField
 
 from .filters import ALL_STATUSES
 from .idcard import normalize
@@ -20,51 +19,6 @@ from .services import CADRE_FIELDS
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
 _FULL_WIDTH_DIGITS = str.maketrans("０１２３４５６７８９－＋", "0123456789-+")
-
-
-def _word_the_blank_choice(field: forms.Field) -> None:
-    """Django's "- Select an option -" has no Chinese yet: say 请选择 instead."""
-    if isinstance(field, forms.ModelChoiceField):
-        if field.empty_label is not None:
-            field.empty_label = _("Please choose")
-    elif isinstance(field, forms.ChoiceField):
-        choices = list(field.choices)
-        if choices and choices[0][0] == "" and str(choices[0][1]) == str(BLANK_CHOICE_LABEL):
-            field.choices = [("", _("Please choose")), *choices[1:]]
-
-
-class BootstrapFormMixin:
-    """Gives every widget its Bootstrap class, and marks the fields with errors after validation."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            _word_the_blank_choice(field)
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
-                widget.attrs["aria-invalid"] = "true"
-
-
-class DateInput(forms.DateInput):
-    """A browser date picker; the value is always ISO so the picker can read it."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 DATE_FIELDS = ("birth_date", "work_start_date", "hire_date", "probation_end", "rank_date")

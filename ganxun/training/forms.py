@@ -11,9 +11,8 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.core.forms import FilterFormMixin, ModelMultipleChoiceField
+from ganxun.core.forms import BootstrapFormMixin, DateInput, FilterFormMixin, ModelMultipleChoiceField
 from ganxun.hours.models import EARLIEST_DATE, LATEST_DATE, date_range_error
-from ganxun.roster.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag, Unit
 
 from .models import MAX_SESSION_HOURS, Activity, ActivityKind, Classroom, Session, TopicModule

@@ -1,4 +1,8 @@
-"""Training activities of the three classrooms, their sessions, who is enrolled and who came."""
+"""Training activities of the three classrooms, their sessions and who is enrolled.
+
+Who came (``Attendance``) and what they thought (``Evaluation``) are the attendance app's; the words for an
+attendance (``AttendanceStatus``, ``AttendanceMethod``) stay here, below it, since training's pages count by them.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,6 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -361,7 +364,7 @@ class Session(models.Model):
         (1 学时 an hour without a rule) or the rule's own figure for this session, whichever is higher."""
         from ganxun.hours.models import ConversionRule
 
-        from .services.attendance import session_default_hours
+        from .hooks import session_default_hours
 
         rule = ConversionRule.objects.filter(year=self.date.year, unit=Unit.HOUR).first()
         rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
@@ -415,6 +418,12 @@ class Enrolment(models.Model):
         return f"{self.cadre} @ {self.activity}"
 
 
+def attendance_rows() -> models.Manager:
+    """The attendance app's rows (its ``Attendance`` model's manager), reached through ``Session.attendances``:
+    training reads who came without importing the app above it."""
+    return Session._meta.get_field("attendances").related_model._default_manager
+
+
 class AttendanceStatus(models.TextChoices):
     PRESENT = "present", _("Present")
     ABSENT = "absent", _("Absent")
@@ -425,77 +434,3 @@ class AttendanceMethod(models.TextChoices):
     QR = "qr", _("QR check-in")
     MANUAL = "manual", _("Marked by hand")
     IMPORT = "import", _("Imported")
-
-
-class Attendance(models.Model):
-    """Whether a cadre attended a session: one row per cadre per session, enforced by the database."""
-
-    session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="attendances"
-    )
-    cadre = models.ForeignKey(
-        "roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="attendances"
-    )
-    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
-    reason = models.CharField(_("reason"), max_length=200, blank=True)
-    method = models.CharField(_("recorded by"), max_length=10, choices=AttendanceMethod.choices)
-    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recorded by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    updated_at = models.DateTimeField(_("updated"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendance")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "cadre"],
-                name="attendance_once_per_session",
-                violation_error_message=_("This cadre's attendance is already recorded for this session."),
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.cadre} {self.session} {self.get_status_display()}"
-
-
-class Evaluation(models.Model):
-    """A cadre's evaluation of a session; anonymous ones never show who wrote them."""
-
-    session = models.ForeignKey(
-        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="evaluations"
-    )
-    cadre = models.ForeignKey("roster.Cadre", verbose_name=_("cadre"), on_delete=models.PROTECT, related_name="+")
-    content = models.PositiveSmallIntegerField(_("content"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    delivery = models.PositiveSmallIntegerField(_("delivery"), validators=[MinValueValidator(1), MaxValueValidator(5)])
-    usefulness = models.PositiveSmallIntegerField(
-        _("usefulness"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    comment = models.TextField(_("comment"), blank=True)
-    anonymous = models.BooleanField(_("anonymous"), default=True)
-    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("evaluation")
-        verbose_name_plural = _("evaluations")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["session", "cadre"],
-                name="evaluation_once_per_session",
-                violation_error_message=_("You have already evaluated this session."),
-            ),
-            models.CheckConstraint(
-                condition=Q(content__range=(1, 5)) & Q(delivery__range=(1, 5)) & Q(usefulness__range=(1, 5)),
-                name="evaluation_scores_1_to_5",
-                violation_error_message=_("Scores run from 1 to 5."),
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.session} {self.content}/{self.delivery}/{self.usefulness}"

@@ -16,7 +16,8 @@ from django.db.models.functions import Coalesce
 from ganxun.core.params import query_id, query_text
 from ganxun.roster.models import Cadre
 
-from .models import Activity, ActivityQuerySet, Attendance, AttendanceStatus, Classroom, Enrolment, Session
+from . import hooks
+from .models import Activity, ActivityQuerySet, AttendanceStatus, Classroom, Enrolment, Session, attendance_rows
 
 _MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
 
@@ -111,7 +112,8 @@ def attendance_counts(session_ids: Iterable[int]) -> dict[int, dict[str, int]]:
     """{session id: {present: n, absent: n, leave: n}} in one query."""
     counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(AttendanceStatus.values, 0))
     rows = (
-        Attendance.objects.filter(session_id__in=list(session_ids))
+        attendance_rows()
+        .filter(session_id__in=list(session_ids))
         .order_by()
         .values("session_id", "status")
         .annotate(n=Count("pk"))
@@ -133,19 +135,10 @@ def enrolment_by_section(activity: Activity) -> list[dict[str, Any]]:
 
 
 def evaluation_averages(sessions: list[Session]) -> dict[int, Any] | None:
-    """Averages per session from the evaluation module, or None while it does not exist.
-
-    Expected contract: ``ganxun.training.evaluations.session_averages(sessions)`` returns
-    ``{session id: {"content", "delivery", "usefulness", "count"}}`` (a mapping or an object).
+    """Averages per session from the attendance app's evaluations (``hooks.evaluation_averages``), or None
+    without it: ``{session id: {"content", "delivery", "usefulness", "count"}}``.
     """
-    try:
-        from . import evaluations  # type: ignore[attr-defined]
-    except ImportError:
-        return None
-    provider = getattr(evaluations, "session_averages", None)
-    if provider is None:
-        return None
-    return provider(sessions)
+    return hooks.evaluation_averages(sessions)
 
 
 @dataclasses.dataclass
@@ -159,7 +152,7 @@ class Register:
     present: int  # 实到
     absent: int  # 缺席: absent without leave
     leave: int  # 请假: on leave
-    absences: list[Attendance]  # the absences and leaves the user may see, with their reasons
+    absences: list[Any]  # attendance.Attendance: the absences and leaves the user may see, with their reasons
     unrecorded: int  # enrolled without an attendance row yet
 
 
@@ -169,14 +162,12 @@ def session_register(session: Session, user) -> Register:
     counts = attendance_counts([session.pk])[session.pk]
     visible = Cadre.objects.visible_to(user).values("pk")
     absences = list(
-        Attendance.objects.filter(session=session, status__in=[AttendanceStatus.ABSENT, AttendanceStatus.LEAVE])
+        session.attendances.filter(status__in=[AttendanceStatus.ABSENT, AttendanceStatus.LEAVE])
         .filter(cadre__in=visible)
         .select_related("cadre", "cadre__section")
         .order_by("cadre__section__sort_order", "cadre__name")
     )
-    recorded_enrolled = Attendance.objects.filter(
-        session=session, cadre__enrolments__activity_id=session.activity_id
-    ).count()
+    recorded_enrolled = session.attendances.filter(cadre__enrolments__activity_id=session.activity_id).count()
     return Register(
         expected=expected,
         present=counts[AttendanceStatus.PRESENT],

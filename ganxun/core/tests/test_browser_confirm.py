@@ -15,13 +15,13 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_browser_checkin import browser, seed_rules_and_kinds  # noqa: F401
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.hours.tests.factories import LedgerEntryFactory, OutsideClassFactory
 from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
 from ganxun.roster.tests.test_browser import TIMEOUT_MS, shot
 from ganxun.training.models import Enrolment, Lecturer, Session
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, LecturerFactory, SessionFactory
-from ganxun.training.tests.test_browser_checkin import browser, seed_rules_and_kinds  # noqa: F401
 
 pytestmark = pytest.mark.browser
 

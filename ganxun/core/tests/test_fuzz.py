@@ -38,6 +38,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from hypothesis.control import currently_in_test_context
 
+from ganxun.attendance.checkin import make_token
+from ganxun.attendance.tests.test_attendance_permissions import AttendanceWorld
 from ganxun.core.tests.fuzzing import (
     SWEEP,
     SWEEPS,
@@ -61,9 +63,7 @@ from ganxun.core.tests.test_permissions import (
     all_routes,
 )
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
-from ganxun.training.checkin import make_token
 from ganxun.training.tests.policy_activities import add_targets
-from ganxun.training.tests.test_attendance_permissions import AttendanceWorld
 
 ROLES = ("training_admin", "section_head", "cadre")
 ACTING = {OK, INVALID, REDIRECT}  # a POST the role may make (refused ones stop before any field is read)

@@ -185,7 +185,10 @@ def rules_for(name: str) -> list[Rule]:
 # namespace -> (module holding POLICY, the test module that runs it).
 AREA_POLICIES = {
     "training": ("ganxun.training.tests.policy_activities", "ganxun/training/tests/test_activities_policy.py"),
-    "attendance": ("ganxun.training.tests.policy_attendance", "ganxun/training/tests/test_attendance_permissions.py"),
+    "attendance": (
+        "ganxun.attendance.tests.policy_attendance",
+        "ganxun/attendance/tests/test_attendance_permissions.py",
+    ),
     "hours": ("ganxun.hours.tests.policy_hours", "ganxun/hours/tests/test_permissions_hours.py"),
 }
 

@@ -20,12 +20,13 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 
+from ganxun.attendance.tests import policy_attendance
+from ganxun.attendance.tests.test_attendance_permissions import AttendanceWorld
 from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
 from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
-from ganxun.training.tests import policy_activities, policy_attendance
-from ganxun.training.tests.test_attendance_permissions import AttendanceWorld
+from ganxun.training.tests import policy_activities
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
 AUDIT_INSERT = re.compile(r'^\s*INSERT INTO "audit_auditevent"', re.IGNORECASE)

@@ -16,12 +16,12 @@ from django.utils import timezone
 from playwright.sync_api import Browser, Page
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_browser_checkin import PHONE, browser, seed_rules_and_kinds  # noqa: F401
 from ganxun.hours.models import Bucket, EntryStatus, Source
 from ganxun.roster.models import Rank
 from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
 from ganxun.roster.tests.test_browser import TIMEOUT_MS, shot
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
-from ganxun.training.tests.test_browser_checkin import PHONE, browser, seed_rules_and_kinds  # noqa: F401
 
 from .factories import LedgerEntryFactory, SelfReportFactory
 

@@ -6,37 +6,24 @@ import dataclasses
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ganxun.roster.models import Cadre
-from ganxun.training.models import Attendance, AttendanceStatus, Evaluation, Session
 
+from .. import hooks
+from ..hooks import learning_parts
 from ..models import Bucket, EntryStatus, LedgerEntry, Source
 from ..queries import ZERO, CadreCompliance, cadre_compliance, rulebook, rulebooks
 
-UPCOMING_DAYS = 30
 MY_REPORTS = 20
-# The evaluation page of the attendance app, under the names it has had.
-EVALUATION_URL_NAMES = ("attendance:session_evaluate", "attendance:evaluation_create")
 PENDING_STATUSES = frozenset({EntryStatus.PENDING, EntryStatus.SECTION_APPROVED})
 # Reports sent back to the cadre to correct and submit again.  The status comes with the batch review of
 # issue 6; until it is there, nothing is waiting for the cadre's hand.
 RETURNED_STATUSES = frozenset({EntryStatus.RETURNED}) if hasattr(EntryStatus, "RETURNED") else frozenset()
-
-
-def evaluation_url(session_pk: int) -> str | None:
-    for name in EVALUATION_URL_NAMES:
-        try:
-            return reverse(name, args=[session_pk])
-        except NoReverseMatch:
-            continue
-    return None
 
 
 @require_GET
@@ -54,35 +41,6 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         )
     )
     standing = cadre_compliance(cadre, entries, today.year, as_of=today, book=book)
-    upcoming = (
-        Session.objects.filter(
-            activity__enrolments__cadre=cadre, date__gte=today, date__lte=today + dt.timedelta(days=UPCOMING_DAYS)
-        )
-        .select_related("activity", "activity__kind")
-        .order_by("date", "start_time", "pk")
-    )
-    upcoming = list(upcoming)
-    # The cadre's own attendance of those sessions: a check-in already made is said, not asked for again.
-    attendance = {
-        a.session_id: a
-        for a in Attendance.objects.filter(cadre=cadre, session__in=[s.pk for s in upcoming if s.date == today])
-    }
-    clock = timezone.localtime(now)
-
-    def ended(session: Session) -> bool:
-        return session.date < clock.date() or (session.date == clock.date() and session.end_time <= clock.time())
-
-    evaluated = Evaluation.objects.filter(session=OuterRef("pk"), cadre=cadre)
-    to_evaluate = (
-        Session.objects.filter(
-            attendances__cadre=cadre,
-            attendances__status=AttendanceStatus.PRESENT,
-            evaluation_closes_at__gt=now,
-        )
-        .exclude(Exists(evaluated))
-        .select_related("activity")
-        .order_by("evaluation_closes_at", "pk")
-    )
     reports = list(
         LedgerEntry.objects.filter(cadre=cadre, source=Source.SELF_REPORT).order_by("-created_at", "-pk")[:MY_REPORTS]
     )
@@ -90,7 +48,6 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         cadre=cadre, source=Source.SELF_REPORT, status__in=PENDING_STATUSES | RETURNED_STATUSES
     ).values_list("status", flat=True)
     waiting_statuses = list(waiting)
-    to_evaluate_list = [(session, evaluation_url(session.pk)) for session in to_evaluate]
     context = {
         "cadre": cadre,
         "year": today.year,
@@ -99,12 +56,11 @@ def my_learning(request: HttpRequest) -> HttpResponse:
         "pending_hours": sum(
             (e.hours for e in entries if e.date.year == today.year and e.status in PENDING_STATUSES), ZERO
         ),
-        "upcoming": [(session, attendance.get(session.pk), ended(session)) for session in upcoming],
-        "to_evaluate": to_evaluate_list,
         "reports": reports,
         "reports_in_review": sum(status in PENDING_STATUSES for status in waiting_statuses),
         "reports_returned": sum(status in RETURNED_STATUSES for status in waiting_statuses),
     }
+    context.update(learning_parts.collect(cadre, today, now))  # the sessions: see hooks.py
     return render(request, "hours/my_learning.html", context)
 
 
@@ -203,8 +159,7 @@ def session_activities(entries: list[LedgerEntry]) -> dict[int, tuple[int, str]]
     ids = {e.source_id for e in entries if e.source == Source.SESSION and e.source_id is not None}
     if not ids:
         return {}
-    rows = Session.objects.filter(pk__in=ids).values_list("pk", "activity_id", "activity__title")
-    return {pk: (activity_id, title) for pk, activity_id, title in rows}
+    return hooks.session_activities(ids)
 
 
 @require_GET

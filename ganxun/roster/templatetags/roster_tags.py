@@ -1,7 +1,6 @@
-"""Template filters for showing a cadre: age, and the page links of the lists."""
+"""Template filters for showing a cadre: age.  The page links of the lists are core's `lists` tags."""
 
 from django import template
-from django.core.paginator import Page
 from django.utils import timezone
 
 from ganxun.roster.models import Cadre
@@ -15,15 +14,3 @@ def age(cadre: Cadre) -> int | str:
     if not cadre.birth_date:
         return ""
     return cadre.age_on(timezone.localdate())
-
-
-@register.filter
-def elided_pages(page: Page) -> list:
-    """Page numbers around the current one, with ellipses: 1 2 … 7 8 9 … 20 21."""
-    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
-
-
-@register.filter
-def page_url(querystring: str, number: int) -> str:
-    """?<the current filters>&page=N"""
-    return f"?{querystring}&page={number}" if querystring else f"?page={number}"

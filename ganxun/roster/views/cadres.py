@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,6 +20,7 @@ from django_htmx.http import push_url
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import audit_record
 from ganxun.core.concurrency import EditConflictMixin
+from ganxun.core.lists import clean_url, list_querystring
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
@@ -30,24 +30,6 @@ from ..services import cadre_create, cadre_set_status, cadre_update
 
 PAGE_SIZE = 50
 HISTORY_SIZE = 20
-
-
-def list_querystring(params: QueryDict) -> str:
-    """The filters in use (empty ones dropped), without the page number: for page links and the export."""
-    query = QueryDict(mutable=True)
-    for key, values in params.lists():
-        if key != "page" and (kept := [v for v in values if v]):
-            query.setlist(key, kept)
-    return query.urlencode()
-
-
-def clean_url(request: HttpRequest, querystring: str) -> str:
-    """The address bar after an HTMX filter: only the filters in use, and the page when not the first."""
-    page = request.GET.get("page", "")
-    parts = [querystring] if querystring else []
-    if page not in ("", "1"):
-        parts.append(urlencode({"page": page}))
-    return f"{request.path}?{'&'.join(parts)}" if parts else request.path
 
 
 @require_GET

@@ -28,18 +28,18 @@ from ganxun.audit.services import audit_record
 from ganxun.hours.services import refuse_own
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag, Unit, home_unit_id
 
+from ..hooks import session_default_hours, sync_ledger
 from ..models import (
     Activity,
     ActivityKind,
-    Attendance,
     AttendanceStatus,
     Enrolment,
     Lecturer,
     Material,
     Session,
     TopicModule,
+    attendance_rows,
 )
-from .attendance import session_default_hours, sync_ledger
 from .lectures import lecture_credit_sync
 
 ACTIVITY_FIELDS = ("title", "kind", "topic", "organiser", "place", "description", "audience_note", "allow_walk_in")
@@ -124,7 +124,7 @@ def session_snapshot(session: Session) -> dict[str, Any]:
 def _attendee_ids(activity: Activity, session: Session | None = None) -> list[int]:
     """The cadres whose hours for this activity may change: in a class every cadre with attendance,
     since a session's hours move the 1/7 line; otherwise those present at the session."""
-    rows = Attendance.objects.filter(session__activity=activity)
+    rows = attendance_rows().filter(session__activity=activity)
     if session is not None and not activity.kind.is_class:
         rows = rows.filter(session=session, status=AttendanceStatus.PRESENT)
     return list(rows.values_list("cadre_id", flat=True).distinct())
@@ -210,7 +210,7 @@ def _refuse_own_override(actor, session: Session, hours: Decimal) -> None:
     if cadre_id is None:
         return
     attends = Enrolment.objects.filter(activity_id=session.activity_id, cadre_id=cadre_id).exists() or (
-        session.pk is not None and Attendance.objects.filter(session_id=session.pk, cadre_id=cadre_id).exists()
+        session.pk is not None and attendance_rows().filter(session_id=session.pk, cadre_id=cadre_id).exists()
     )
     if attends:
         refuse_own(actor, cadre_id, field="hours")
@@ -529,7 +529,7 @@ def enrol_audience(
 @transaction.atomic
 def unenrol(*, actor, enrolment: Enrolment) -> None:
     """Take a cadre off an activity, as long as no attendance of theirs has been recorded in it."""
-    if Attendance.objects.filter(session__activity_id=enrolment.activity_id, cadre_id=enrolment.cadre_id).exists():
+    if attendance_rows().filter(session__activity_id=enrolment.activity_id, cadre_id=enrolment.cadre_id).exists():
         raise ValidationError(
             _("%(name)s already has attendance recorded in this activity and cannot be taken off it.")
             % {"name": enrolment.cadre.name}

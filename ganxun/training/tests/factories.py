@@ -11,15 +11,15 @@ from decimal import Decimal
 
 import factory
 
+from ganxun.attendance.models import Attendance, Evaluation
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory
-from ganxun.training.models import (
+
+from ..models import (
     Activity,
     ActivityKind,
-    Attendance,
     AttendanceMethod,
     AttendanceStatus,
     Enrolment,
-    Evaluation,
     Lecturer,
     Session,
     TopicModule,

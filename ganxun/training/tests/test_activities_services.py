@@ -10,14 +10,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from django.utils import translation
 
+from ganxun.attendance.services import attendance_set
 from ganxun.audit.models import AuditEvent
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
 from ganxun.training.models import ActivityKind, AttendanceMethod, AttendanceStatus, Material, TopicModule
-from ganxun.training.services import (
+from ganxun.training.tests.factories import ActivityFactory, SessionFactory
+
+from ..services import (
     activity_create,
     activity_update,
-    attendance_set,
     kind_update,
     lecturer_add,
     lecturer_remove,
@@ -28,7 +30,6 @@ from ganxun.training.services import (
     session_update,
     topic_create,
 )
-from ganxun.training.tests.factories import ActivityFactory, SessionFactory
 
 DAY = dt.date(2026, 4, 14)
 

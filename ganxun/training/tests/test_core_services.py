@@ -3,10 +3,13 @@ from decimal import Decimal
 
 from django.test import TestCase
 
+from ganxun.attendance.models import Attendance
+from ganxun.attendance.services import attendance_set, completion, session_default_hours
 from ganxun.hours.models import ConversionRule, EntryStatus, LedgerEntry, Rounding, Source, Unit
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training.models import Activity, ActivityKind, Attendance, AttendanceMethod, AttendanceStatus, Session
-from ganxun.training.services import attendance_set, completion, session_create, session_default_hours
+
+from ..models import Activity, ActivityKind, AttendanceMethod, AttendanceStatus, Session
+from ..services import session_create
 
 
 class AttendanceLedgerTests(TestCase):

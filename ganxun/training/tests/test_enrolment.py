@@ -6,14 +6,16 @@ from django.core.exceptions import ValidationError
 from django.test import TestCase
 from django.utils import timezone
 
+from ganxun.attendance.services import attendance_set
 from ganxun.audit.models import AuditEvent
 from ganxun.roster.models import DerivedGroup, PoliticalStatus, Status
 from ganxun.roster.services import cadre_update
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UserFactory
 from ganxun.training.forms import EnrolForm, resolve_cadres
 from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment
-from ganxun.training.services import attendance_set, enrol_audience, unenrol
 from ganxun.training.tests.factories import ActivityFactory, SessionFactory
+
+from ..services import enrol_audience, unenrol
 
 
 class EnrolAudienceTests(TestCase):

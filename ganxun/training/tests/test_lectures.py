@@ -6,11 +6,13 @@ from decimal import Decimal
 from django.test import TestCase
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.services import attendance_set
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
 from ganxun.training.models import AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set, lecturer_add, lecturer_remove, session_update
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from ..services import lecturer_add, lecturer_remove, session_update
 
 
 class LectureCreditTests(TestCase):

@@ -8,12 +8,15 @@ from django.test import TestCase
 from django.urls import reverse
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.models import Attendance
+from ganxun.attendance.services import attendance_set
 from ganxun.core.tests.editing import as_opened
 from ganxun.hours.models import EntryStatus, LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory, UserFactory
-from ganxun.training.models import Attendance, AttendanceMethod, AttendanceStatus
-from ganxun.training.services import attendance_set, lecturer_add, session_create, session_update
 from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+from ..models import AttendanceMethod, AttendanceStatus
+from ..services import lecturer_add, session_create, session_update
 
 OWN = "不能办理本人的学时，请由其他管理员办理。"
 

@@ -22,13 +22,13 @@ from django_htmx.http import push_url
 from ganxun.core.access import ServiceFormMixin, require_admin
 from ganxun.core.concurrency import EditConflictMixin
 from ganxun.core.excel import upload_limit
+from ganxun.core.lists import clean_url, list_querystring
 from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
-from ganxun.roster.views.cadres import clean_url, list_querystring
 
 from .. import queries
 from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, MaterialForm
-from ..models import Activity, Attendance, Classroom, Enrolment, Lecturer, Material, Session
+from ..models import Activity, Classroom, Enrolment, Lecturer, Material, Session, attendance_rows
 from ..services import (
     activity_create,
     activity_update,
@@ -128,11 +128,11 @@ def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> d
     counts = queries.attendance_counts([s.pk for s in sessions])
     by_section = queries.enrolment_by_section(activity) if (manager or user.is_section_head) else []
     own_enrolment = None
-    own_attendance: dict[int, Attendance] = {}
+    own_attendance: dict[int, Any] = {}  # attendance.Attendance by session
     if user.cadre_id:
         own_enrolment = Enrolment.objects.filter(activity=activity, cadre_id=user.cadre_id).first()
         own_attendance = {
-            a.session_id: a for a in Attendance.objects.filter(session__activity=activity, cadre_id=user.cadre_id)
+            a.session_id: a for a in attendance_rows().filter(session__activity=activity, cadre_id=user.cadre_id)
         }
     context = {
         "activity": activity,
@@ -256,9 +256,9 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
         enrolments = enrolments.filter(section_id=section)
     page = Paginator(enrolments, ENROLMENT_PAGE_SIZE).get_page(request.GET.get("page"))
     attended = set(
-        Attendance.objects.filter(
-            session__activity=activity, cadre_id__in=[e.cadre_id for e in page.object_list]
-        ).values_list("cadre_id", flat=True)
+        attendance_rows()
+        .filter(session__activity=activity, cadre_id__in=[e.cadre_id for e in page.object_list])
+        .values_list("cadre_id", flat=True)
     )
     context = {
         "activity": activity,

@@ -18,8 +18,9 @@ from ganxun.core.concurrency import EditConflictMixin
 
 from .. import queries
 from ..forms import SessionForm
-from ..models import Activity, Attendance, Session
-from ..services import session_create, session_default_hours, session_delete, session_update
+from ..hooks import session_default_hours
+from ..models import Activity, Session
+from ..services import session_create, session_delete, session_update
 from .common import can_manage_training
 
 
@@ -53,7 +54,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         context["averages"] = averages.get(session.pk) if averages is not None else None
         context["has_evaluations"] = averages is not None
     if user.cadre_id:
-        context["own_attendance"] = Attendance.objects.filter(session=session, cadre_id=user.cadre_id).first()
+        context["own_attendance"] = session.attendances.filter(cadre_id=user.cadre_id).first()
     if manager and session.hours_overridden:
         try:
             context["rule_hours"] = session_default_hours(session)
