@@ -450,3 +450,35 @@ def test_lists_and_exports_hold_only_the_bureaus_own_rows():
     trail_a = bureau_a.get(reverse("audit:event_list"), {"action": "reveal"}).content.decode()
     trail_org = org.get(reverse("audit:event_list"), {"action": "reveal"}).content.decode()
     assert "乙局干部" not in trail_a and "乙局干部" in trail_org
+
+
+@pytest.mark.django_db
+def test_a_district_class_is_read_by_the_bureau_and_run_by_the_department():
+    """The department's class enrols both bureaus: bureau A's admin reads it and the sheet of A's own cadres,
+    but neither records attendance, imports, nor downloads the sign-in sheet of everyone (403/404)."""
+    from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+    district = District()
+    activity = ActivityFactory(title="全区青年干部培训班", unit=district.org)
+    session = SessionFactory(activity=activity)
+    for key in ("a", "b"):
+        EnrolmentFactory(activity=activity, cadre=district.cadres[key], section=district.sections[key])
+    bureau_a, org = district.client(district.admins["a"]), district.client(district.org_admin)
+    assert bureau_a.get(reverse("training:activity_detail", args=[activity.pk])).status_code == 200
+    sheet = reverse("attendance:attendance_sheet", args=[session.pk])
+    read = bureau_a.get(sheet)
+    assert read.status_code == 200
+    assert [row.cadre for row in read.context["rows"]] == [district.cadres["a"]]
+    assert not read.context["can_edit"]
+    assert bureau_a.post(sheet, {}).status_code == 403
+    assert {row.cadre for row in org.get(sheet).context["rows"]} == set(district.cadres.values())
+    for name, pk in (
+        ("attendance:session_import", session.pk),
+        ("attendance:session_import_template", session.pk),
+        ("attendance:activity_import", activity.pk),
+        ("attendance:activity_import_template", activity.pk),
+        ("training:activity_update", activity.pk),
+        ("training:session_update", session.pk),
+    ):
+        assert bureau_a.get(reverse(name, args=[pk])).status_code == 404, name
+        assert org.get(reverse(name, args=[pk])).status_code == 200, name
