@@ -200,7 +200,7 @@ def unit_create(
 def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
     """Change a unit.  A new parent moves the unit with everything below it: the paths of the subtree are
     rewritten in one UPDATE.  A unit cannot be put under itself or one of its own units."""
-    stored = Unit.objects.select_for_update().select_related("parent").get(pk=unit.pk)
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)  # no join: PostgreSQL locks no nullable side
     before = unit_snapshot(stored)
     for name, value in fields.items():
         if name not in UNIT_FIELDS:

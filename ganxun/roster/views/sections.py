@@ -18,7 +18,7 @@ from ganxun.core.access import ServiceFormMixin as CoreServiceFormMixin
 from ganxun.core.concurrency import EditConflictMixin
 
 from ..forms import SectionForm, TagForm
-from ..models import Cadre, DerivedGroup, Section, Status, Tag, Unit
+from ..models import Cadre, DerivedGroup, Section, Status, Tag
 from ..permissions import can_browse_roster
 from ..services import section_create, section_update, tag_create, tag_update
 
@@ -31,14 +31,14 @@ def section_list(request: HttpRequest) -> HttpResponse:
     """All 科室 with their head counts for admins; a section head sees their own."""
     if not can_browse_roster(request.user):
         raise PermissionDenied
-    sections = (
+    sections = list(
         Section.objects.visible_to(request.user)
         .annotate(active_count=Count("cadres", filter=ACTIVE), total_count=Count("cadres"))
         .select_related("unit")
         .order_by("-is_active", "unit__path", "sort_order", "name")
     )
-    # The unit column only for those who see more than one unit's 科室.
-    show_unit = request.user.is_admin and Unit.objects.visible_to(request.user)[:2].count() > 1
+    # The unit column only when the 科室 shown belong to more than one unit (no query of its own).
+    show_unit = len({section.unit_id for section in sections}) > 1
     return render(request, "roster/section_list.html", {"sections": sections, "show_unit": show_unit})
 
 
