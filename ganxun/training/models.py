@@ -112,8 +112,8 @@ class ActivityQuerySet(models.QuerySet["Activity"]):
             units = admin_unit_ids(user)
             if units is None:
                 return self
-            reach = Q(unit_id__in=units) | Q(enrolments__cadre__unit_id__in=units)
-            return self.filter(pk__in=self.filter(reach).values("pk"))
+            enrolling = Enrolment.objects.filter(cadre__unit_id__in=units).values("activity_id")
+            return self.filter(Q(unit_id__in=units) | Q(pk__in=enrolling))
         query = Q(pk__in=[])
         if user.cadre_id is not None:
             query |= Q(enrolments__cadre_id=user.cadre_id)
