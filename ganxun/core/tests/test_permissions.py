@@ -464,7 +464,9 @@ def test_a_district_class_is_read_by_the_bureau_and_run_by_the_department():
     for key in ("a", "b"):
         EnrolmentFactory(activity=activity, cadre=district.cadres[key], section=district.sections[key])
     bureau_a, org = district.client(district.admins["a"]), district.client(district.org_admin)
-    assert bureau_a.get(reverse("training:activity_detail", args=[activity.pk])).status_code == 200
+    detail = reverse("training:activity_detail", args=[activity.pk])
+    assert bureau_a.get(detail).status_code == 200
+    assert not bureau_a.get(detail).context["can_manage"] and org.get(detail).context["can_manage"]
     sheet = reverse("attendance:attendance_sheet", args=[session.pk])
     read = bureau_a.get(sheet)
     assert read.status_code == 200

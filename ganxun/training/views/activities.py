@@ -25,6 +25,7 @@ from ganxun.core.excel import upload_limit
 from ganxun.core.lists import clean_url, list_querystring
 from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
+from ganxun.roster.permissions import reaches_unit
 
 from .. import queries
 from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, MaterialForm
@@ -123,7 +124,8 @@ def _get_activity(request: HttpRequest, pk: int, *, edit: bool = False) -> Activ
 
 def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> dict[str, Any]:
     user = request.user
-    manager = can_manage_training(user)
+    # Another unit's activity (the department's class this bureau's cadres attend) is read here, not run.
+    manager = can_manage_training(user) and reaches_unit(user, activity.unit_id)
     sessions = list(activity.sessions.all())
     counts = queries.attendance_counts([s.pk for s in sessions])
     by_section = queries.enrolment_by_section(activity) if (manager or user.is_section_head) else []
