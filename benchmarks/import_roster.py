@@ -239,11 +239,11 @@ def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
     from django.db import connection
 
     from ganxun.accounts.models import Role, User
-    from ganxun.roster.models import Section
+    from ganxun.roster.models import Section, home_unit_id
 
     for order, name in enumerate(SECTIONS):
         Section.objects.create(name=name, sort_order=order)
-    actor = User.objects.create(username="benchmark", role=Role.TRAINING_ADMIN)
+    actor = User.objects.create(username="benchmark", role=Role.TRAINING_ADMIN, unit_id=home_unit_id())
     big, small = workdir / f"roster-{args.rows}.xlsx", workdir / f"roster-{small_rows}.xlsx"
     build_roster(big, args.rows)
     build_roster(small, small_rows, seed=7)

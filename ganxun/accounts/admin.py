@@ -31,7 +31,7 @@ admin.site.index_title = _("Accounts and reference data")
 admin.site.unregister(Group)
 
 # Fields whose change alters what the account may do.
-PERMISSION_FIELDS = ("role", "is_active", "is_staff", "is_superuser")
+PERMISSION_FIELDS = ("role", "unit", "is_active", "is_staff", "is_superuser")
 
 # django-axes ships no Chinese: its words, as it spells them, so that our catalogue carries their translation.
 AXES_MSGIDS = (
@@ -80,6 +80,7 @@ def account_snapshot(user: User) -> dict[str, Any]:
         "username": user.username,
         "role": str(user.get_role_display()),
         "cadre": str(user.cadre) if user.cadre_id else None,
+        "unit": str(user.unit) if user.unit_id else None,
         "first_name": user.first_name,
         "last_name": user.last_name,
         "email": user.email,
@@ -91,19 +92,21 @@ def account_snapshot(user: User) -> dict[str, Any]:
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "role", "cadre", "is_active", "is_staff", "last_login"]
-    list_filter = ["role", "is_active", "is_staff"]
-    list_select_related = ["cadre"]
+    list_display = ["username", "role", "unit", "cadre", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "unit", "is_active", "is_staff"]
+    list_select_related = ["cadre", "unit"]
     search_fields = ["username", "first_name", "last_name", "cadre__name"]
     autocomplete_fields = ["cadre"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        (_("Role"), {"fields": ("role", "cadre")}),
+        (_("Role"), {"fields": ("role", "unit", "cadre")}),
         (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
         (_("Access"), {"fields": ("is_active", "is_staff", "is_superuser")}),
         (_("Important dates"), {"fields": ("last_login", "date_joined")}),
     )
-    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("username", "role", "cadre", "password1", "password2")}),)
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "role", "unit", "cadre", "password1", "password2")}),
+    )
     readonly_fields = ["last_login", "date_joined"]
 
     def save_model(self, request, obj: User, form, change: bool) -> None:

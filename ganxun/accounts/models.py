@@ -62,8 +62,21 @@ class User(AbstractUser):
                 condition=models.Q(role__in=["system_admin", "training_admin"]) | models.Q(cadre__isnull=False),
                 name="account_below_admin_has_cadre",
                 violation_error_message=_("A section head or cadre account must be linked to a cadre."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="training_admin") | models.Q(unit__isnull=False),
+                name="account_training_admin_has_unit",
+                violation_error_message=_("A training administrator must hold the role in a unit."),
+            ),
         ]
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        # Named on the field (the constraint's own message would be form-wide).
+        if self.role == Role.TRAINING_ADMIN and self.unit_id is None:
+            raise ValidationError({"unit": _("A training administrator must hold the role in a unit.")})
 
     @property
     def is_system_admin(self) -> bool:

@@ -24,10 +24,56 @@ class Action(models.TextChoices):
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def visible_to(self, user) -> "AuditEventQuerySet":
-        """Only administrators read the audit trail."""
-        if user.is_authenticated and user.is_active and user.is_admin:
+        """Only administrators read the audit trail, and only their part of it.
+
+        A system administrator without a unit, or an administrator held in the top unit of the tree (the one
+        that reaches every unit: the organisation department, or a single bureau's home unit), reads all of it.
+        An administrator held lower down reads the events whose actor is an account of a unit their role reaches
+        (an administrator held there, or a cadre of it), and the events on a cadre, 科室, unit, account, activity
+        or ledger entry their role reaches, whoever wrote them (the organisation department's edit of a bureau's
+        cadre shows in that cadre's history).  Another bureau's events, and those written by the system or by
+        an account without a unit on anything else, stay unread.
+        """
+        from django.apps import apps
+        from django.db.models import CharField, Q
+        from django.db.models.functions import Cast
+
+        # The roster lies above the audit trail: its models are reached by name, never imported.
+        Cadre, Section, Unit = (apps.get_model("roster", name) for name in ("Cadre", "Section", "Unit"))
+
+        if not (user.is_authenticated and user.is_active and user.is_admin):
+            return self.none()
+        own = user.unit
+        if own is None:
+            return self if user.is_system_admin else self.none()
+        if own.parent_id is None:
             return self
-        return self.none()
+        units = Unit.objects.subtree(own).values("pk")
+
+        def ids(queryset) -> models.QuerySet:
+            return queryset.annotate(text_pk=Cast("pk", CharField())).values("text_pk")
+
+        by_actor = Q(actor__unit_id__in=units) | Q(actor__cadre__unit_id__in=units)
+        on_object = (
+            Q(object_type="cadre", object_id__in=ids(Cadre.objects.filter(unit_id__in=units)))
+            | Q(object_type="section", object_id__in=ids(Section.objects.filter(unit_id__in=units)))
+            | Q(object_type="unit", object_id__in=ids(Unit.objects.filter(pk__in=units)))
+            | Q(
+                object_type="user",
+                object_id__in=ids(
+                    self.model._meta.get_field("actor").related_model.objects.filter(
+                        Q(unit_id__in=units) | Q(cadre__unit_id__in=units)
+                    )
+                ),
+            )
+        )
+        if apps.is_installed("ganxun.training"):
+            activities = apps.get_model("training", "Activity").objects.filter(unit_id__in=units)
+            on_object |= Q(object_type="activity", object_id__in=ids(activities))
+        if apps.is_installed("ganxun.hours"):
+            entries = apps.get_model("hours", "LedgerEntry").objects.filter(cadre__unit_id__in=units)
+            on_object |= Q(object_type="ledgerentry", object_id__in=ids(entries))
+        return self.filter(by_actor | on_object)
 
 
 class AuditEvent(models.Model):

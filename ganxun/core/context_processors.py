@@ -19,6 +19,7 @@ def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]
     manage = []
     if user.is_admin:
         manage = [
+            (_("Units"), reverse("roster:unit_list"), "bank"),
             (_("Sections"), reverse("roster:section_list"), "diagram-3"),
             (_("Tags"), reverse("roster:tag_list"), "tags"),
             (_("Import"), reverse("roster:cadre_import"), "upload"),

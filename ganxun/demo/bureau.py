@@ -1,4 +1,5 @@
-"""The demo bureau: a 区房管局 with a dozen 科室 and about 180 cadres, the same on every run.
+"""The demo district: the 区委组织部 at the top, the 区房管局 below it with a dozen 科室 and about 180 cadres,
+and a smaller 区建管委 with four 科室 and 30 cadres, the same on every run.
 
 Everything is drawn from one seeded random generator, so two runs on the same day produce the same
 bureau.  Dates that must be "current" (ages, the probation of this year's recruits) are counted back
@@ -19,12 +20,43 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.roster import services
 from ganxun.roster.idcard import check_digit
-from ganxun.roster.models import Cadre, Gender, LeadershipLevel, PoliticalStatus, Rank, Status, years_before
+from ganxun.roster.models import (
+    Cadre,
+    Gender,
+    LeadershipLevel,
+    PoliticalStatus,
+    Rank,
+    Status,
+    Unit,
+    UnitKind,
+    years_before,
+)
 
 SEED = 20230701
 DEMO_PASSWORD = "Ganxun@2026"
 
 LEADERSHIP_SECTION = "局领导"
+
+
+@dataclass(frozen=True)
+class UnitPlan:
+    key: str
+    name: str
+    code: str
+    kind: str
+    parent: str  # the key of the parent unit, "" for the top
+
+
+# The district: the organisation department above the bureau of the demo and a smaller commission.
+ORG_DEPARTMENT, BUREAU, COMMISSION = "org", "bureau", "commission"
+UNITS = (
+    UnitPlan(ORG_DEPARTMENT, "区委组织部", "QWZZB", UnitKind.ORGANISATION_DEPARTMENT, ""),
+    UnitPlan(BUREAU, "区房管局", "QFGJ", UnitKind.BUREAU, ORG_DEPARTMENT),
+    UnitPlan(COMMISSION, "区建管委", "QJGW", UnitKind.BUREAU, ORG_DEPARTMENT),
+)
+# The commission's 科室 and their sizes (30 cadres); names differ from the bureau's, so a name finds one 科室.
+COMMISSION_LEADERSHIP = "委领导"
+COMMISSION_SECTIONS = (("综合办公室", 8), ("建设管理科", 10), ("质量安全科", 9))
 BRANCH_1, BRANCH_2, BRANCH_3, BRANCH_4 = "机关第一党支部", "机关第二党支部", "机关第三党支部", "综合执法大队党支部"
 
 
@@ -97,11 +129,13 @@ class DemoAccount:
     role: str
     person_key: str  # "" for an account without a cadre
     description: str
+    unit: str = ""  # the key of the unit an administrator's role is held in ("" for the whole system)
 
 
 DEMO_ACCOUNTS = (
     DemoAccount("sysadmin", Role.SYSTEM_ADMIN, "", "系统管理员（也可进入 Django 管理后台）"),
-    DemoAccount("trainadmin", Role.TRAINING_ADMIN, "training_admin", "培训管理员（组织人事科）"),
+    DemoAccount("trainadmin", Role.TRAINING_ADMIN, "training_admin", "培训管理员（区房管局组织人事科）", BUREAU),
+    DemoAccount("orgadmin", Role.TRAINING_ADMIN, "", "培训管理员（区委组织部，管全区各单位）", ORG_DEPARTMENT),
     DemoAccount("sectionhead", Role.SECTION_HEAD, "section_head", "科室负责人（旧区改造科科长）"),
     DemoAccount("cadre", Role.CADRE, "young_cadre", "干部（旧区改造科新录用的青年干部）"),
 )
@@ -346,6 +380,35 @@ class BureauPlanner:
     def _year_ago(self) -> dt.date:
         return years_before(self.today, 1)
 
+    def plan_commission(self) -> list[Person]:
+        """The 区建管委's 30 cadres, drawn after the bureau's from the same generator (no name or ID repeats)."""
+        rng = self.rng
+        people = [
+            self.person(section=COMMISSION_LEADERSHIP, age=age, post=post, leadership=level)
+            for post, age, level in (
+                ("主任", 54, LeadershipLevel.DIVISION_CHIEF),
+                ("副主任", 49, LeadershipLevel.DEPUTY_DIVISION_CHIEF),
+                ("副主任", 45, LeadershipLevel.DEPUTY_DIVISION_CHIEF),
+            )
+        ]
+        for name, size in COMMISSION_SECTIONS:
+            chief = "主任" if name.endswith("办公室") else "科长"
+            people.append(
+                self.person(
+                    section=name,
+                    age=rng.randint(42, 55),
+                    post=chief,
+                    rank=Rank.PRINCIPAL_CLERK_1,
+                    leadership=LeadershipLevel.SECTION_CHIEF,
+                )
+            )
+            for i in range(size - 1):
+                age = rng.randint(23, 27) if i == 0 else int(rng.triangular(24, 59, 40))
+                people.append(
+                    self.person(section=name, age=age, post="科员", rank=self.rank_for_age(age), new_recruit=i == 0)
+                )
+        return people
+
 
 @dataclass
 class DemoResult:
@@ -354,14 +417,38 @@ class DemoResult:
     accounts: list[DemoAccount]
 
 
+def load_units() -> dict[str, Unit]:
+    """The district's units.  A top unit already there (the home unit a migration made) becomes the
+    organisation department, so that everything already in it stays in the district."""
+    units: dict[str, Unit] = {}
+    for order, plan in enumerate(UNITS, start=1):
+        fields = {"name": plan.name, "code": plan.code, "kind": plan.kind, "sort_order": order * 10}
+        top = Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").first()
+        if not plan.parent and top is not None:
+            units[plan.key] = services.unit_update(actor=None, unit=top, **fields)
+        else:
+            units[plan.key] = services.unit_create(actor=None, parent=units.get(plan.parent), **fields)
+    return units
+
+
 @transaction.atomic
 def load_bureau(*, today: dt.date, password: str = DEMO_PASSWORD) -> DemoResult:
-    """Create the 科室, tags, cadres and demo accounts, every write audited with the system as actor."""
-    people = BureauPlanner(today).plan()
-    sections = {LEADERSHIP_SECTION: services.section_create(actor=None, name=LEADERSHIP_SECTION, sort_order=0)}
+    """Create the district's units, their 科室, tags, cadres and demo accounts, every write audited with the
+    system as actor."""
+    units = load_units()
+    planner = BureauPlanner(today)
+    people = planner.plan()
+    bureau = units[BUREAU]
+    sections = {
+        LEADERSHIP_SECTION: services.section_create(actor=None, name=LEADERSHIP_SECTION, unit=bureau, sort_order=0)
+    }
     for order, plan in enumerate(SECTIONS, start=1):
-        sections[plan.name] = services.section_create(actor=None, name=plan.name, sort_order=order * 10)
+        sections[plan.name] = services.section_create(actor=None, name=plan.name, unit=bureau, sort_order=order * 10)
+    commission = units[COMMISSION]
+    for order, name in enumerate([COMMISSION_LEADERSHIP] + [n for n, _size in COMMISSION_SECTIONS]):
+        sections[name] = services.section_create(actor=None, name=name, unit=commission, sort_order=order * 10)
     tags = {name: services.tag_create(actor=None, name=name, description=text) for name, text in TAGS.items()}
+    people += planner.plan_commission()
 
     by_key: dict[str, Cadre] = {}
     for person in people:
@@ -379,6 +466,7 @@ def load_bureau(*, today: dt.date, password: str = DEMO_PASSWORD) -> DemoResult:
             username=account.username,
             role=account.role,
             cadre=by_key.get(account.person_key),
+            unit=units[account.unit] if account.unit else None,
             is_staff=account.role == Role.SYSTEM_ADMIN,
             is_superuser=account.role == Role.SYSTEM_ADMIN,
         )

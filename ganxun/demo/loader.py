@@ -111,11 +111,18 @@ class Loader(OtherHours):
             .exclude(cadre=None)
             .select_related("cadre")
         }
-        self.cadres = list(Cadre.objects.active().select_related("section").prefetch_related("tags").order_by("pk"))
+        # The year is the bureau's: its training administrator's cadres and 科室 (the chokepoint decides).
+        self.cadres = list(
+            Cadre.objects.visible_to(self.admin)
+            .active()
+            .select_related("section")
+            .prefetch_related("tags")
+            .order_by("pk")
+        )
         self.tags_of = {c.pk: {t.name for t in c.tags.all()} for c in self.cadres}
         self.kinds = {k.name: k for k in ActivityKind.objects.all()}
         self.topics = {t.name: t for t in TopicModule.objects.all()}
-        self.sections = {s.name: s for s in Section.objects.all()}
+        self.sections = {s.name: s for s in Section.objects.visible_to(self.admin)}
         self.tags = {t.name: t for t in Tag.objects.all()}
         ranks = {LeadershipLevel.DIVISION_CHIEF: 0, LeadershipLevel.DEPUTY_DIVISION_CHIEF: 1}
         self.leaders = sorted(

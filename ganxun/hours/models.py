@@ -143,10 +143,11 @@ class EntryStatus(models.TextChoices):
 
 class LedgerEntryQuerySet(models.QuerySet["LedgerEntry"]):
     def visible_to(self, user) -> LedgerEntryQuerySet:
-        """Entries of the cadres the user may see (the roster's chokepoint decides)."""
+        """Entries of the cadres the user may see (the roster's chokepoint decides): for an admin, those of the
+        cadres of the units their role reaches; a system administrator without a unit, all."""
         from ganxun.roster.models import Cadre
 
-        if user.is_authenticated and user.is_active and user.is_admin:
+        if user.is_authenticated and user.is_active and user.is_system_admin and user.unit_scope is None:
             return self
         return self.filter(cadre__in=Cadre.objects.visible_to(user).values("pk"))
 

@@ -1119,7 +1119,8 @@ def decision_queue(user) -> QuerySet[LedgerEntry]:
     """For administrators: approved by the 科室, or pending where the 科室 has no one to review first."""
     if not (user.is_authenticated and user.is_admin):
         return LedgerEntry.objects.none()
-    return self_reports().filter(_decision_waiting(user)).order_by("created_at", "pk")
+    visible = LedgerEntry.objects.visible_to(user).values("pk")
+    return self_reports().filter(_decision_waiting(user), pk__in=visible).order_by("created_at", "pk")
 
 
 WAITING = "waiting"  # the queue's default: what waits for this reviewer

@@ -16,7 +16,7 @@ from ganxun.core.forms import BootstrapFormMixin, DateInput, FilterFormMixin, Mo
 from .filters import ALL_STATUSES
 from .history import effective_error
 from .idcard import normalize
-from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier
+from .models import Cadre, DerivedGroup, PoliticalStatus, Section, Status, Tag, Tier, Unit, home_unit_id
 from .services import CADRE_FIELDS
 
 _PHONE = re.compile(r"^\+?[0-9][0-9\- ]{5,18}[0-9]$")
@@ -246,10 +246,41 @@ class CadreFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
             del self.fields["section"]
 
 
+class UnitForm(BootstrapFormMixin, forms.ModelForm):
+    """A unit; its parent is chosen among the units the admin's role reaches (never the unit's own subtree)."""
+
+    class Meta:
+        model = Unit
+        fields = ["name", "code", "kind", "parent", "sort_order", "is_active"]
+        help_texts = {"sort_order": _("Smaller numbers come first in lists.")}
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = Unit.objects.visible_to(user)
+        if self.instance.pk:
+            parents = parents.exclude(pk__in=Unit.objects.subtree(self.instance).values("pk"))
+        self.fields["parent"].queryset = parents.order_by("path")
+        if user.unit_scope is not None:  # held in a unit: new units go below it, never beside or above
+            self.fields["parent"].required = True
+        else:
+            self.fields["parent"].empty_label = _("None (a top-level unit)")
+
+    def clean_name(self) -> str:
+        return self.cleaned_data["name"].strip()
+
+    def clean_code(self) -> str:
+        return self.cleaned_data["code"].strip()
+
+
+def section_unit_choices(user):
+    """The units a 科室 may be placed in by this user: those their role reaches, in use."""
+    return Unit.objects.visible_to(user).filter(is_active=True).order_by("path")
+
+
 class SectionForm(BootstrapFormMixin, forms.ModelForm):
     class Meta:
         model = Section
-        fields = ["name", "sort_order", "is_active"]
+        fields = ["unit", "name", "sort_order", "is_active"]
         help_texts = {
             "sort_order": _("Smaller numbers come first in lists."),
             "is_active": _(
@@ -259,10 +290,31 @@ class SectionForm(BootstrapFormMixin, forms.ModelForm):
         }
         error_messages = {"name": {"unique": _("A section with this name already exists.")}}
 
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = section_unit_choices(user) if user is not None else Unit.objects.filter(is_active=True)
+        if self.instance.pk:  # a new 科室 already holds the default unit: not a choice of its own
+            units = units | Unit.objects.filter(pk=self.instance.unit_id)
+        self.fields["unit"].queryset = units.distinct().order_by("path")
+        if not self.instance.pk and not self.is_bound:
+            own = getattr(user, "unit_scope", None)
+            self.initial.setdefault("unit", own.pk if own is not None else home_unit_id())
+        self.only_unit = None
+        choices = list(self.fields["unit"].queryset[:2])
+        if len(choices) == 1:  # a single bureau never names the unit: the one there is
+            self.only_unit = choices[0]
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].required = False
+
+    def clean_unit(self):
+        return self.cleaned_data.get("unit") or self.only_unit or self.instance.unit
+
     def clean_name(self) -> str:
         name = self.cleaned_data["name"].strip()
-        # Names are unique within the unit, a constraint the form's own check skips (the unit is not a form field).
-        same = Section.objects.filter(unit_id=self.instance.unit_id, name=name).exclude(pk=self.instance.pk)
+        # Names are unique within the unit (cleaned before the name: it comes first).
+        unit = self.cleaned_data.get("unit")
+        unit_id = unit.pk if unit is not None else self.instance.unit_id
+        same = Section.objects.filter(unit_id=unit_id, name=name).exclude(pk=self.instance.pk)
         if same.exists():
             raise forms.ValidationError(_("A section with this name already exists."))
         return name

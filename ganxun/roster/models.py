@@ -130,6 +130,8 @@ def home_unit_id() -> int:
 class UnitQuerySet(models.QuerySet["Unit"]):
     def subtree(self, unit: Unit) -> UnitQuerySet:
         """The unit and every unit below it (its path is a prefix of theirs)."""
+        if not unit.path:  # a unit not yet placed in the tree reaches only itself
+            return self.filter(pk=unit.pk)
         return self.filter(path__startswith=unit.path)
 
     def visible_to(self, user) -> UnitQuerySet:
@@ -140,6 +142,26 @@ class UnitQuerySet(models.QuerySet["Unit"]):
         if unit is None:
             return self if user.is_system_admin else self.none()
         return self.subtree(unit)
+
+    def editable_by(self, user) -> UnitQuerySet:
+        """The units an administrator may edit: all for a system administrator of the whole system, else the
+        units strictly below their own (their own unit is edited from above, so nobody moves themself out)."""
+        if not user.is_authenticated or not user.is_active or not user.is_admin:
+            return self.none()
+        unit = user.unit_scope
+        if unit is None:
+            return self if user.is_system_admin else self.none()
+        return self.subtree(unit).exclude(pk=unit.pk)
+
+
+def admin_unit_ids(user) -> models.QuerySet | None:
+    """For an administrator: the primary keys of the units their role reaches, as a subquery; ``None`` when it
+    reaches everything (a system administrator without a unit).  A training administrator without a unit
+    reaches nothing."""
+    unit = user.unit
+    if unit is None:
+        return None if user.is_system_admin else Unit.objects.none().values("pk")
+    return Unit.objects.subtree(unit).values("pk")
 
 
 class Unit(models.Model):
@@ -189,6 +211,15 @@ class Unit(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        """A new unit gets its path and depth under its parent; moving one is ``roster.services.unit_update``'s."""
+        super().save(*args, **kwargs)
+        if not self.path:
+            parent_path = Unit.objects.values_list("path", flat=True).get(pk=self.parent_id) if self.parent_id else "/"
+            self.path = f"{parent_path or '/'}{self.pk}/"
+            self.depth = self.path.count("/") - 2
+            Unit.objects.filter(pk=self.pk).update(path=self.path, depth=self.depth)
+
     def ancestor_ids(self) -> list[int]:
         """The primary keys from the root down to this unit (itself last)."""
         return [int(part) for part in self.path.strip("/").split("/") if part]
@@ -211,22 +242,24 @@ class DerivedGroup(models.TextChoices):
 
 class SectionQuerySet(models.QuerySet["Section"]):
     def visible_to(self, user) -> SectionQuerySet:
-        """The 科室 a user may see: all for admins, their own for everyone else."""
+        """The 科室 a user may see: an admin those of the units their role reaches, everyone else their own."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
-            return self
+            units = admin_unit_ids(user)
+            return self if units is None else self.filter(unit_id__in=units)
         if user.cadre_id is None:
             return self.none()
         # A subquery, not a join on cadres: a join would also narrow any later Count("cadres") to this one cadre.
         return self.filter(pk__in=Cadre.objects.filter(pk=user.cadre_id).values("section_id"))
 
     def editable_by(self, user) -> SectionQuerySet:
-        """The 科室 whose cadres a user may create or edit."""
+        """The 科室 whose cadres a user may create or edit (and, for an admin, which they may edit)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
-            return self
+            units = admin_unit_ids(user)
+            return self if units is None else self.filter(unit_id__in=units)
         if user.is_section_head:
             return self.filter(pk=user.section_id_scope)
         return self.none()
@@ -299,11 +332,13 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 class CadreQuerySet(models.QuerySet["Cadre"]):
     def visible_to(self, user) -> CadreQuerySet:
-        """The one chokepoint: admins see all, a section head their 科室, a cadre only themself."""
+        """The one chokepoint: an admin the cadres of the units their role reaches (a system administrator
+        without a unit: all), a section head their 科室, a cadre only themself."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
-            return self
+            units = admin_unit_ids(user)
+            return self if units is None else self.filter(unit_id__in=units)
         if user.is_section_head and user.section_id_scope is not None:
             return self.filter(section_id=user.section_id_scope)
         if user.cadre_id is not None:
@@ -314,7 +349,8 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
-            return self
+            units = admin_unit_ids(user)
+            return self if units is None else self.filter(unit_id__in=units)
         if user.is_section_head and user.section_id_scope is not None:
             return self.filter(section_id=user.section_id_scope)
         return self.none()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .models import Cadre
+from .models import Cadre, Unit
 
 
 def can_browse_roster(user) -> bool:
@@ -10,17 +10,34 @@ def can_browse_roster(user) -> bool:
     return user.is_authenticated and (user.is_admin or user.is_section_head)
 
 
+def reaches_unit(user, unit_id: int | None) -> bool:
+    """True when an administrator's role reaches the unit (their own or one below; everything for a system
+    administrator without a unit).  Other roles reach no unit as an administrator does."""
+    if not user.is_authenticated or not user.is_active or not user.is_admin or unit_id is None:
+        return False
+    own = user.unit
+    if own is None:
+        return user.is_system_admin
+    if unit_id == own.pk:
+        return True
+    path = Unit.objects.filter(pk=unit_id).values_list("path", flat=True).first()
+    return bool(path and own.path and path.startswith(own.path))
+
+
 def can_see_full_personal_data(user, cadre: Cadre) -> bool:
-    """The full ID number and phone: administrators and the cadre themself; everyone else sees them masked."""
+    """The full ID number and phone: the administrators whose role reaches the cadre's unit, and the cadre
+    themself; everyone else sees them masked."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_admin or (user.cadre_id is not None and user.cadre_id == cadre.pk)
+    if user.cadre_id is not None and user.cadre_id == cadre.pk:
+        return True
+    return reaches_unit(user, cadre.unit_id)
 
 
 def can_edit_cadre(user, cadre: Cadre) -> bool:
-    """Admins edit anyone; a section head the cadres of their own 科室; a cadre nobody."""
+    """Admins edit the cadres of the units they reach; a section head those of their own 科室; a cadre nobody."""
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_admin:
-        return True
+        return reaches_unit(user, cadre.unit_id)
     return user.is_section_head and user.section_id_scope is not None and user.section_id_scope == cadre.section_id

@@ -6,15 +6,19 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import CharField, F, Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from pypinyin import Style, lazy_pinyin
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record, changed_fields
 
 from . import history
-from .models import PERIOD_FIELDS, Cadre, Section, Status, Tag
+from .models import PERIOD_FIELDS, Cadre, Section, Status, Tag, Unit, UnitKind
 
 # Fields a cadre form or import may set; the order is the order of the audit record.
 CADRE_FIELDS = (
@@ -171,8 +175,104 @@ def cadre_set_status(*, actor, cadre: Cadre, status: str, note: str = "", effect
     return cadre
 
 
+# --- units (单位) ----------------------------------------------------------------------------------------
+
+UNIT_FIELDS = ("name", "code", "kind", "parent", "sort_order", "is_active")
+
+
+def unit_snapshot(unit: Unit) -> dict[str, Any]:
+    with translation.override(settings.LANGUAGE_CODE):
+        return {
+            "name": unit.name,
+            "code": unit.code,
+            "kind": str(unit.get_kind_display()),
+            "parent": unit.parent.name if unit.parent_id else None,
+            "sort_order": unit.sort_order,
+            "is_active": unit.is_active,
+        }
+
+
+def _check_reach(actor, parent: Unit | None) -> None:
+    """An administrator held in a unit places units only below it: never at the top, never beside it."""
+    if not getattr(actor, "is_authenticated", False) or not actor.is_admin:
+        return  # commands and the demo loader
+    own = actor.unit_scope
+    if own is None:
+        return
+    if parent is None or not parent.is_within(own):
+        raise ValidationError({"parent": _("Choose a parent unit within %(unit)s.") % {"unit": own.name}})
+
+
+@transaction.atomic
+def unit_create(
+    *,
+    actor,
+    name: str,
+    code: str,
+    kind: str = UnitKind.BUREAU,
+    parent: Unit | None = None,
+    sort_order: int = 100,
+    is_active: bool = True,
+) -> Unit:
+    """A new unit under ``parent`` (a top-level one without); its path and depth follow from the parent."""
+    _check_reach(actor, parent)
+    unit = Unit(
+        name=name.strip(), code=code.strip(), kind=kind, parent=parent, sort_order=sort_order, is_active=is_active
+    )
+    unit.full_clean()
+    unit.save()
+    audit_record(actor=actor, action=Action.CREATE, obj=unit, after=unit_snapshot(unit))
+    return unit
+
+
+@transaction.atomic
+def unit_update(*, actor, unit: Unit, **fields: Any) -> Unit:
+    """Change a unit.  A new parent moves the unit with everything below it: the paths of the subtree are
+    rewritten in one UPDATE.  A unit cannot be put under itself or one of its own units."""
+    stored = Unit.objects.select_for_update().get(pk=unit.pk)  # no join: PostgreSQL locks no nullable side
+    before = unit_snapshot(stored)
+    for name, value in fields.items():
+        if name not in UNIT_FIELDS:
+            raise TypeError(f"unit_update cannot set {name!r}")
+        setattr(unit, name, value.strip() if isinstance(value, str) else value)
+    moved = unit.parent_id != stored.parent_id
+    if moved:
+        parent = unit.parent
+        if parent is not None and (parent.pk == stored.pk or parent.is_within(stored)):
+            raise ValidationError(
+                {"parent": _("%(unit)s cannot be placed under itself or a unit below it.") % {"unit": stored.name}}
+            )
+        _check_reach(actor, parent)
+    unit.full_clean()
+    unit.path, unit.depth = stored.path, stored.depth
+    unit.save()
+    if moved:
+        parent_path = Unit.objects.values_list("path", flat=True).get(pk=unit.parent_id) if unit.parent_id else "/"
+        new_path = f"{parent_path}{unit.pk}/"
+        delta = new_path.count("/") - stored.path.count("/")
+        Unit.objects.filter(path__startswith=stored.path).update(
+            path=Concat(Value(new_path), Substr("path", len(stored.path) + 1), output_field=CharField()),
+            depth=F("depth") + delta,
+        )
+        unit.path, unit.depth = new_path, stored.depth + delta
+    after = unit_snapshot(unit)
+    if before != after:
+        only_activity = set(changed_fields(before, after)) == {"is_active"}
+        action = Action.STATUS if only_activity else Action.UPDATE
+        audit_record(actor=actor, action=action, obj=unit, before=before, after=after)
+    return unit
+
+
+# --- 科室 ----------------------------------------------------------------------------------------------------
+
+
 def section_snapshot(section: Section) -> dict[str, Any]:
-    return {"name": section.name, "sort_order": section.sort_order, "is_active": section.is_active}
+    return {
+        "name": section.name,
+        "unit": section.unit.name if section.unit_id else None,
+        "sort_order": section.sort_order,
+        "is_active": section.is_active,
+    }
 
 
 @transaction.atomic
@@ -189,11 +289,18 @@ def section_create(*, actor, name: str, unit=None, sort_order: int = 100, is_act
 
 @transaction.atomic
 def section_update(*, actor, section: Section, **fields: Any) -> Section:
-    before = section_snapshot(Section.objects.get(pk=section.pk))
+    """Rename, reorder or retire a 科室; it moves to another unit only while it has no cadres (a cadre's unit
+    is a dated fact of their record: moving people is a change of their service, not of the 科室)."""
+    stored = Section.objects.select_related("unit").get(pk=section.pk)
+    before = section_snapshot(stored)
     for name, value in fields.items():
-        if name not in ("name", "sort_order", "is_active"):
+        if name not in ("name", "unit", "sort_order", "is_active"):
             raise TypeError(f"section_update cannot set {name!r}")
         setattr(section, name, value)
+    if section.unit_id != stored.unit_id and Cadre.objects.filter(section_id=section.pk).exists():
+        raise ValidationError(
+            {"unit": _("%(section)s has cadres and cannot move to another unit.") % {"section": stored.name}}
+        )
     section.full_clean()
     section.save()
     after = section_snapshot(section)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import cadres, excel, sections
+from .views import cadres, excel, sections, units
 
 app_name = "roster"
 urlpatterns = [
@@ -18,6 +18,9 @@ urlpatterns = [
     path("sections/new/", sections.SectionCreateView.as_view(), name="section_create"),
     path("sections/<int:pk>/", sections.section_detail, name="section_detail"),
     path("sections/<int:pk>/edit/", sections.SectionUpdateView.as_view(), name="section_update"),
+    path("units/", units.unit_list, name="unit_list"),
+    path("units/new/", units.UnitCreateView.as_view(), name="unit_create"),
+    path("units/<int:pk>/edit/", units.UnitUpdateView.as_view(), name="unit_update"),
     path("tags/", sections.tag_list, name="tag_list"),
     path("tags/new/", sections.TagCreateView.as_view(), name="tag_create"),
     path("tags/<int:pk>/edit/", sections.TagUpdateView.as_view(), name="tag_update"),

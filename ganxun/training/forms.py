@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import BootstrapFormMixin, DateInput, FilterFormMixin, ModelMultipleChoiceField
 from ganxun.hours.models import EARLIEST_DATE, LATEST_DATE, date_range_error
-from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
+from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag, Unit
 
 from .models import MAX_SESSION_HOURS, Activity, ActivityKind, Classroom, Session, TopicModule
 from .queries import parse_month
@@ -56,12 +56,13 @@ class ActivityForm(BootstrapFormMixin, forms.ModelForm):
             "place": _("The usual place; a session may name its own."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         instance = self.instance
         self.fields["kind"].choices = kind_choices(instance.kind if instance.kind_id else None)
         self.fields["topic"].queryset = TopicModule.objects.filter(Q(is_active=True) | Q(pk=instance.topic_id))
-        self.fields["organiser"].queryset = Section.objects.filter(Q(is_active=True) | Q(pk=instance.organiser_id))
+        sections = Section.objects.visible_to(user) if user is not None else Section.objects.all()
+        self.fields["organiser"].queryset = sections.filter(Q(is_active=True) | Q(pk=instance.organiser_id))
         self.fields["topic"].empty_label = _("None")
         self.fields["organiser"].empty_label = _("None")
 
@@ -260,11 +261,17 @@ class EnrolForm(BootstrapFormMixin, forms.Form):
         help_text=_("Names or ID numbers separated by spaces, commas or 、 — pasted from Excel is fine."),
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, activity=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["sections"].queryset = Section.objects.filter(is_active=True).order_by("sort_order", "name")
+        # The 科室 and cadres of the organising unit and the units below it.
+        sections = Section.objects.filter(is_active=True)
+        cadres = Cadre.objects.active()
+        if activity is not None:
+            units = Unit.objects.subtree(activity.unit).values("pk")
+            sections, cadres = sections.filter(unit_id__in=units), cadres.filter(unit_id__in=units)
+        self.fields["sections"].queryset = sections.order_by("sort_order", "name")
         self.fields["tags"].queryset = Tag.objects.order_by("name")
-        self.fields["cadres"].queryset = Cadre.objects.active()
+        self.fields["cadres"].queryset = cadres
         self.named: list[Cadre] = []
 
     def clean_names(self) -> str:

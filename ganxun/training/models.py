@@ -29,6 +29,7 @@ from ganxun.hours.models import (
     date_range_error,
     plain_hours,
 )
+from ganxun.roster.models import admin_unit_ids, home_unit_id
 
 # A session lies within one day: no figure it carries can pass 24 学时, whatever the rules.
 MAX_SESSION_HOURS = Decimal(24)
@@ -101,17 +102,32 @@ class TopicModule(models.Model):
 
 class ActivityQuerySet(models.QuerySet["Activity"]):
     def visible_to(self, user) -> ActivityQuerySet:
-        """Admins see every activity; others those they are enrolled in or that their 科室 organises."""
+        """An admin sees the activities organised by the units their role reaches and those enrolling cadres of
+        those units (the organisation department's class their bureau attends); a system administrator without
+        a unit, all.  Others see those they are enrolled in or that their 科室 organises."""
+
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
-            return self
+            units = admin_unit_ids(user)
+            if units is None:
+                return self
+            enrolling = Enrolment.objects.filter(cadre__unit_id__in=units).values("activity_id")
+            return self.filter(Q(unit_id__in=units) | Q(pk__in=enrolling))
         query = Q(pk__in=[])
         if user.cadre_id is not None:
             query |= Q(enrolments__cadre_id=user.cadre_id)
         if user.is_section_head and user.section_id_scope is not None:
             query |= Q(organiser_id=user.section_id_scope) | Q(enrolments__cadre__section_id=user.section_id_scope)
         return self.filter(pk__in=self.filter(query).values("pk"))
+
+    def editable_by(self, user) -> ActivityQuerySet:
+        """The activities an admin may change: those organised by a unit their role reaches."""
+
+        if not user.is_authenticated or not user.is_active or not user.is_admin:
+            return self.none()
+        units = admin_unit_ids(user)
+        return self if units is None else self.filter(unit_id__in=units)
 
 
 class Activity(models.Model):
@@ -126,6 +142,14 @@ class Activity(models.Model):
         null=True,
         blank=True,
         related_name="activities",
+    )
+    # The unit that organises it: its admins run it, and it may enrol the cadres of the units below.
+    unit = models.ForeignKey(
+        "roster.Unit",
+        verbose_name=_("organising unit"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+        default=home_unit_id,
     )
     organiser = models.ForeignKey(
         "roster.Section",

@@ -16,9 +16,14 @@ def visible_sessions(user) -> QuerySet[Session]:
     )
 
 
-def get_session(request: HttpRequest, pk: int) -> Session:
-    return get_object_or_404(visible_sessions(request.user), pk=pk)
+def get_session(request: HttpRequest, pk: int, *, edit: bool = False) -> Session:
+    """A session the user may see; with ``edit``, one of an activity organised by a unit their role reaches."""
+    sessions = visible_sessions(request.user)
+    if edit:
+        sessions = sessions.filter(activity__in=Activity.objects.editable_by(request.user).values("pk"))
+    return get_object_or_404(sessions, pk=pk)
 
 
-def get_activity(request: HttpRequest, pk: int) -> Activity:
-    return get_object_or_404(Activity.objects.visible_to(request.user).select_related("kind"), pk=pk)
+def get_activity(request: HttpRequest, pk: int, *, edit: bool = False) -> Activity:
+    activities = Activity.objects.editable_by(request.user) if edit else Activity.objects.visible_to(request.user)
+    return get_object_or_404(activities.select_related("kind"), pk=pk)

@@ -90,7 +90,7 @@ def _upload(request: HttpRequest, activity: Activity, session: Session | None) -
 def session_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of one session from a workbook; the upload only previews."""
     require_admin(request.user)
-    session = get_session(request, pk)
+    session = get_session(request, pk, edit=True)
     return _upload(request, session.activity, session)
 
 
@@ -99,7 +99,7 @@ def session_import(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_import(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance of every session of an activity from one workbook, a 场次日期 column telling them apart."""
     require_admin(request.user)
-    return _upload(request, get_activity(request, pk), None)
+    return _upload(request, get_activity(request, pk, edit=True), None)
 
 
 @require_POST
@@ -108,7 +108,9 @@ def import_confirm(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     taken = PENDING.take(request)
     pending, path = taken if taken is not None else ({}, None)
-    activity = Activity.objects.visible_to(request.user).filter(pk=pending.get("activity")).first() if pending else None
+    activity = (
+        Activity.objects.editable_by(request.user).filter(pk=pending.get("activity")).first() if pending else None
+    )
     session = None
     if activity is not None and pending.get("session"):
         session = activity.sessions.filter(pk=pending["session"]).first()
@@ -158,7 +160,7 @@ def _back(activity: Activity, session: Session | None) -> HttpResponse:
 def session_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The session's sign-in sheet as a workbook: its enrolled cadres, attendance to fill in."""
     require_admin(request.user)
-    session = get_session(request, pk)
+    session = get_session(request, pk, edit=True)  # every enrolled cadre: the organisers' sheet
     name = f"{_('Sign-in sheet')}_{session.activity.title}_{session.date:%Y%m%d}.xlsx"
     return workbook_response(template_workbook(activity=session.activity, session=session), name)
 
@@ -167,5 +169,5 @@ def session_import_template(request: HttpRequest, pk: int) -> HttpResponse:
 def activity_import_template(request: HttpRequest, pk: int) -> HttpResponse:
     """The activity's sign-in sheet: one row per enrolled cadre and session."""
     require_admin(request.user)
-    activity = get_activity(request, pk)
+    activity = get_activity(request, pk, edit=True)
     return workbook_response(template_workbook(activity=activity), f"{_('Sign-in sheet')}_{activity.title}.xlsx")

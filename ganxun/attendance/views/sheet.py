@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from ganxun.roster.models import Cadre
+from ganxun.roster.permissions import reaches_unit
 from ganxun.training.models import AttendanceMethod, AttendanceStatus, Enrolment, Session
 
 from ..models import Attendance
@@ -54,8 +55,8 @@ def sheet_rows(user, session: Session) -> list[SheetRow]:
     """The enrolled cadres the user may see, with their attendance of the session (a fixed number of queries)."""
     activity = session.activity
     enrolments = Enrolment.objects.filter(activity=activity).select_related("cadre", "section")
-    if not user.is_admin:
-        enrolments = enrolments.filter(cadre__in=Cadre.objects.visible_to(user).values("pk"))
+    # For an admin too: another unit's cadres enrolled in a district class are not this bureau's to read.
+    enrolments = enrolments.filter(cadre__in=Cadre.objects.visible_to(user).values("pk"))
     listed = enrolments.values("cadre_id")
     rows = [SheetRow(e, None) for e in enrolments]
     by_cadre = {row.cadre.pk: row for row in rows}
@@ -117,6 +118,11 @@ def _changes(post: QueryDict, rows: list[SheetRow]) -> tuple[list[tuple[SheetRow
     return changes, errors
 
 
+def can_record(user, session: Session) -> bool:
+    """Administrators of a unit that reaches the organising unit record attendance (no query for their own)."""
+    return user.is_admin and reaches_unit(user, session.activity.unit_id)
+
+
 def _context(session: Session, rows: list[SheetRow], user, **extra) -> dict:
     counts = {status: sum(1 for row in rows if row.status == status) for status in AttendanceStatus.values}
     return {
@@ -127,7 +133,7 @@ def _context(session: Session, rows: list[SheetRow], user, **extra) -> dict:
         "unrecorded": sum(1 for row in rows if not row.status),
         "not_completed": sum(1 for row in rows if row.completed is False),
         "is_class": session.activity.kind.is_class,
-        "can_edit": user.is_admin,
+        "can_edit": can_record(user, session),
         "statuses": AttendanceStatus.choices,
         "reason_max": REASON_MAX,
         **extra,
@@ -141,6 +147,8 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     if not (user.is_admin or user.is_section_head) or (request.method == "POST" and not user.is_admin):
         raise PermissionDenied
     session = get_session(request, pk)
+    if request.method == "POST" and not can_record(user, session):
+        raise PermissionDenied  # another unit's activity: read here, recorded by its organisers
     rows = sheet_rows(user, session)
     if request.method == "POST":
         changes, errors = _changes(request.POST, rows)

@@ -47,6 +47,7 @@ EDIT_FORMS = [
     EditForm("roster:cadre_update", "peer", "post", "副科长", "科员", first_role="section_head"),
     EditForm("roster:section_update", "head_section", "name", "旧区改造一科", "旧区改造二科"),
     EditForm("roster:tag_update", "tag", "description", "防汛防台", "抢险救灾"),
+    EditForm("roster:unit_update", "sub_unit", "name", "区建管委", "区建设委"),
     EditForm("training:activity_update", "activity_enrolled", "place", "三楼会议室", "五楼报告厅"),
     EditForm("training:kind_update", "kind", "sort_order", "7", "9"),
     EditForm("training:topic_update", "topic", "sort_order", "11", "12"),

@@ -21,7 +21,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganxun.accounts.models import Role
 from ganxun.roster.models import Cadre, Section, Tag
-from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UserFactory
+from ganxun.roster.tests.factories import CadreFactory, SectionFactory, TagFactory, UnitFactory, UserFactory
 
 ROLES = ("anonymous", "cadre", "section_head", "training_admin", "system_admin")
 
@@ -124,6 +124,17 @@ POLICY: dict[str, list[Rule]] = {
     ],
     "roster:section_create": [admins_only()],
     "roster:section_update": [admins_only("head_section")],
+    "roster:unit_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
+    "roster:unit_create": [admins_only(post=OK)],  # empty POST: the form with errors
+    # The training admin's own unit is edited from above (404); the unit below it is theirs to edit.
+    "roster:unit_update": [
+        admins_only("sub_unit"),
+        Rule(
+            target="home_unit",
+            get=roles(FORBIDDEN, training_admin=NOT_FOUND, system_admin=OK),
+            post=roles(FORBIDDEN, training_admin=NOT_FOUND, system_admin=OK),
+        ),
+    ],
     "roster:tag_list": [Rule(get=ADMINS_ONLY, post=GET_ONLY_POST)],
     "roster:tag_create": [admins_only()],
     "roster:tag_update": [admins_only("tag")],
@@ -226,6 +237,8 @@ class World:
         self.peer = CadreFactory(section=self.head_section, name="张三")
         self.elsewhere = CadreFactory(section=self.other_section, name="赵四")
         self.tag = TagFactory(name="业务骨干")
+        self.home_unit = self.head_section.unit
+        self.sub_unit = UnitFactory(name="下属单位", code="SUB", parent=self.home_unit)
         self.users = {
             "cadre": UserFactory(username="m_cadre", role=Role.CADRE, cadre=self.own_cadre),
             "section_head": UserFactory(username="m_head", role=Role.SECTION_HEAD, cadre=self.head_cadre),
@@ -321,3 +334,153 @@ def test_the_world_is_what_the_rules_assume():
     assert list(Cadre.objects.visible_to(world.users["cadre"])) == [world.own_cadre]
     assert list(Section.objects.visible_to(head)) == [world.head_section]
     assert Tag.objects.count() == 1
+
+
+# --- A district: two bureaus under the organisation department ------------------------------------------
+
+
+class District:
+    """The organisation department (the top unit) with two bureaus below it, each with a 科室, a cadre, a
+    training admin, an activity and a self-report; the department's own admin reaches both."""
+
+    def __init__(self) -> None:
+        from ganxun.hours.tests.factories import SelfReportFactory
+        from ganxun.roster.models import Unit, home_unit_id
+        from ganxun.training.tests.factories import ActivityFactory, SessionFactory
+
+        self.org = Unit.objects.get(pk=home_unit_id())
+        self.units, self.sections, self.cadres, self.admins = {}, {}, {}, {}
+        self.activities, self.sessions, self.reports = {}, {}, {}
+        for key, name in (("a", "甲局"), ("b", "乙局")):
+            unit = UnitFactory(name=name, code=f"BUREAU_{key}", parent=self.org)
+            self.units[key] = unit
+            self.sections[key] = SectionFactory(name=f"{name}办公室", unit=unit)
+            self.cadres[key] = CadreFactory(name=f"{name}干部", section=self.sections[key])
+            self.admins[key] = UserFactory(username=f"admin_{key}", role=Role.TRAINING_ADMIN, cadre=None, unit=unit)
+            self.activities[key] = ActivityFactory(title=f"{name}的培训", unit=unit)
+            self.sessions[key] = SessionFactory(activity=self.activities[key])
+            self.reports[key] = SelfReportFactory(cadre=self.cadres[key], title=f"{name}的自学")
+        self.org_admin = UserFactory(username="org_admin", role=Role.TRAINING_ADMIN, cadre=None, unit=self.org)
+
+    def client(self, user) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+
+# (URL name, what in bureau B its pk points at): bureau A's admin gets 404, the department's admin does not.
+CROSS_UNIT = [
+    ("roster:cadre_detail", "cadres"),
+    ("roster:cadre_update", "cadres"),
+    ("roster:section_detail", "sections"),
+    ("roster:section_update", "sections"),
+    ("roster:unit_update", "units"),
+    ("training:activity_detail", "activities"),
+    ("training:activity_update", "activities"),
+    ("training:enrolment_list", "activities"),
+    ("training:session_detail", "sessions"),
+    ("training:session_update", "sessions"),
+    ("hours:cadre_archive", "cadres"),
+    ("hours:compliance_section", "sections"),
+    ("hours:self_report_detail", "reports"),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "target"), CROSS_UNIT, ids=[name for name, _target in CROSS_UNIT])
+def test_another_bureaus_rows_are_not_found(name: str, target: str):
+    district = District()
+    url = reverse(name, args=[getattr(district, target)["b"].pk])
+    own_url = reverse(name, args=[getattr(district, target)["a"].pk])
+    bureau_a = district.client(district.admins["a"])
+    assert bureau_a.get(url).status_code == 404
+    if name != "roster:unit_update":  # a bureau admin's own unit is edited from above
+        assert bureau_a.get(own_url).status_code == 200
+    assert district.client(district.org_admin).get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_another_bureaus_writes_are_not_found():
+    """POSTs that would change bureau B's rows: 404 for bureau A's admin, nothing written."""
+    from ganxun.training.models import Enrolment
+
+    district = District()
+    bureau_a = district.client(district.admins["a"])
+    activity_b = district.activities["b"]
+    for name, pk in (
+        ("roster:cadre_status", district.cadres["b"].pk),
+        ("roster:cadre_reveal", district.cadres["b"].pk),
+        ("training:activity_enrol", activity_b.pk),
+        ("training:lecturer_create", activity_b.pk),
+        ("training:session_create", activity_b.pk),
+        ("training:session_delete", district.sessions["b"].pk),
+        ("hours:self_report_review", district.reports["b"].pk),
+    ):
+        assert bureau_a.post(reverse(name, args=[pk]), {"everyone": "on"}).status_code == 404, name
+    assert not Enrolment.objects.filter(activity=activity_b).exists()
+
+
+def _workbook_text(response) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return " ".join(str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for cell in row)
+
+
+@pytest.mark.django_db
+def test_lists_and_exports_hold_only_the_bureaus_own_rows():
+    district = District()
+    bureau_a, org = district.client(district.admins["a"]), district.client(district.org_admin)
+    for name in ("roster:cadre_export", "hours:compliance_export"):
+        mine, everyone = _workbook_text(bureau_a.get(reverse(name))), _workbook_text(org.get(reverse(name)))
+        assert "甲局干部" in mine and "乙局干部" not in mine, name
+        assert "甲局干部" in everyone and "乙局干部" in everyone, name
+    roster = bureau_a.get(reverse("roster:cadre_list")).content.decode()
+    assert "甲局干部" in roster and "乙局干部" not in roster
+    activities = bureau_a.get(reverse("training:activity_list")).content.decode()
+    assert "甲局的培训" in activities and "乙局的培训" not in activities
+    reviews = bureau_a.get(reverse("hours:self_report_queue"), {"status": "pending"}).content.decode()
+    assert "乙局的自学" not in reviews
+    sections = bureau_a.get(reverse("roster:section_list")).content.decode()
+    assert "甲局办公室" in sections and "乙局办公室" not in sections
+    # The audit trail: bureau B's admin's work is not bureau A's to read; the department reads it.
+    district.client(district.admins["b"]).post(reverse("roster:cadre_reveal", args=[district.cadres["b"].pk]))
+    trail_a = bureau_a.get(reverse("audit:event_list"), {"action": "reveal"}).content.decode()
+    trail_org = org.get(reverse("audit:event_list"), {"action": "reveal"}).content.decode()
+    assert "乙局干部" not in trail_a and "乙局干部" in trail_org
+
+
+@pytest.mark.django_db
+def test_a_district_class_is_read_by_the_bureau_and_run_by_the_department():
+    """The department's class enrols both bureaus: bureau A's admin reads it and the sheet of A's own cadres,
+    but neither records attendance, imports, nor downloads the sign-in sheet of everyone (403/404)."""
+    from ganxun.training.tests.factories import ActivityFactory, EnrolmentFactory, SessionFactory
+
+    district = District()
+    activity = ActivityFactory(title="全区青年干部培训班", unit=district.org)
+    session = SessionFactory(activity=activity)
+    for key in ("a", "b"):
+        EnrolmentFactory(activity=activity, cadre=district.cadres[key], section=district.sections[key])
+    bureau_a, org = district.client(district.admins["a"]), district.client(district.org_admin)
+    detail = reverse("training:activity_detail", args=[activity.pk])
+    assert bureau_a.get(detail).status_code == 200
+    assert not bureau_a.get(detail).context["can_manage"] and org.get(detail).context["can_manage"]
+    sheet = reverse("attendance:attendance_sheet", args=[session.pk])
+    read = bureau_a.get(sheet)
+    assert read.status_code == 200
+    assert [row.cadre for row in read.context["rows"]] == [district.cadres["a"]]
+    assert not read.context["can_edit"]
+    assert bureau_a.post(sheet, {}).status_code == 403
+    assert {row.cadre for row in org.get(sheet).context["rows"]} == set(district.cadres.values())
+    for name, pk in (
+        ("attendance:session_import", session.pk),
+        ("attendance:session_import_template", session.pk),
+        ("attendance:activity_import", activity.pk),
+        ("attendance:activity_import_template", activity.pk),
+        ("training:activity_update", activity.pk),
+        ("training:session_update", session.pk),
+    ):
+        assert bureau_a.get(reverse(name, args=[pk])).status_code == 404, name
+        assert org.get(reverse(name, args=[pk])).status_code == 200, name

@@ -12,7 +12,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, EMERGENCY_TEAM_SIZE, BureauPlanner, load_bureau
 from ganxun.roster.idcard import validate_id_number
-from ganxun.roster.models import Cadre, DerivedGroup, Section, Status, Tag
+from ganxun.roster.models import Cadre, DerivedGroup, Section, Status, Tag, Unit, UnitKind
 
 TODAY = dt.date(2026, 3, 15)
 
@@ -45,21 +45,38 @@ class LoadedBureauTests(TestCase):
     def setUpTestData(cls):
         cls.result = load_bureau(today=TODAY, password=DEMO_PASSWORD)
 
+    def test_the_district_organisation_department_bureau_and_commission(self):
+        org, bureau, commission = (Unit.objects.get(code=code) for code in ("QWZZB", "QFGJ", "QJGW"))
+        assert (org.name, org.kind, org.parent) == ("区委组织部", UnitKind.ORGANISATION_DEPARTMENT, None)
+        assert bureau.name == "区房管局" and bureau.parent == org and bureau.path == f"{org.path}{bureau.pk}/"
+        assert commission.name == "区建管委" and commission.parent == org
+        assert 170 <= bureau.cadres.count() <= 190
+        assert commission.cadres.count() == 30
+        assert commission.sections.count() == 4
+        assert not org.cadres.exists()
+
+    def test_the_org_department_admin_sees_the_district_the_bureaus_only_the_bureau(self):
+        orgadmin, trainadmin = User.objects.get(username="orgadmin"), User.objects.get(username="trainadmin")
+        assert orgadmin.role == Role.TRAINING_ADMIN and orgadmin.unit.code == "QWZZB"
+        assert trainadmin.unit.code == "QFGJ"
+        assert Cadre.objects.visible_to(orgadmin).count() == Cadre.objects.count()
+        assert set(Cadre.objects.visible_to(trainadmin)) == set(Cadre.objects.filter(unit__code="QFGJ"))
+
     def test_sections_of_a_housing_bureau(self):
-        names = set(Section.objects.values_list("name", flat=True))
+        names = set(Section.objects.filter(unit__code="QFGJ").values_list("name", flat=True))
         assert {"办公室", "组织人事科", "旧区改造科", "住房保障科", "物业管理科", "信访办", "综合执法大队"} <= names
         assert 12 <= len(names) <= 14
 
     def test_leadership_and_section_heads(self):
-        cadres = Cadre.objects.all()
+        cadres = Cadre.objects.filter(unit__code="QFGJ")
         leaders = cadres.in_group(DerivedGroup.LEADER, on=TODAY)
         assert leaders.filter(leadership_level="division_chief").count() == 1
         assert 3 <= leaders.filter(leadership_level="deputy_division_chief").count() <= 4
-        for section in Section.objects.exclude(name="局领导"):
+        for section in Section.objects.exclude(name__in=["局领导", "委领导"]):
             assert section.cadres.filter(leadership_level="section_chief").count() == 1, section.name
 
     def test_groups_a_bureau_would_have(self):
-        active = Cadre.objects.active()
+        active = Cadre.objects.active().filter(unit__code="QFGJ")
         total = active.count()
         party = active.in_group(DerivedGroup.PARTY_MEMBER, on=TODAY).count()
         assert 0.55 <= party / total <= 0.70

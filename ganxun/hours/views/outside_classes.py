@@ -41,7 +41,8 @@ def outside_class_list(request: HttpRequest) -> HttpResponse:
 
 def _detail(request: HttpRequest, outside_class: OutsideClass, form: ParticipantsForm | None, status: int = 200):
     entries = (
-        LedgerEntry.objects.filter(source=Source.OUTSIDE_CLASS, source_id=outside_class.pk)
+        LedgerEntry.objects.visible_to(request.user)
+        .filter(source=Source.OUTSIDE_CLASS, source_id=outside_class.pk)
         .select_related("cadre", "cadre__section")
         .order_by("cadre__section__sort_order", "cadre__name", "pk")
     )

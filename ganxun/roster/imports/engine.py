@@ -39,7 +39,7 @@ from ganxun.core.excel import (
 )
 
 from .. import history, idcard
-from ..models import EARLIEST_DATE, PERIOD_FIELDS, Cadre, CadrePeriod, PoliticalStatus, Section, Tag
+from ..models import EARLIEST_DATE, PERIOD_FIELDS, Cadre, CadrePeriod, PoliticalStatus, Section, Tag, Unit
 from ..services import CADRE_FIELDS, default_probation_end, name_initials, section_create
 from . import columns as cols
 from . import vocabulary
@@ -157,7 +157,12 @@ class _RosterImport:
         self.errors = ErrorList(max_errors)
         self.max_changes = max_changes
         self.limits = ImportLimits.from_settings()
-        self.sections = {cols.fold(s.name): s for s in Section.objects.all()}
+        # An administrator held in a unit imports into the 科室 of the units their role reaches, and updates only
+        # the cadres there; the command (no account) reaches every unit.
+        self.unit = self.actor.unit_scope if self.actor is not None and self.actor.is_admin else None
+        self.units = set(Unit.objects.subtree(self.unit).values_list("pk", flat=True)) if self.unit else None
+        sections = Section.objects.editable_by(self.actor) if self.actor is not None else Section.objects.all()
+        self.sections = {cols.fold(s.name): s for s in sections}
         self.tags = {cols.fold(t.name): t for t in Tag.objects.all()}
         self.seen_ids: dict[str, int] = {}
         self.headers: dict[str, str] = {}
@@ -384,7 +389,7 @@ class _RosterImport:
         if section is None:
             cols.run_validators(Section._meta.get_field("name"), text)
             # A stand-in, so that the rest of the row is still checked and counted; created when accepted.
-            section = Section(name=text)
+            section = Section(name=text, unit=self.unit) if self.unit is not None else Section(name=text)
             self.sections[key] = section
             self.plan.new_sections.append(section)
         if section.pk is None:
@@ -416,6 +421,9 @@ class _RosterImport:
         updates = []
         for row in batch:
             cadre = existing.get(row.fields["id_number"])
+            if cadre is not None and self.units is not None and cadre.unit_id not in self.units:
+                self._error(row.number, "id_number", _("A cadre with this ID number belongs to another unit."))
+                continue
             if cadre is None:
                 cadre = self._new(row)
                 if self._check(cadre, row):
@@ -646,7 +654,7 @@ class _RosterImport:
                 self._recheck()
                 for section in plan.new_sections:
                     # The stand-in the rows point at takes the new section's key.
-                    section.pk = section_create(actor=self.actor, name=section.name).pk
+                    section.pk = section_create(actor=self.actor, name=section.name, unit=section.unit).pk
                 for prepared, row, section in plan.late_sections:
                     prepared.set(row, "section", section.pk)
                     if "unit" in prepared.positions:

@@ -7,7 +7,7 @@ from django.contrib.auth.hashers import make_password
 
 from ganxun.accounts.models import Role, User
 from ganxun.roster.idcard import check_digit
-from ganxun.roster.models import Cadre, Gender, PoliticalStatus, Section, Tag
+from ganxun.roster.models import Cadre, Gender, PoliticalStatus, Section, Tag, Unit, UnitKind, home_unit_id
 
 
 def make_id_number(birth: dt.date, gender: str, serial: int) -> str:
@@ -15,6 +15,24 @@ def make_id_number(birth: dt.date, gender: str, serial: int) -> str:
     seq = serial % 500 * 2 + (1 if gender == Gender.MALE else 0)
     first17 = f"310110{birth:%Y%m%d}{seq:03d}"
     return first17 + check_digit(first17)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    """A unit under ``parent`` (a top-level one without); path and depth are set by Unit.save."""
+
+    class Meta:
+        model = Unit
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"测试单位{n}")
+    code = factory.Sequence(lambda n: f"U{n}")
+    kind = UnitKind.BUREAU
+    parent = None
+
+
+def _default_unit(account) -> Unit | None:
+    """A training administrator holds the role in a unit: the home unit unless the test names one."""
+    return Unit.objects.get(pk=home_unit_id()) if account.role == Role.TRAINING_ADMIN else None
 
 
 class SectionFactory(factory.django.DjangoModelFactory):
@@ -57,6 +75,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     role = Role.CADRE
     cadre = factory.SubFactory(CadreFactory)
+    unit = factory.LazyAttribute(_default_unit)
     # The account already has this password (a hash, not set_password): no "password set" audit event per test user.
     password = factory.LazyFunction(lambda: make_password("Ganxun#2026"))
 

@@ -31,12 +31,15 @@ def section_list(request: HttpRequest) -> HttpResponse:
     """All 科室 with their head counts for admins; a section head sees their own."""
     if not can_browse_roster(request.user):
         raise PermissionDenied
-    sections = (
+    sections = list(
         Section.objects.visible_to(request.user)
         .annotate(active_count=Count("cadres", filter=ACTIVE), total_count=Count("cadres"))
-        .order_by("-is_active", "sort_order", "name")
+        .select_related("unit")
+        .order_by("-is_active", "unit__path", "sort_order", "name")
     )
-    return render(request, "roster/section_list.html", {"sections": sections})
+    # The unit column only when the 科室 shown belong to more than one unit (no query of its own).
+    show_unit = len({section.unit_id for section in sections}) > 1
+    return render(request, "roster/section_list.html", {"sections": sections, "show_unit": show_unit})
 
 
 @require_GET
@@ -89,6 +92,9 @@ class SectionCreateView(ServiceFormMixin, CreateView):
     success_message = _("Section “%(name)s” was created.")
     success_url_name = "roster:section_list"
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def save(self, form: SectionForm) -> Section:
         return section_create(actor=self.request.user, **form.cleaned_data)
 
@@ -99,7 +105,10 @@ class SectionUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     success_message = _("Section “%(name)s” was saved.")
 
     def get_queryset(self):
-        return Section.objects.visible_to(self.request.user)
+        return Section.objects.editable_by(self.request.user)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_success_url(self) -> str:
         return self.object.get_absolute_url()

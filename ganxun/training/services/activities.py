@@ -27,7 +27,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.models import LedgerEntry, Source, source_content_type
 from ganxun.hours.services import refuse_own
-from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag
+from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag, Unit, home_unit_id
 
 from ..hooks import session_default_hours, sync_ledger
 from ..models import (
@@ -151,11 +151,22 @@ def activity_create(
     description: str = "",
     audience_note: str = "",
     allow_walk_in: bool = False,
+    unit: Unit | None = None,
 ) -> Activity:
+    """A new activity, organised by ``unit``: by default the organising 科室's unit, else the unit the
+    administrator's role is held in, else the home unit."""
+    if unit is None:
+        if organiser is not None:
+            unit = organiser.unit
+        elif getattr(actor, "is_authenticated", False) and actor.is_admin and actor.unit_scope is not None:
+            unit = actor.unit_scope
+        else:
+            unit = Unit.objects.get(pk=home_unit_id())
     activity = Activity(
         title=title.strip(),
         kind=kind,
         topic=topic,
+        unit=unit,
         organiser=organiser,
         place=place.strip(),
         description=description.strip(),
@@ -472,6 +483,7 @@ class EnrolmentResult:
     added: int = 0
     already: int = 0
     not_active: int = 0
+    outside: int = 0  # named cadres outside the organising unit's subtree, not enrolled
     by_via: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @property
@@ -487,9 +499,11 @@ def _audiences(
     tags: Sequence[Tag],
     cadres: Sequence[Cadre],
     on: dt.date,
+    unit: Unit,
 ) -> list[tuple[str, QuerySet[Cadre]]]:
-    """(the `via` label, the active cadres it means today), in the order the labels win."""
-    active = Cadre.objects.active()
+    """(the `via` label, the active cadres of ``unit`` and the units below it it means today), in the order
+    the labels win."""
+    active = Cadre.objects.active().filter(unit_id__in=Unit.objects.subtree(unit).values("pk"))
     found: list[tuple[str, QuerySet[Cadre]]] = []
     if cadres:
         found.append((_("Named"), active.filter(pk__in=[c.pk for c in cadres])))
@@ -517,6 +531,9 @@ def enrol_audience(
 ) -> EnrolmentResult:
     """Enrol everyone the audience means today, each with the 科室 they are in now.
 
+    The audience is drawn from the organising unit and the units below it: "everyone" is everyone in post
+    there, and named cadres of other units are not enrolled (counted in ``outside``).
+
     The audience is resolved here and stored row by row, so a later move of section or a birthday
     does not rewrite who was enrolled.  Idempotent: the already enrolled are counted and skipped.
     Named cadres no longer in post are not enrolled (counted in ``not_active``).
@@ -530,12 +547,17 @@ def enrol_audience(
     result = EnrolmentResult()
     chosen: dict[int, tuple[int, str]] = {}  # cadre id -> (section id, via)
     with translation.override(settings.LANGUAGE_CODE):
-        audiences = _audiences(everyone=everyone, sections=sections, groups=groups, tags=tags, cadres=cadres, on=on)
+        audiences = _audiences(
+            everyone=everyone, sections=sections, groups=groups, tags=tags, cadres=cadres, on=on, unit=activity.unit
+        )
     for via, queryset in audiences:
         for cadre_id, section_id in queryset.values_list("pk", "section_id").distinct():
             chosen.setdefault(cadre_id, (section_id, via))
     if cadres:
-        result.not_active = len({c.pk for c in cadres} - set(chosen))
+        reached = set(Unit.objects.subtree(activity.unit).values_list("pk", flat=True))
+        missing = [c for c in cadres if c.pk not in chosen]
+        result.outside = sum(1 for c in missing if c.unit_id not in reached)
+        result.not_active = len(missing) - result.outside
     enrolled = set(activity.enrolments.values_list("cadre_id", flat=True))
     new_rows = []
     for cadre_id, (section_id, via) in chosen.items():

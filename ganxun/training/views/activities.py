@@ -25,6 +25,7 @@ from ganxun.core.excel import upload_limit
 from ganxun.core.lists import clean_url, list_querystring
 from ganxun.core.params import query_id, query_ids, query_text
 from ganxun.roster.models import Cadre
+from ganxun.roster.permissions import reaches_unit
 
 from .. import queries
 from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, LecturerSessionsForm, MaterialForm
@@ -113,14 +114,19 @@ def activity_calendar(request: HttpRequest) -> HttpResponse:
     return render(request, "training/activity_calendar.html", context)
 
 
-def _get_activity(request: HttpRequest, pk: int) -> Activity:
-    queryset = visible_activities(request).select_related("kind", "topic", "organiser", "created_by")
-    return get_object_or_404(queryset, pk=pk)
+def _get_activity(request: HttpRequest, pk: int, *, edit: bool = False) -> Activity:
+    """An activity the user may see; with ``edit``, one organised by a unit their role reaches (another
+    unit's class their cadres attend is read, not run, from here: 404)."""
+    queryset = visible_activities(request)
+    if edit:
+        queryset = queryset.filter(pk__in=Activity.objects.editable_by(request.user).values("pk"))
+    return get_object_or_404(queryset.select_related("kind", "topic", "organiser", "created_by", "unit"), pk=pk)
 
 
 def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> dict[str, Any]:
     user = request.user
-    manager = can_manage_training(user)
+    # Another unit's activity (the department's class this bureau's cadres attend) is read here, not run.
+    manager = can_manage_training(user) and reaches_unit(user, activity.unit_id)
     sessions = list(activity.sessions.all())
     counts = queries.attendance_counts([s.pk for s in sessions])
     by_section = queries.enrolment_by_section(activity) if (manager or user.is_section_head) else []
@@ -150,7 +156,7 @@ def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> d
         "can_manage": manager,
     }
     if manager:
-        enrol_form = forms.get("enrol_form") or EnrolForm()
+        enrol_form = forms.get("enrol_form") or EnrolForm(activity=activity)
         context["enrol_form"] = enrol_form
         context["picked"] = enrol_form.cleaned_data.get("cadres", []) if enrol_form.is_bound else []
         context["found"] = []
@@ -183,6 +189,9 @@ class ActivityCreateView(ServiceFormMixin, CreateView):
             initial["kind"] = kind
         return initial
 
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
     def save(self, form: ActivityForm) -> Activity:
         return activity_create(actor=self.request.user, **form.cleaned_data)
 
@@ -197,7 +206,10 @@ class ActivityUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     success_message = gettext_lazy("The changes to “%(name)s” were saved.")
 
     def get_queryset(self):
-        return Activity.objects.visible_to(self.request.user).select_related("kind")
+        return Activity.objects.editable_by(self.request.user).select_related("kind")
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         kwargs["original_title"] = Activity.objects.values_list("title", flat=True).get(pk=self.object.pk)
@@ -222,8 +234,8 @@ def _invalid_panel(request: HttpRequest, activity: Activity, **forms: Any) -> Ht
 def activity_enrol(request: HttpRequest, pk: int) -> HttpResponse:
     """Enrol by audience: everyone, sections, groups, tags, named cadres; the already enrolled are skipped."""
     require_admin(request.user)
-    activity = _get_activity(request, pk)
-    form = EnrolForm(request.POST)
+    activity = _get_activity(request, pk, edit=True)
+    form = EnrolForm(request.POST, activity=activity)
     if not form.is_valid():
         return _invalid_panel(request, activity, enrol_form=form)
     result = enrol_audience(actor=request.user, activity=activity, **form.service_fields())
@@ -231,6 +243,10 @@ def activity_enrol(request: HttpRequest, pk: int) -> HttpResponse:
         "added": result.added,
         "already": result.already,
     }
+    if result.outside:
+        message += " " + _("%(count)s named cadres are outside the organising unit and were not enrolled.") % {
+            "count": result.outside
+        }
     if result.not_active:
         message += " " + _("%(count)s named cadres are no longer in post and were not enrolled.") % {
             "count": result.not_active
@@ -274,7 +290,10 @@ def enrolment_list(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def enrolment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    enrolment = get_object_or_404(Enrolment.objects.select_related("activity", "cadre"), pk=pk)
+    editable = Activity.objects.editable_by(request.user).values("pk")
+    enrolment = get_object_or_404(
+        Enrolment.objects.filter(activity__in=editable).select_related("activity", "cadre"), pk=pk
+    )
     try:
         unenrol(actor=request.user, enrolment=enrolment)
     except ValidationError as error:
@@ -307,7 +326,7 @@ def cadre_picker(request: HttpRequest) -> HttpResponse:
 @require_POST
 def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    activity = _get_activity(request, pk)
+    activity = _get_activity(request, pk, edit=True)
     form = LecturerForm(request.POST, sessions=list(activity.sessions.all()))
     if form.is_valid():
         try:
@@ -332,7 +351,9 @@ def lecturer_create(request: HttpRequest, pk: int) -> HttpResponse:
 def lecturer_sessions(request: HttpRequest, pk: int) -> HttpResponse:
     """Which sittings a lecturer teaches (none ticked: none)."""
     require_admin(request.user)
-    lecturer = get_object_or_404(Lecturer.objects.select_related("activity", "cadre"), pk=pk)
+    # A lecturer of an activity organised by a unit the administrator reaches: another unit's is a 404.
+    lecturers = Lecturer.objects.filter(activity__in=Activity.objects.editable_by(request.user).values("pk"))
+    lecturer = get_object_or_404(lecturers.select_related("activity", "cadre"), pk=pk)
     form = LecturerSessionsForm(request.POST, sessions=list(lecturer.activity.sessions.all()))
     if form.is_valid():
         try:
@@ -349,7 +370,10 @@ def lecturer_sessions(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def lecturer_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    lecturer = get_object_or_404(Lecturer.objects.select_related("activity", "cadre"), pk=pk)
+    editable = Activity.objects.editable_by(request.user).values("pk")
+    lecturer = get_object_or_404(
+        Lecturer.objects.filter(activity__in=editable).select_related("activity", "cadre"), pk=pk
+    )
     lecturer_remove(actor=request.user, lecturer=lecturer)
     messages.success(request, _("Lecturer %(name)s removed.") % {"name": lecturer})
     return redirect(f"{lecturer.activity.get_absolute_url()}#lecturers")
@@ -359,7 +383,7 @@ def lecturer_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def material_create(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    activity = _get_activity(request, pk)
+    activity = _get_activity(request, pk, edit=True)
     form = MaterialForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -377,7 +401,8 @@ def material_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def material_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    material = get_object_or_404(Material.objects.select_related("activity"), pk=pk)
+    editable = Activity.objects.editable_by(request.user).values("pk")
+    material = get_object_or_404(Material.objects.filter(activity__in=editable).select_related("activity"), pk=pk)
     material_remove(actor=request.user, material=material)
     messages.success(request, _("“%(name)s” removed.") % {"name": material.name})
     return redirect(f"{material.activity.get_absolute_url()}#materials")

@@ -30,6 +30,11 @@ def _visible_sessions(request: HttpRequest):
     )
 
 
+def _editable_sessions(request: HttpRequest):
+    """Sessions of the activities organised by a unit the admin's role reaches."""
+    return _visible_sessions(request).filter(activity__in=Activity.objects.editable_by(request.user).values("pk"))
+
+
 @require_GET
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One sitting: when and where, its 学时, and for study sessions the whole register."""
@@ -73,7 +78,7 @@ def _create(request: HttpRequest, form: SessionForm) -> Session | None:
 @require_http_methods(["GET", "POST"])
 def session_create_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    activity = get_object_or_404(Activity.objects.visible_to(request.user).select_related("kind"), pk=pk)
+    activity = get_object_or_404(Activity.objects.editable_by(request.user).select_related("kind"), pk=pk)
     last = activity.sessions.order_by("-date", "-start_time").first()
     initial = {"start_time": last.start_time, "end_time": last.end_time} if last else {}
     form = SessionForm(
@@ -104,7 +109,7 @@ class SessionUpdateView(EditConflictMixin, ServiceFormMixin, UpdateView):
     version_extra = ("hours_overridden",)  # the save keeps hours set by hand, or recomputes them
 
     def get_queryset(self):
-        return _visible_sessions(self.request)
+        return _editable_sessions(self.request)
 
     def get_form_kwargs(self) -> dict[str, Any]:
         kwargs = super().get_form_kwargs()
@@ -136,7 +141,7 @@ session_update_view = SessionUpdateView.as_view()
 @require_POST
 def session_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
-    session = get_object_or_404(_visible_sessions(request), pk=pk)
+    session = get_object_or_404(_editable_sessions(request), pk=pk)
     activity = session.activity
     try:
         session_delete(actor=request.user, session=session)
