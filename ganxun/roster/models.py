@@ -331,14 +331,23 @@ def years_before(day: dt.date, years: int) -> dt.date:
 
 
 class CadreQuerySet(models.QuerySet["Cadre"]):
-    def visible_to(self, user) -> CadreQuerySet:
+    def visible_to(self, user, *, during: tuple[dt.date, dt.date] | None = None) -> CadreQuerySet:
         """The one chokepoint: an admin the cadres of the units their role reaches (a system administrator
-        without a unit: all), a section head their 科室, a cadre only themself."""
+        without a unit: all), a section head their 科室, a cadre only themself.
+
+        ``during`` (first and last day) widens an administrator's view to the cadres who served in those units
+        at any time in the span, wherever they are now: a year's figures list who belonged then.
+        """
         if not user.is_authenticated or not user.is_active:
             return self.none()
         if user.is_admin:
             units = admin_unit_ids(user)
-            return self if units is None else self.filter(unit_id__in=units)
+            if units is None:
+                return self
+            if during is None:
+                return self.filter(unit_id__in=units)
+            served = CadrePeriod.objects.overlapping(*during).filter(unit_id__in=units).values("cadre_id")
+            return self.filter(Q(unit_id__in=units) | Q(pk__in=served))
         if user.is_section_head and user.section_id_scope is not None:
             return self.filter(section_id=user.section_id_scope)
         if user.cadre_id is not None:

@@ -32,9 +32,20 @@ BROWSERS = roles(OK, cadre=FORBIDDEN)  # admins and section heads
 NOT_ALLOWED_FOR_ALL = roles(NOT_ALLOWED)
 
 
+# The system-wide default rules (and the class completion rule, which is system-wide) are the system
+# administrator's, who holds no unit; a training administrator holds the role in a unit and edits that unit's
+# own rules: a default rule's page is out of their reach (404).
+DEFAULT_RULE_EDITORS = roles(FORBIDDEN, training_admin=NOT_FOUND, system_admin=OK)
+
+
 def admin_form(target: str = "") -> dict:
     """An admin's create/edit page: an empty POST is the form again with its errors (200)."""
     return {"target": target, "get": ADMINS, "post": ADMINS}
+
+
+def default_rule_form(target: str = "") -> dict:
+    """A page of the system-wide default rules: the system administrator's only."""
+    return {"target": target, "get": DEFAULT_RULE_EDITORS, "post": DEFAULT_RULE_EDITORS}
 
 
 POLICY: dict[str, list[dict]] = {
@@ -130,15 +141,15 @@ POLICY: dict[str, list[dict]] = {
         }
     ],
     "hours:history_rule_create": [admin_form()],
-    "hours:history_rule_update": [admin_form("history_rule")],
+    "hours:history_rule_update": [default_rule_form("history_rule")],
     "hours:conversion_create": [admin_form()],
-    "hours:conversion_update": [admin_form("conversion_rule")],
+    "hours:conversion_update": [default_rule_form("conversion_rule")],
     "hours:requirement_create": [admin_form()],
-    "hours:requirement_update": [admin_form("requirement")],
+    "hours:requirement_update": [default_rule_form("requirement")],
     "hours:cap_create": [admin_form()],
-    "hours:cap_update": [admin_form("cap")],
-    "hours:completion_rule_create": [admin_form()],
-    "hours:completion_rule_update": [admin_form("completion_rule")],
+    "hours:cap_update": [default_rule_form("cap")],
+    "hours:completion_rule_create": [default_rule_form()],
+    "hours:completion_rule_update": [default_rule_form("completion_rule")],
     "hours:outside_class_list": [{"target": "", "get": ADMINS, "post": NOT_ALLOWED_FOR_ALL}],
     "hours:outside_class_create": [admin_form()],
     "hours:outside_class_update": [admin_form("outside_class")],

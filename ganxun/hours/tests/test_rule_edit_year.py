@@ -12,7 +12,7 @@ from ganxun.roster.tests.factories import UserFactory
 class RuleEditYearTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.admin = UserFactory(username="admin", role=Role.TRAINING_ADMIN, cadre=None)
+        cls.admin = UserFactory(username="admin", role=Role.SYSTEM_ADMIN, cadre=None)
 
     def test_the_form_holds_the_rules_year_and_saving_it_unchanged_keeps_it(self):
         self.client.force_login(self.admin)

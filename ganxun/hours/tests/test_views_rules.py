@@ -15,7 +15,7 @@ LIST = reverse("hours:rule_list")
 class RuleViewTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.admin = UserFactory(username="admin", role=Role.TRAINING_ADMIN, cadre=None)
+        cls.admin = UserFactory(username="admin", role=Role.SYSTEM_ADMIN, cadre=None)
         cls.head = UserFactory(username="head", role=Role.SECTION_HEAD, cadre=CadreFactory())
 
     def setUp(self):

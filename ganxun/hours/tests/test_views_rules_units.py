@@ -31,7 +31,7 @@ class RulesPerUnitTests(TestCase):
         cls.bureau = make_unit("区房管局", "QFGJ", cls.district)
         cls.office = make_unit("房屋管理所", "FWGLS", cls.bureau)
         cls.other = make_unit("区建管委", "QJGW", cls.district)
-        cls.system = UserFactory(username="system", role=Role.TRAINING_ADMIN, cadre=None)
+        cls.system = UserFactory(username="system", role=Role.SYSTEM_ADMIN, cadre=None)
         cls.district_admin = UserFactory(username="qw", role=Role.TRAINING_ADMIN, cadre=None, unit=cls.district)
         cls.bureau_admin = UserFactory(username="fg", role=Role.TRAINING_ADMIN, cadre=None, unit=cls.bureau)
         cls.bureau_rule = Requirement.objects.create(

@@ -6,6 +6,8 @@ export all reflect what is filtered.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
@@ -24,12 +26,15 @@ from ..queries import OFF_TRACK, ComplianceReport, Standing, compliance
 PAGE_SIZE = 50
 
 
-def _cadres(request: HttpRequest):
-    """The cadres this user may see, whatever their status today: compliance lists who served during the year
-    (all for admins, their 科室 for a section head)."""
+def _cadres(request: HttpRequest, year: int | None = None):
+    """The cadres this user may see, whatever their status and unit today: compliance lists who served during
+    the year (for an administrator, everyone who belonged to their units at any time in it; for a section head,
+    their 科室)."""
     if not can_browse_roster(request.user):
         raise PermissionDenied
-    return Cadre.objects.visible_to(request.user)
+    if year is None:
+        year = ComplianceFilterForm(request.GET).year_or_default()
+    return Cadre.objects.visible_to(request.user, during=(dt.date(year, 1, 1), dt.date(year, 12, 31)))
 
 
 def _filters(request: HttpRequest) -> ComplianceFilterForm:
