@@ -381,9 +381,11 @@ def _entry_batches(
             bucket, _weight, source, choices = rng.choice(kinds)
             text = rng.choice(choices)
             hours = hours_cache.get(text) or hours_cache.setdefault(text, Decimal(text))
-            this_id = None
+            this_id, title = None, titles[bucket]
             if source != Source.SELF_REPORT:
                 this_id, source_id = source_id, source_id + 1
+            else:
+                title = f"{title}{_n}"  # a cadre's live reports differ in day or title (self_report_counted_once)
             status = rng.choice(statuses)
             day = rng.randrange(days)
             unit_id, section_id = single or where[max(bisect.bisect_right(begins, day) - 1, 0)]
@@ -395,7 +397,7 @@ def _entry_batches(
                     bucket,
                     source,
                     this_id,
-                    titles[bucket],
+                    title,
                     "",
                     "",
                     "",
