@@ -375,11 +375,11 @@ class Session(models.Model):
     def hours_ceiling(self) -> tuple[Decimal, str]:
         """(the most 学时 that may be set by hand, the hour rate used): the length at the year's hour rate
         (1 学时 an hour without a rule) or the rule's own figure for this session, whichever is higher."""
-        from ganxun.hours.models import ConversionRule
+        from ganxun.hours.services import conversion_rules
 
         from .hooks import session_default_hours
 
-        rule = ConversionRule.objects.filter(year=self.date.year, unit=Unit.HOUR, org_unit__isnull=True).first()
+        rule = conversion_rules(self.date.year, self.activity.unit).get(Unit.HOUR)
         rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
         by_length = Decimal(math.floor(Fraction(self.length_minutes) / 60 * rate * 100)) / 100
         try:

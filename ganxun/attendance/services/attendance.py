@@ -17,14 +17,13 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.models import (
     DEFAULT_MISSED_SHARE,
-    ConversionRule,
     EntryStatus,
     LedgerEntry,
     Source,
     Unit,
     missed_share,
 )
-from ganxun.hours.services import convert_hours, ledger_record, ledger_withdraw, refuse_own
+from ganxun.hours.services import conversion_rules, convert_hours, ledger_record, ledger_withdraw, refuse_own
 from ganxun.hours.services.ledger import entry_current
 from ganxun.training.models import Activity, AttendanceMethod, AttendanceStatus, Session
 from ganxun.training.services.lectures import lecture_credit_sync, taught_sessions, with_sessions_and_lecturers
@@ -41,7 +40,7 @@ UNREAD: Any = object()  # attendance_set's ``current`` when the caller has not r
 def length_hours_cap(session: Session) -> Decimal:
     """What the session's real length is worth at the year's hour rate (1 学时 an hour without an hour rule),
     down to the cent: the most a sitting converted by a fixed unit (day, half day, session) may give."""
-    rule = ConversionRule.objects.filter(year=session.date.year, unit=Unit.HOUR).first()
+    rule = conversion_rules(session.date.year, session.activity.unit).get(Unit.HOUR)
     rate = Fraction(rule.hours) / Fraction(rule.per) if rule is not None else Fraction(1)
     return Decimal(math.floor(Fraction(session.length_minutes) / 60 * rate * 100)) / 100
 
@@ -58,9 +57,9 @@ def session_default_hours(session: Session) -> Decimal:
     elif unit in LENGTH_UNITS:
         quantity = Fraction(session.length_minutes) / 60  # exact: 50 minutes are 5/6 of an hour, not 0.8333…
     else:
-        by_rule = convert_hours(year=session.date.year, unit=unit, quantity=Decimal(1))
+        by_rule = convert_hours(year=session.date.year, unit=unit, quantity=Decimal(1), org_unit=session.activity.unit)
         return min(by_rule, length_hours_cap(session))
-    return convert_hours(year=session.date.year, unit=unit, quantity=quantity)
+    return convert_hours(year=session.date.year, unit=unit, quantity=quantity, org_unit=session.activity.unit)
 
 
 def activity_total_hours(activity: Activity) -> Decimal:

@@ -2,6 +2,7 @@
 
 from .ledger import (  # noqa: F401
     conversion_rule,
+    conversion_rules,
     convert_hours,
     entry_snapshot,
     is_own,

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,19 +68,34 @@ def entry_current(entry: LedgerEntry | None, *, date: dt.date, hours: Decimal, b
     )
 
 
-def conversion_rule(*, year: int, unit: str) -> ConversionRule:
-    """The year's rule for a unit; a clear error when the admin has not set one."""
-    try:
-        return ConversionRule.objects.get(year=year, unit=unit, org_unit__isnull=True)
-    except ConversionRule.DoesNotExist:
+def conversion_rules(year: int, org_unit: Any = None) -> dict[str, ConversionRule]:
+    """{measure: rule} of ``year`` that apply to ``org_unit`` (a 单位): the rules of the nearest unit up its path
+    that has conversion rules for the year (itself first), else the system default's.  One query."""
+    path = org_unit.ancestor_ids() if org_unit is not None else []
+    owners = Q(org_unit__isnull=True) | Q(org_unit__in=path) if path else Q(org_unit__isnull=True)
+    by_owner: dict[int | None, dict[str, ConversionRule]] = {}
+    for rule in ConversionRule.objects.filter(owners, year=year):
+        by_owner.setdefault(rule.org_unit_id, {})[rule.unit] = rule
+    for unit_id in reversed(path):
+        if unit_id in by_owner:
+            return by_owner[unit_id]
+    return by_owner.get(None, {})
+
+
+def conversion_rule(*, year: int, unit: str, org_unit: Any = None) -> ConversionRule:
+    """The year's rule for a measure, as it applies to ``org_unit`` (inherited down the tree of units, the
+    system default without one); a clear error when the admin has not set one."""
+    rule = conversion_rules(year, org_unit).get(unit)
+    if rule is None:
         raise ValidationError(
             _("No conversion rule for %(unit)s in %(year)s: please set the year's rules first.")
             % {"unit": Unit(unit).label, "year": year}
-        ) from None
+        )
+    return rule
 
 
-def convert_hours(*, year: int, unit: str, quantity: Decimal | Fraction) -> Decimal:
-    return conversion_rule(year=year, unit=unit).convert(quantity)
+def convert_hours(*, year: int, unit: str, quantity: Decimal | Fraction, org_unit: Any = None) -> Decimal:
+    return conversion_rule(year=year, unit=unit, org_unit=org_unit).convert(quantity)
 
 
 @transaction.atomic

@@ -74,7 +74,9 @@ def session_teachers(activity: Activity, session_id: int) -> dict[int, Lecturer]
 
 def lecture_hours(session: Session) -> Decimal:
     """The year's lecture-hour rule applied to the session's length (teaching counts several times over)."""
-    return convert_hours(year=session.date.year, unit=Unit.LECTURE_HOUR, quantity=session.length_hours)
+    return convert_hours(
+        year=session.date.year, unit=Unit.LECTURE_HOUR, quantity=session.length_hours, org_unit=session.activity.unit
+    )
 
 
 def _lecture_title(session: Session) -> str:
