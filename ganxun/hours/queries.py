@@ -599,6 +599,8 @@ class SectionSummary:
     section_id: int
     name: str
     counts: dict[str, int] = dataclasses.field(default_factory=lambda: dict.fromkeys(STANDING_ORDER, 0))
+    unit_id: int | None = None
+    unit_name: str = ""  # said beside the 科室 when a report spans several units (names repeat across units)
 
     @property
     def cadres(self) -> int:
@@ -687,7 +689,9 @@ class ComplianceReport:
         for row in self.rows:
             summary = summaries.get(row.section_id)
             if summary is None:
-                summary = summaries[row.section_id] = SectionSummary(row.section_id, row.section_name)
+                summary = summaries[row.section_id] = SectionSummary(
+                    row.section_id, row.section_name, unit_id=row.unit_id
+                )
             summary.counts[row.standing] += 1
         return list(summaries.values())
 

@@ -45,3 +45,15 @@ class MovedBetweenBureausTests(TestCase):
         self.client.force_login(self.east_admin)
         response = self.client.get(reverse("roster:cadre_detail", args=[self.mover.pk]))
         self.assertEqual(response.status_code, 404)
+
+    def test_a_report_over_several_units_names_the_unit_of_each_section(self):
+        self.client.force_login(self.root)
+        response = self.client.get(reverse("hours:compliance"), {"year": 2025})
+        named = {(s.unit_name, s.name) for s in response.context["sections"]}
+        self.assertEqual(named, {("东局", "东局办公室"), ("西局", "西局办公室")})
+        self.assertContains(response, "西局 · ")
+
+    def test_a_report_of_one_unit_does_not(self):
+        self.client.force_login(self.east_admin)
+        response = self.client.get(reverse("hours:compliance"), {"year": 2026})
+        self.assertEqual({s.unit_name for s in response.context["sections"]}, {""})

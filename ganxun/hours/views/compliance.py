@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
 from ganxun.core.excel import workbook_response
-from ganxun.roster.models import Cadre, Section, Tier
+from ganxun.roster.models import Cadre, Section, Tier, Unit
 from ganxun.roster.permissions import can_browse_roster
 
 from ..exports import compliance_workbook, export_filename
@@ -56,6 +56,16 @@ def _report(
     return report.only(filters.chosen_standing())
 
 
+def _with_unit_names(sections: list) -> list:
+    """The 科室 of a report spanning several units get their unit's name (one query, only then)."""
+    units = {summary.unit_id for summary in sections}
+    if len(units) > 1:
+        names = dict(Unit.objects.filter(pk__in=units).values_list("pk", "name"))
+        for summary in sections:
+            summary.unit_name = names.get(summary.unit_id, "")
+    return sections
+
+
 def _labels(filters: ComplianceFilterForm) -> list[str]:
     """What the filters narrow to, in words: for headings and file names."""
     parts = []
@@ -78,7 +88,7 @@ def compliance_overview(request: HttpRequest) -> HttpResponse:
         "filters": filters,
         "year": filters.year_or_default(),
         "report": report,
-        "sections": report.sections(),
+        "sections": _with_unit_names(report.sections()),
         "totals": report.totals(),
         "querystring": filters.querystring(),
         "narrowed": _labels(filters),
