@@ -118,7 +118,9 @@ def test_a_new_section_from_the_file_is_in_the_period(tmp_path, office, admin):
     assert period.unit_id == Section.objects.get(name="新设科").unit_id
 
 
-def test_a_section_in_another_unit_moves_the_cadre_to_it(tmp_path, office, admin):
+def test_a_section_in_another_unit_moves_the_cadre_to_it(tmp_path, office):
+    # A system administrator reaches every unit (a bureau's training administrator only their own).
+    admin = UserFactory(username="system", role=Role.SYSTEM_ADMIN, cadre=None)
     rows = [person(1, 录用日期="2015-09-01", 人员状态="在职")]
     run(tmp_path, rows, actor=admin, write=True)
     district = Unit.objects.create(name="区住建委", code="ZJW", path="/99/")

@@ -122,7 +122,7 @@ class ShareTests(TestCase):
 class CompletionRulePageTests(TestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.admin = UserFactory(username="cr_admin", role=Role.TRAINING_ADMIN, cadre=None)
+        cls.admin = UserFactory(username="cr_admin", role=Role.SYSTEM_ADMIN, cadre=None)
 
     def test_the_rules_page_sets_the_share_audited(self):
         self.client.force_login(self.admin)
