@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import types
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -760,7 +761,7 @@ def unit_hours(year: int, units: QuerySet | None = None) -> dict[int, dict[str, 
     return {row["unit_id"]: {b: from_cents(row[b] or 0) for b in BUCKETS} for row in rows}
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)  # not frozen: built for every period of a city's report, frozen costs
 class Spell:
     """One CadrePeriod as the compliance reads it (a row of the one periods query)."""
 
@@ -778,6 +779,10 @@ class Spell:
         return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
 
 
+# A year record without promotions (shared: read, never changed).
+NO_PROMOTIONS: Mapping[str, dt.date] = types.MappingProxyType({})
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class YearRecord:
     """Where a cadre's record stood for year Y, from their periods (docs/compliance-history.md)."""
@@ -788,7 +793,7 @@ class YearRecord:
     left_on: dt.date | None  # the first day no longer in service in the scope, when that fell within Y
     joined_on: dt.date | None  # the first day in service in the scope, when that fell within Y after 1 January
     months: int  # full calendar months of Y in service in the scope
-    promoted_at: dict[str, dt.date]  # tier -> the first day held, for a tier reached from another while in service
+    promoted_at: Mapping[str, dt.date]  # tier -> the first day held, for a tier reached from another while in service
 
     @property
     def reference_day(self) -> dt.date:
@@ -814,6 +819,15 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
     (Status.ACTIVE); a cadre who moved to a unit outside the scope while in post left it as 调出.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    if len(spells) == 1:  # most cadres: one period, in post in the scope since before the year, still open
+        only = spells[0]
+        if (
+            only.valid_to is None
+            and only.valid_from <= start
+            and only.status == Status.ACTIVE
+            and only.unit_path.startswith(scope)
+        ):
+            return YearRecord(year, only, Status.ACTIVE, None, None, 12, NO_PROMOTIONS)
     serving = [
         spell
         for spell in spells
@@ -903,6 +917,8 @@ def _path_ids(path: str) -> tuple[int, ...]:
 
 def judge_record(judge: Judge, record: YearRecord, as_of: dt.date) -> tuple[Plan, bool]:
     """(the plan a cadre's year is judged by, whether they are listed apart), from their year record."""
+    if record.left_on is None and record.joined_on is None and not record.promoted_at:
+        return judge.plan(record.spell.tier), False  # the whole year in service, no promotion: the tier's plan
     book = judge.book
     history = book.history
     tier = record.spell.tier
