@@ -819,15 +819,15 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
     (Status.ACTIVE); a cadre who moved to a unit outside the scope while in post left it as 调出.
     """
     start, end = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if len(spells) == 1:  # most cadres: one period, in post in the scope since before the year, still open
-        only = spells[0]
-        if (
-            only.valid_to is None
-            and only.valid_from <= start
-            and only.status == Status.ACTIVE
-            and only.unit_path.startswith(scope)
-        ):
-            return YearRecord(year, only, Status.ACTIVE, None, None, 12, NO_PROMOTIONS)
+    last = spells[-1] if spells else None
+    if (  # most cadres: in post in the scope from before the year to after it, in one period of it
+        last is not None
+        and last.valid_from <= start
+        and (last.valid_to is None or last.valid_to > end)
+        and last.status == Status.ACTIVE
+        and last.unit_path.startswith(scope)
+    ):
+        return YearRecord(year, last, Status.ACTIVE, None, None, 12, _promotions(spells))
     serving = [
         spell
         for spell in spells
@@ -856,6 +856,13 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
     joined_on = spans[0][0] if spans[0][0] > start else None
     # The whole year in service (most cadres): 12 without counting.
     months = 12 if len(spans) == 1 and spans[0] == (start, end) else full_months(spans, year)
+    return YearRecord(year, last, status, left_on, joined_on, months, _promotions(spells))
+
+
+def _promotions(spells: Sequence[Spell]) -> Mapping[str, dt.date]:
+    """{tier: the first day held} for each tier reached from another while in service."""
+    if len(spells) == 1:
+        return NO_PROMOTIONS
     promoted_at: dict[str, dt.date] = {}
     previous = None
     for spell in spells:
@@ -865,7 +872,7 @@ def year_record(spells: Sequence[Spell], year: int, scope: str = "") -> YearReco
         if previous is not None and spell.tier != previous:
             promoted_at[spell.tier] = spell.valid_from
         previous = spell.tier
-    return YearRecord(year, last, status, left_on, joined_on, months, promoted_at)
+    return promoted_at or NO_PROMOTIONS
 
 
 def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -> dict[int, tuple[str, list[Spell]]]:
@@ -917,8 +924,8 @@ def _path_ids(path: str) -> tuple[int, ...]:
 
 def judge_record(judge: Judge, record: YearRecord, as_of: dt.date) -> tuple[Plan, bool]:
     """(the plan a cadre's year is judged by, whether they are listed apart), from their year record."""
-    if record.left_on is None and record.joined_on is None and not record.promoted_at:
-        return judge.plan(record.spell.tier), False  # the whole year in service, no promotion: the tier's plan
+    if record.left_on is None and record.joined_on is None and record.spell.tier not in record.promoted_at:
+        return judge.plan(record.spell.tier), False  # the whole year in service, not promoted: the tier's plan
     book = judge.book
     history = book.history
     tier = record.spell.tier
