@@ -112,6 +112,7 @@ class UnitKind(models.TextChoices):
 
 
 HOME_UNIT_CODE = "HOME"
+HOME_UNIT_NAME = "本单位"
 
 
 def home_unit_id() -> int:
@@ -122,7 +123,9 @@ def home_unit_id() -> int:
     root = Unit.objects.filter(parent__isnull=True).order_by("sort_order", "pk").values_list("pk", flat=True).first()
     if root is not None:
         return root
-    unit = Unit.objects.create(name=str(_("This unit")), code=HOME_UNIT_CODE)
+    # Stored data, not interface text: the Chinese name whatever language is active (a migration, which fills
+    # this default for the rows it rewrites, runs without one and would otherwise store "This unit").
+    unit = Unit.objects.create(name=HOME_UNIT_NAME, code=HOME_UNIT_CODE)
     Unit.objects.filter(pk=unit.pk).update(path=f"/{unit.pk}/")
     return unit.pk
 

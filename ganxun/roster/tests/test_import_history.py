@@ -226,3 +226,17 @@ def test_a_cadre_without_periods_gets_its_first_one_from_the_file(tmp_path, offi
     rows[0]["职务"] = "科长"
     run(tmp_path, rows, actor=admin, write=True, as_of=D(2025, 1, 1))
     assert periods(rows[0]["身份证号"]) == [(D(2015, 9, 1), None, "办公室", "科长", Status.ACTIVE)]
+
+
+def test_checking_a_file_writes_no_unit_and_the_first_unit_is_named_in_chinese(tmp_path):
+    """A check (preview, --dry-run) writes nothing, not even a unit for a new 科室; the unit every new system
+    starts with (made by the migrations) is 本单位, whatever language the migrations ran in."""
+    assert list(Unit.objects.values_list("name", "code")) == [("本单位", "HOME")]
+    rows = [person(1, 录用日期="2015-09-01", 人员状态="在职")]
+    result = run(tmp_path, rows, accept_new_sections=True)
+    assert result.ok
+    assert Unit.objects.count() == 1 and not Section.objects.exists()
+    run(tmp_path, rows, accept_new_sections=True, write=True)
+    cadre = Cadre.objects.get()
+    assert cadre.unit == cadre.section.unit == Unit.objects.get()
+    assert CadrePeriod.objects.get(cadre=cadre).unit == cadre.unit
