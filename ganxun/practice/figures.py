@@ -274,3 +274,20 @@ def figures(year: int, scope: Scope = Scope()) -> dict:
         "awards": awards(year, scope).count(),
         "hours": hours(year, scope),
     }
+
+
+PEOPLE = frozenset({"community_reporting_party_members", "frontline_people", "key_site_people", "secondment_people"})
+
+
+def figure(key: str, year: int, scope: Scope = Scope()):
+    """One figure alone (a drill-down page's heading), the same as ``figures(year, scope)[key]``."""
+    if key == "team_members":
+        return teams_on(year, scope)
+    if key == "hours":
+        return hours(year, scope)
+    found = records(key, year, scope).order_by()
+    if key in PEOPLE:
+        return found.values("cadre").distinct().count()
+    if key in ("committees_supported", "estates_supported"):
+        return found.values("reached").distinct().count()
+    return found.count()
