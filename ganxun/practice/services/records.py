@@ -225,7 +225,7 @@ def _validate(kind: Kind, record) -> None:
 
 
 @transaction.atomic
-def record_create(kind: Kind, *, actor, cadre: Cadre, **fields: Any):
+def record_create(kind: Kind, /, *, actor, cadre: Cadre, **fields: Any):
     """A new record of ``kind`` about ``cadre``."""
     require_cadre_reach(actor, cadre)
     if kind.counts_hours:
