@@ -101,9 +101,9 @@ VISITS = (
 )
 # The practice rules of the year when it has none (the admin edits them): 学时 per measure and the cap per item.
 RULES = (
-    (Measure.DEPLOYMENT_DAY, Decimal("2"), Decimal("40")),
+    (Measure.DEPLOYMENT_DAY, Decimal("1"), Decimal("24")),
     (Measure.COMMUNITY_REPORT, Decimal("2"), Decimal("2")),
-    (Measure.SECONDMENT_MONTH, Decimal("8"), Decimal("80")),
+    (Measure.SECONDMENT_MONTH, Decimal("4"), Decimal("48")),
     (Measure.VISIT_DAY, Decimal("4"), Decimal("16")),
 )
 

@@ -74,7 +74,7 @@ SLUGS = {
 FIGURE_OF_SLUG = {slug: key for key, slug in SLUGS.items()}
 LABELS = {
     "community_reporting_party_members": _("Party members who reported to their community"),
-    "frontline_people": _("People on the community front line (居委, 小区)"),
+    "frontline_people": _("People on the community front line"),
     "key_site_people": _("People at key sites (airport, quarantine, medical observation)"),
     "committees_supported": _("Residents' committees supported"),
     "estates_supported": _("Residential estates supported"),
