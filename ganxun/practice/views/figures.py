@@ -9,6 +9,7 @@ from collections import defaultdict
 
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Case, When
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, path
@@ -19,9 +20,10 @@ from ganxun.core.params import query_id
 from ganxun.roster.models import Unit
 
 from .. import figures as fig
-from ..models import Place
+from ..models import Place, TeamRole
 
 PAGE_SIZE = 50
+ROLE_ORDER = Case(When(role=TeamRole.LEADER, then=0), When(role=TeamRole.DEPUTY, then=1), default=2)
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
@@ -113,7 +115,7 @@ ORDER = {
     "community_reporting_party_members": ("date", "pk"),
     "frontline_people": ("start_date", "pk"),
     "key_site_people": ("start_date", "pk"),
-    "team_members": ("team__name", "role", "joined_on", "pk"),
+    "team_members": ("team__name", "role_order", "joined_on", "pk"),
     "secondment_people": ("planned_start", "pk"),
     "competition_entries": ("competition__name", "kind", "name", "pk"),
     "awards": ("competition__name", "rank", "pk"),
@@ -141,6 +143,8 @@ def figure_records(request: HttpRequest, figure: str) -> HttpResponse:
     if key in ("committees_supported", "estates_supported"):
         context["page"], context["shown"] = _grouped_by_place(records, request.GET.get("page"))
     else:
+        if key == "team_members":  # 队长, 副队长, then 队员
+            records = records.annotate(role_order=ROLE_ORDER)
         rows = records.select_related(*RELATED[key]).order_by(*ORDER[key])
         context["page"] = page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
         for record in page.object_list:
