@@ -35,7 +35,7 @@ def counted_stint():
 
 
 def test_the_archive_lists_the_practice_entry_with_its_link(client, counted_stint):
-    owner, stint, credit = counted_stint
+    _owner, stint, credit = counted_stint
     client.force_login(UserFactory(role=Role.TRAINING_ADMIN, cadre=None))
     page = client.get(reverse("hours:cadre_archive", args=[stint.cadre_id])).content.decode()
     assert "长白一村居委" in page
@@ -43,7 +43,7 @@ def test_the_archive_lists_the_practice_entry_with_its_link(client, counted_stin
 
 
 def test_my_learning_counts_the_practice_hours(client, counted_stint):
-    owner, stint, credit = counted_stint
+    owner, _stint, _credit = counted_stint
     client.force_login(owner)
     page = client.get(reverse("hours:my_learning")).content.decode()
     assert 'data-bucket="practice"' in page

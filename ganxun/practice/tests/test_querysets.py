@@ -138,7 +138,7 @@ def test_evidence_follows_its_record(world):
 
 
 def test_visible_to_costs_one_query(world, django_assert_max_num_queries):
-    for model, make in RECORD_FACTORIES.items():
+    for make in RECORD_FACTORIES.values():
         make(cadre=world["there"])
     for user in ("home_admin", "branch_admin", "head", "cadre"):
         for model in RECORD_FACTORIES:
