@@ -12,7 +12,9 @@ party members, its cadres in post on the day), so ``manage.py practice_figures -
 - party members reporting to the 居委 of their residence (一次 to 三次 each);
 - three secondments (two 援藏, one 援滇) running through the year; a few exchange visits and 攻坚一线 assignments.
 
-The merit competition (五比五赛) is not written here: its services belong to the competitions' part of the app.
+- the 五比五赛 merit competition of the 旧改 campaign: five "比" criteria, individual and team entries, agreed scores,
+  the ranking published, 一二三等奖 by rank and a 先进集体 by hand — through the competitions' services
+  (``practice.services.competitions``) where they are installed; without them the demo has no competition.
 The year is the calendar year the demo's training year ends in once its spring campaign has passed (today's from
 July on, else the one before); the conversion rules for practice are set for it when the year has none.
 """
@@ -119,6 +121,8 @@ class PracticeYear:
     members: int = 0
     secondments: int = 0
     visits: int = 0
+    competition_entries: int = 0
+    awards: int = 0
 
 
 def practice_year_of(today: dt.date) -> int:
@@ -240,7 +244,62 @@ def load_practice_year(*, today: dt.date, seed: int = SEED) -> PracticeYear:
             start_date=start, end_date=min(start + dt.timedelta(days=1 if kind == VisitKind.EXCHANGE else 4), today),
         )  # fmt: skip
         result.visits += 1
+
+    _competition(admin, rng, year, people, result)
     return result
+
+
+CRITERIA = ("比政治站位", "比攻坚实绩", "比群众口碑", "比工作作风", "比廉洁自律")
+TEAMS = ("征收一组", "征收二组", "征收三组")
+
+
+def _competition(admin, rng: random.Random, year: int, people: list[Cadre], result: PracticeYear) -> None:
+    """The 五比五赛 of the 旧改 campaign, when the competitions' services are installed."""
+    try:
+        from ganxun.practice.services import competitions
+    except ImportError:  # the merit competitions' part of the app is not there
+        return
+    from ganxun.practice.models import AwardLevel, EntryKind
+
+    contest = competitions.competition_create(
+        actor=admin, unit=admin.unit, name="旧改攻坚“五比五赛”立功竞赛", year=year,
+        start_date=dt.date(year, 3, 1), end_date=dt.date(year, 6, 30),
+        description="比政治站位、比攻坚实绩、比群众口碑、比工作作风、比廉洁自律，赛出干劲、赛出担当。",
+    )  # fmt: skip
+    criteria = [
+        competitions.criterion_add(actor=admin, competition=contest, name=name, weight=Decimal(20),
+                                   max_score=Decimal(100))
+        for name in CRITERIA
+    ]  # fmt: skip
+    field = [c for c in people if c.section.name in ("旧区改造科", "征收管理科")] or people
+    individuals = rng.sample(field, min(12, len(field)))
+    entries = [
+        competitions.entry_create(actor=admin, competition=contest, kind=EntryKind.INDIVIDUAL, cadre=cadre)
+        for cadre in individuals
+    ]
+    rest = [c for c in field if c not in individuals] or field
+    for index, name in enumerate(TEAMS):
+        members = rest[index * 3 : index * 3 + 3] or rng.sample(field, min(3, len(field)))
+        entries.append(
+            competitions.entry_create(
+                actor=admin, competition=contest, kind=EntryKind.TEAM, name=name, members=members,
+                section=members[0].section,
+            )
+        )  # fmt: skip
+    values = {(e.pk, c.pk): Decimal(rng.randrange(70, 99)) for e in entries for c in criteria}
+    competitions.score_sheet_save(actor=admin, competition=contest, judge=None, values=values)
+    competitions.competition_publish(actor=admin, competition=contest)
+    awards = competitions.awards_by_rank(
+        actor=admin, competition=contest, places={AwardLevel.FIRST: 1, AwardLevel.SECOND: 2, AwardLevel.THIRD: 3}
+    )
+    team = entries[len(individuals)]
+    awards.append(
+        competitions.award_give(
+            actor=admin, competition=contest, entry=team, level=AwardLevel.ADVANCED_COLLECTIVE,
+            reason="征收签约率全区领先，攻坚成效突出",
+        )
+    )  # fmt: skip
+    result.competition_entries, result.awards = len(entries), len(awards)
 
 
 def _rules(admin, year: int) -> None:

@@ -37,8 +37,8 @@ def _url(record) -> str | None:
 
 def _lines(cadre, first: dt.date, last: dt.date, user) -> list[Line]:
     lines = []
-    for stint in Stint.objects.visible_to(user).filter(cadre=cadre).overlapping(first, last).select_related(
-        "campaign", "place"
+    for stint in (
+        Stint.objects.visible_to(user).filter(cadre=cadre).overlapping(first, last).select_related("campaign", "place")
     ):
         where = f"{stint.campaign.name} · {stint.place.name}"
         lines.append(Line(_("Deployment"), where, stint.start_date, stint.end_date, _url(stint)))

@@ -28,7 +28,7 @@ from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Sum, Whe
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from ganxun.hours.models import Bucket, EntryStatus, HourTotal, LedgerEntry
+from ganxun.hours.models import Bucket, HourTotal, LedgerEntry
 from ganxun.roster.models import PARTY_MEMBER_STATUSES, Unit, admin_unit_ids
 
 from .models import (
@@ -141,7 +141,9 @@ REACHED_COMMITTEE = Case(
     default=None,
     output_field=IntegerField(),
 )
-REACHED_ESTATE = Case(When(place__kind=PlaceKind.ESTATE, then=_kept("place")), default=None, output_field=IntegerField())
+REACHED_ESTATE = Case(
+    When(place__kind=PlaceKind.ESTATE, then=_kept("place")), default=None, output_field=IntegerField()
+)
 
 
 # --- The records behind each figure ----------------------------------------------------------------------------

@@ -28,7 +28,10 @@ def day(month: int, d: int, year: int = Y) -> dt.date:
     return dt.date(year, month, d)
 
 
-def stint(cadre=None, place=None, start=day(4, 1), end=day(4, 10), **kw):
+APRIL_FIRST, APRIL_TENTH = dt.date(Y, 4, 1), dt.date(Y, 4, 10)
+
+
+def stint(cadre=None, place=None, start=APRIL_FIRST, end=APRIL_TENTH, **kw):
     if cadre is not None:
         kw["cadre"] = cadre
     if place is not None:

@@ -108,7 +108,10 @@ def test_the_committees_drill_down_lists_each_committee_with_the_stints_reaching
     assert response.context["value"] == 2
     places = {p.name: [s.cadre.name for s in p.reaching] for p in response.context["page"]}
     people = world["people"]
-    assert places == {"长白一村居委": sorted([people["ours"].name, people["theirs"].name]), "控江居委": [people["sub"].name]}
+    assert places == {
+        "长白一村居委": sorted([people["ours"].name, people["theirs"].name]),
+        "控江居委": [people["sub"].name],
+    }
     text = response.content.decode()
     assert "长白一村0号小区" in text and "长白一村1号小区" in text
     assert client.get(drill("committees"), {"year": Y + 1}).context["value"] == 0
