@@ -2,6 +2,7 @@
 services (audited, its 学时 counted)."""
 
 import datetime as dt
+import importlib.util
 import json
 from io import StringIO
 
@@ -42,6 +43,11 @@ class PracticeYearTests(TestCase):
         self.assertGreaterEqual(found["community_reporting_party_members"], 60)
         self.assertLessEqual(found["community_reporting_party_members"], 82)
         self.assertGreater(found["hours"], 0)
+        self.assertEqual(found["competition_entries"], self.result.competition_entries)
+        self.assertEqual(found["awards"], self.result.awards)
+        if importlib.util.find_spec("ganxun.practice.services.competitions"):  # the 五比五赛, where installed
+            self.assertEqual(found["competition_entries"], 15)  # 12 cadres and 3 teams
+            self.assertGreaterEqual(found["awards"], 7)  # 1 + 2 + 3 by rank (ties share), and a 先进集体
 
     def test_the_command_reads_the_same(self):
         out = StringIO()
