@@ -167,3 +167,14 @@ def test_the_pages_queries_do_not_grow_with_the_records(client, home, slug, djan
     build(8)
     assert (count(FIGURES), count(drill(slug))) == small
     assert max(small) <= 16
+
+
+def test_the_team_drill_down_lists_the_members_on_31_december_leader_first(client, home):
+    team = f.TeamFactory(name="房管应急支援队", formed_on=dt.date(Y, 3, 1))
+    member = f.TeamMembershipFactory(team=team, joined_on=dt.date(Y, 3, 1))
+    deputy = f.TeamMembershipFactory(team=team, joined_on=dt.date(Y, 3, 1), role="deputy")
+    leader = f.TeamMembershipFactory(team=team, joined_on=dt.date(Y, 3, 1), role="leader")
+    f.TeamMembershipFactory(team=team, joined_on=dt.date(Y, 3, 1), left_on=dt.date(Y, 12, 31))  # gone that day
+    login(client, Role.TRAINING_ADMIN, unit=home)
+    response = client.get(drill("teams"), {"year": Y})
+    assert list(response.context["page"]) == [leader, deputy, member]
