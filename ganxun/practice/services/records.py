@@ -225,11 +225,15 @@ KINDS = {kind.model: kind for kind in (STINT, COMMUNITY_REPORT, TEAM_MEMBERSHIP,
 
 
 def _validate(spec: Kind, record) -> None:
+    """Dates, fields, the kind's checks, the attribution, then the model's constraints (Chinese messages).  The
+    related rows are in the caller's hands: their existence is not read again (a missing one is still named)."""
     check_dates(record, spec.dates, far=spec.far_dates)
-    record.clean_fields(exclude=["unit", "section"])  # the kind's checks read the fields
+    in_hand = [f.name for f in record._meta.concrete_fields if f.is_relation and getattr(record, f.attname) is not None]
+    record.clean_fields(exclude=[*in_hand, "unit", "section"])
     spec.check(record)
     attribute(record, spec.first_day(record))
-    record.full_clean()
+    record.clean()
+    record.validate_constraints()
 
 
 @transaction.atomic

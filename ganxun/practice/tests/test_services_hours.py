@@ -299,3 +299,18 @@ def test_titles_are_stored_in_chinese_whatever_the_language(admin, rules, cadre,
     with translation.override("en"):
         stint(admin, cadre, campaign, D(2022, 4, 1), D(2022, 4, 1))
     assert entries(cadre)[0].title.startswith("下沉派驻")
+
+
+def test_the_command_recounts_a_year(admin, cadre, campaign):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    s = stint(admin, cadre, campaign, D(2022, 4, 1), D(2022, 4, 2))
+    rule(2022, Unit.DEPLOYMENT_DAY, 4)
+    out = StringIO()
+    call_command("practice_hours", "--year", "2022", stdout=out)
+    assert counted(s) == {2022: (2, H(8))}
+    assert "1" in out.getvalue()
+    with pytest.raises(CommandError):
+        call_command("practice_hours", "--year", "1999", stdout=out)
