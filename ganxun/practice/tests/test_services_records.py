@@ -4,7 +4,7 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
@@ -288,8 +288,8 @@ def test_a_secondment_planned_years_ahead_is_accepted(admin):
         cadre=CadreFactory(),
         kind="xinjiang",
         region="新疆喀什",
-        planned_start=dt.date.today(),
-        planned_end=dt.date.today().replace(year=dt.date.today().year + 3),
+        planned_start=timezone.localdate(),
+        planned_end=timezone.localdate().replace(year=timezone.localdate().year + 3),
     )
     assert secondment.pk
 
