@@ -333,3 +333,18 @@ def test_the_command_recounts_a_year(admin, cadre, campaign):
     assert "1" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("practice_hours", "--year", "1999", stdout=out)
+
+
+def test_a_move_to_another_unit_counts_by_its_rules(admin, rules, campaign):
+    from ganxun.roster.services import cadre_update
+
+    home = OrgUnit.objects.get(pk=home_unit_id())
+    branch = UnitFactory(parent=home, name="分局", code="BR")
+    rule(2022, Unit.DEPLOYMENT_DAY, 2, org_unit=branch)
+    moving = CadreFactory(hire_date=D(2010, 1, 1))
+    s = stint(admin, moving, campaign, D(2022, 4, 1), D(2022, 4, 2))
+    assert counted(s) == {2022: (2, H(8))}
+    cadre_update(actor=admin, cadre=moving, section=SectionFactory(unit=branch), effective=D(2022, 3, 1))
+    s.refresh_from_db()
+    assert s.unit == branch
+    assert counted(s) == {2022: (2, H(4))}
