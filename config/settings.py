@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "ganxun.hours",
     "ganxun.training",
     "ganxun.attendance",
+    "ganxun.practice",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

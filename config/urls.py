@@ -9,5 +9,6 @@ urlpatterns = [
     path("training/", include("ganxun.training.urls")),
     path("attendance/", include("ganxun.attendance.urls")),
     path("hours/", include("ganxun.hours.urls")),
+    path("practice/", include("ganxun.practice.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -16,7 +16,7 @@ from django.db import models, router, transaction
 from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.utils import formats, timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.roster.models import Tier
@@ -42,6 +42,7 @@ class Source(models.TextChoices):
     OUTSIDE_CLASS = "outside_class", _("Outside class")
     SELF_REPORT = "self_report", _("Self-report")
     LECTURE = "lecture", _("Lecture given")
+    PRACTICE = "practice", _("Practice record")  # a year's 学时 of one practice record (practice.PracticeCredit)
 
 
 # The model each kind of source is counted from ("app_label.ModelName"), as a string so that the ledger imports
@@ -403,6 +404,16 @@ class Unit(models.TextChoices):
     SESSION = "session", _("Session")
     ONLINE_MINUTES = "online_minutes", _("Online minutes")
     LECTURE_HOUR = "lecture_hour", _("Hour of lecturing")
+    # The practice classroom's measures (counted by ganxun.practice, never by a session).
+    DEPLOYMENT_DAY = "deployment_day", pgettext_lazy("conversion unit", "Day of deployment")
+    COMMUNITY_REPORT = "community_report", pgettext_lazy("conversion unit", "Community report")
+    SECONDMENT_MONTH = "secondment_month", pgettext_lazy("conversion unit", "Month of secondment")
+    VISIT_DAY = "visit_day", pgettext_lazy("conversion unit", "Day of visit or frontline work")
+
+
+PRACTICE_UNITS = frozenset({Unit.DEPLOYMENT_DAY, Unit.COMMUNITY_REPORT, Unit.SECONDMENT_MONTH, Unit.VISIT_DAY})
+# What a kind of session may be counted by: every measure but the practice classroom's.
+SESSION_UNIT_CHOICES = [(unit.value, unit.label) for unit in Unit if unit not in PRACTICE_UNITS]
 
 
 class Rounding(models.TextChoices):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from ganxun.hours.models import (
     EARLIEST_DATE,
     LATEST_DATE,
+    SESSION_UNIT_CHOICES,
     Bucket,
     Unit,
     at_least,
@@ -52,7 +53,7 @@ class ActivityKind(models.Model):
     unit = models.CharField(
         _("a session counts by"),
         max_length=20,
-        choices=Unit.choices,
+        choices=SESSION_UNIT_CHOICES,
         default=Unit.HOUR,
         help_text=_("How a session's hours are converted: by its length in hours, as a day, a half day or a session."),
     )

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class PracticeConfig(AppConfig):
+    """The practice classroom (实践课堂): deployments, community reporting, teams, secondments, visits and merit
+    competitions; counts its 学时 through hours.services.  Above attendance, below the demo."""
+
+    name = "ganxun.practice"
+    label = "practice"
+    verbose_name = _("Practice classroom")
+
+    def ready(self) -> None:
+        from ganxun.hours.models import Source, register_source
+
+        register_source(Source.PRACTICE, "practice.PracticeCredit")

@@ -1,0 +1,1 @@
+"""The practice classroom's pages, one module per area; ``practice/urls.py`` joins their ``urlpatterns``."""

@@ -1,0 +1,3 @@
+"""Pages of the practice classroom (competitions); owned by its helper."""
+
+urlpatterns: list = []

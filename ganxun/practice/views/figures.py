@@ -1,0 +1,3 @@
+"""Pages of the practice classroom (figures); owned by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the practice classroom (imports); owned by its helper."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""Pages of the practice classroom (pages); owned by its helper."""
+
+urlpatterns: list = []
