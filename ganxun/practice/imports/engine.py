@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -34,11 +34,13 @@ from ganxun.core.excel import (
     open_xlsx,
     rows_below,
 )
+from ganxun.hours.services import is_own, own_hours_message
 from ganxun.roster import idcard
 from ganxun.roster.imports.columns import CellError, date_of, fold, id_number_of, name_of, text_of
 from ganxun.roster.imports.results import NOT_IN_FILE, ErrorList, RowError
+from ganxun.roster.models import Cadre
 
-from ..models import EARLIEST_DATE, LATEST_DATE
+from ..services.common import check_dates
 from . import columns as cols
 from .cadres import CadreMatcher, CadreNotFound, CadreRef
 from .results import PracticeImportResult, RowChange, SampleRow
@@ -75,6 +77,7 @@ class PracticeImport:
     """
 
     kind: str = ""
+    service_kind: Any = None  # the services' description of the record (its dates, whether it counts 学时)
     date_key: str = ""  # the column whose date is part of the record's identity (start, joined, date)
     compared: tuple[str, ...] = ()  # the record fields an update may change
 
@@ -190,9 +193,11 @@ class PracticeImport:
         row = Row(number, {})
         row.id_number = self.cell(number, "id_number", lambda: id_number_of(cells.get("id_number"))) or ""
         if row.id_number and len(row.id_number) != 18:
-            self.error(number, "id_number", _("An ID number has 18 characters; this one has %(count)s.") % {
-                "count": len(row.id_number)
-            })
+            self.error(
+                number,
+                "id_number",
+                _("An ID number has 18 characters; this one has %(count)s.") % {"count": len(row.id_number)},
+            )
         row.name = name_of(cells.get("name"))
         self.parse(row, cells)
         if self.errors.count > failed:
@@ -219,18 +224,8 @@ class PracticeImport:
 
     def date(self, row: Row, cells: dict[str, Any], key: str, *, required: bool = False) -> CellDate | None:
         value = self.cell(row.number, key, lambda: date_of(cells.get(key), self.epoch))
-        if value is None:
-            if required and _blank(cells.get(key)):
-                self.error(row.number, key, _("Write the date."))
-            return None
-        if not (EARLIEST_DATE <= value.first() <= LATEST_DATE):
-            self.error(
-                row.number,
-                key,
-                _("The date must be between %(earliest)s and %(latest)s.")
-                % {"earliest": EARLIEST_DATE.isoformat(), "latest": LATEST_DATE.isoformat()},
-            )
-            return None
+        if value is None and required and _blank(cells.get(key)):
+            self.error(row.number, key, _("Write the date."))
         return value
 
     def choice(self, row: Row, cells: dict[str, Any], key: str, index: dict[str, str], words: list[str]) -> str:
@@ -264,7 +259,9 @@ class PracticeImport:
             except CadreNotFound as exc:
                 self.error(row.number, exc.column, exc.message)
                 continue
-            if self.check_cadre(row):
+            if self.service_kind.counts_hours and is_own(self.actor, row.cadre.pk):
+                self.error(row.number, "name" if self.has("name") else "id_number", own_hours_message())
+            elif self.check_cadre(row):
                 matched.append(row)
         records = self.existing([r.cadre.pk for r in matched]) if matched else {}
         for row in matched:
@@ -303,7 +300,7 @@ class PracticeImport:
             self.error(row.number, self.date_key, _("The same record is already on row %(row)s.") % {"row": first})
             return
         row.fields = self.fields_of(row, record)
-        if not self.check_fields(row):
+        if not (self._check_dates(row) and self.check_fields(row)):
             return
         if record is None:
             row.action = "created"
@@ -319,14 +316,31 @@ class PracticeImport:
         """Checks across cells (an end before the start …); False: row error recorded."""
         return True
 
+    def _check_dates(self, row: Row) -> bool:
+        """The services' range of dates (from 1950 to a year ahead; a secondment planned further), checked on the
+        record as the file gives it."""
+        kind = self.service_kind
+        record = kind.model(**{f: v for f, v in row.fields.items() if f in kind.dates})
+        try:
+            check_dates(record, tuple(f for f in kind.dates if f in row.fields), far=kind.far_dates)
+        except ValidationError as exc:
+            self._refused(row, exc)
+            return False
+        return True
+
     def _count(self, row: Row) -> None:
         result = self.result
         setattr(result, row.action, getattr(result, row.action) + 1)
         assert row.cadre is not None
         if len(result.sample) < SAMPLE_ROWS:
             result.sample.append(
-                SampleRow(row.number, row.action, row.cadre.name, idcard.mask_id_number(row.cadre.id_number),
-                          self.describe(row))
+                SampleRow(
+                    row.number,
+                    row.action,
+                    row.cadre.name,
+                    idcard.mask_id_number(row.cadre.id_number),
+                    self.describe(row),
+                )
             )
         if row.action == "updated" and (self.max_changes is None or len(result.changes) < self.max_changes):
             result.changes.append(
@@ -355,6 +369,11 @@ class PracticeImport:
 
     def write(self) -> None:
         """Every created and updated row through the services, in one transaction; nothing when any fails."""
+        cadres: dict[int, Cadre] = {}
+        keys = list(dict.fromkeys(row.cadre.pk for row in self.rows if row.record is None))
+        for start in range(0, len(keys), BATCH_SIZE):
+            cadres.update(Cadre.objects.in_bulk(keys[start : start + BATCH_SIZE]))
+        self.cadres = cadres
         try:
             with transaction.atomic():
                 self.write_group()
@@ -364,6 +383,8 @@ class PracticeImport:
                             self.write_row(row)
                     except ValidationError as exc:
                         self._refused(row, exc)
+                    except PermissionDenied:
+                        self.error(row.number, "name", _("You may not enter records of this cadre."))
                 if self.errors.count:
                     raise _Rollback
                 self._record_import()

@@ -12,17 +12,39 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from ganxun.core.excel import CellDate, ExcelFileError
-from ganxun.roster.models import home_unit_id
 
-from ..models import Campaign, CommunityReport, PlaceKind, Secondment, SecondmentKind, Stint, Team, TeamMembership, TeamRole
-from ..services import campaigns as campaign_services
-from ..services import community as community_services
-from ..services import secondments as secondment_services
-from ..services import teams as team_services
+from ..models import (
+    Campaign,
+    CommunityReport,
+    PlaceKind,
+    Secondment,
+    SecondmentKind,
+    Stint,
+    Team,
+    TeamMembership,
+    TeamRole,
+)
+from ..services import (
+    campaign_create,
+    campaign_get_or_create,
+    community_report_create,
+    community_report_update,
+    default_unit,
+    party_member_refusal,
+    secondment_create,
+    secondment_update,
+    stint_create,
+    stint_update,
+    team_create,
+    team_get_or_create,
+    team_membership_create,
+    team_membership_update,
+)
+from ..services.records import COMMUNITY_REPORT, SECONDMENT, STINT, TEAM_MEMBERSHIP
 from . import columns as cols
 from . import vocabulary
 from .engine import PracticeImport, Row, end_of_month
-from .places import NewPlace, PlaceResolver, resolved
+from .places import PlaceResolver, place_key, resolved
 
 
 def _day_or_kept(cell: CellDate | None, kept: dt.date | None, *, end: bool = False) -> dt.date | None:
@@ -35,18 +57,12 @@ def _day_or_kept(cell: CellDate | None, kept: dt.date | None, *, end: bool = Fal
     return end_of_month(cell) if end else cell.first()
 
 
-def _unit_of(actor):
-    """The 单位 a campaign or team created by the import belongs to: the administrator's own, else the home unit."""
-    unit = getattr(actor, "unit_scope", None) if actor is not None else None
-    return unit.pk if unit is not None else home_unit_id()
-
-
 def find_group(model, name: str, actor):
     """The campaign or team of that name the account reaches (``None``: not there yet); ExcelFileError when
     several units have one of that name and none is the account's own."""
     found = list((model.objects.visible_to(actor) if actor is not None else model.objects.all()).filter(name=name))
     if len(found) > 1:
-        own = [g for g in found if g.unit_id == _unit_of(actor)]
+        own = [g for g in found if g.unit_id == default_unit(actor).pk]
         if len(own) == 1:
             return own[0]
         raise ExcelFileError(
@@ -56,24 +72,15 @@ def find_group(model, name: str, actor):
     return found[0] if found else None
 
 
-class _PlacesMixin:
-    """Kinds whose rows name a place of the register."""
-
-    def place_key(self, place) -> Any:
-        return place.pk if not isinstance(place, NewPlace) else ("new", id(place))
-
-    def find_place(self, row: Row, key: str, name: str, kind: str | None, parent=None):
-        return self.places.find(name, kind, parent)
-
-
 # --- deployments ----------------------------------------------------------------------------------------------------
 
 
-class DeploymentImport(_PlacesMixin, PracticeImport):
+class DeploymentImport(PracticeImport):
     kind = cols.DEPLOYMENT
     date_key = "start"
     compared = ("end_date", "task")
     model_name = "stint"
+    service_kind = STINT
 
     def setup(self) -> None:
         if not self.group_name:
@@ -89,8 +96,15 @@ class DeploymentImport(_PlacesMixin, PracticeImport):
         if not keys & {"place", "committee", "estate"}:
             raise ExcelFileError(
                 _("Required columns are missing: %(columns)s. The header must be within the first %(scan)s rows.")
-                % {"columns": f"{self.columns['place'].header}（或 {self.columns['committee'].header}、"
-                   f"{self.columns['estate'].header}）", "scan": 10}
+                % {
+                    "columns": _("%(place)s (or %(committee)s and %(estate)s)")
+                    % {
+                        "place": self.columns["place"].header,
+                        "committee": self.columns["committee"].header,
+                        "estate": self.columns["estate"].header,
+                    },
+                    "scan": 10,
+                }
             )
 
     def parse(self, row: Row, cells: dict[str, Any]) -> None:
@@ -104,25 +118,28 @@ class DeploymentImport(_PlacesMixin, PracticeImport):
         v["start"] = self.date(row, cells, "start", required=True)
         v["end"] = self.date(row, cells, "end", required=True)
         v["task"] = self.text(row, cells, "task", limit=Stint._meta.get_field("task").max_length)
-        parent = self.places.find(street, PlaceKind.STREET, None) if street else None
-        if estate:
-            holder = self.places.find(committee, PlaceKind.COMMITTEE, parent) if committee else parent
-            v["place"] = self.places.find(estate, PlaceKind.ESTATE, holder)
-        elif committee:
-            v["place"] = self.places.find(committee, PlaceKind.COMMITTEE, parent)
-        elif place:
-            if not kind:
-                found = self.places.by_name.get(_normalised(place), [])
-                kind = found[0].kind if len({p.pk for p in found}) == 1 else vocabulary.place_kind_of_name(place)
-            v["place"] = self.places.find(place, kind, parent)
-        else:
-            key = "place" if self.has("place") or not (self.has("committee") or self.has("estate")) else (
-                "committee" if self.has("committee") else "estate"
-            )
+        if not (estate or committee or place):
+            key = next((k for k in ("place", "committee", "estate") if self.has(k)), "place")
             self.error(row.number, key, _("Write the place (or the residents' committee and the estate)."))
+            return
+        parent = self.cell(row.number, "street", lambda: self.places.find(street, PlaceKind.STREET)) if street else None
+        if estate:
+            holder = parent
+            if committee:
+                holder = self.cell(
+                    row.number, "committee", lambda: self.places.find(committee, PlaceKind.COMMITTEE, parent)
+                )
+            v["place"] = self.cell(row.number, "estate", lambda: self.places.find(estate, PlaceKind.ESTATE, holder))
+        elif committee:
+            v["place"] = self.cell(
+                row.number, "committee", lambda: self.places.find(committee, PlaceKind.COMMITTEE, parent)
+            )
+        else:
+            kind = kind or self.places.kind_of(place)
+            v["place"] = self.cell(row.number, "place", lambda: self.places.find(place, kind, parent))
 
     def group_of(self, row: Row) -> tuple:
-        return (row.cadre.pk, self.place_key(row.values["place"]))
+        return (row.cadre.pk, place_key(row.values["place"]))
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         if self.campaign is None:
@@ -167,31 +184,32 @@ class DeploymentImport(_PlacesMixin, PracticeImport):
 
     def write_group(self) -> None:
         if self.campaign is None:
-            self.campaign = campaign_services.campaign_create(
+            self.campaign = campaign_create(
+                actor=self.actor, name=self.group_name, start_date=self.first_day, end_date=self.last_day
+            )
+        elif self.first_day is not None:
+            # The campaign's period widens to hold the rows (audited), as the campaign service does for imports.
+            self.campaign, _created = campaign_get_or_create(
                 actor=self.actor,
-                name=self.group_name,
-                unit_id=_unit_of(self.actor),
+                name=self.campaign.name,
                 start_date=self.first_day,
                 end_date=self.last_day,
+                unit=self.campaign.unit,
             )
         self.places.create(self.actor)
 
     def write_row(self, row: Row) -> None:
         fields = row.fields
         if row.record is None:
-            campaign_services.stint_create(
+            stint_create(
                 actor=self.actor,
+                cadre=self.cadres[row.cadre.pk],
                 campaign=self.campaign,
-                cadre_id=row.cadre.pk,
                 place=resolved(row.values["place"]),
-                start_date=fields["start_date"],
-                end_date=fields["end_date"],
-                task=fields.get("task", ""),
+                **fields,
             )
         else:
-            campaign_services.stint_update(
-                actor=self.actor, stint=row.record, **{f: fields[f] for f in row.changed}
-            )
+            stint_update(actor=self.actor, stint=row.record, **{f: fields[f] for f in row.changed})
 
     def column_of_field(self, name: str) -> str:
         return {"start_date": "start", "end_date": "end", "task": "task", "place": "place"}.get(name, "name")
@@ -207,11 +225,12 @@ class DeploymentImport(_PlacesMixin, PracticeImport):
 # --- community reporting ----------------------------------------------------------------------------------------------
 
 
-class CommunityImport(_PlacesMixin, PracticeImport):
+class CommunityImport(PracticeImport):
     kind = cols.COMMUNITY
     date_key = "date"
     compared = ("service", "party_branch")
     model_name = "communityreport"
+    service_kind = COMMUNITY_REPORT
 
     def setup(self) -> None:
         self.places = PlaceResolver()
@@ -224,22 +243,21 @@ class CommunityImport(_PlacesMixin, PracticeImport):
         v["service"] = self.text(row, cells, "service", limit=CommunityReport._meta.get_field("service").max_length)
         v["branch"] = self.text(row, cells, "branch", limit=CommunityReport._meta.get_field("party_branch").max_length)
         if committee:
-            parent = self.places.find(street, PlaceKind.STREET, None) if street else None
-            v["place"] = self.places.find(committee, PlaceKind.COMMITTEE, parent)
-
-    def check_cadre(self, row: Row) -> bool:
-        if not row.cadre.party_member:
-            self.error(
-                row.number,
-                "name" if self.has("name") else "id_number",
-                _("%(name)s is not a member of the Communist Party (中共党员 or 预备党员); only party members report "
-                  "to a community.") % {"name": row.cadre.name},
+            parent = (
+                self.cell(row.number, "street", lambda: self.places.find(street, PlaceKind.STREET)) if street else None
             )
+            v["place"] = self.cell(
+                row.number, "committee", lambda: self.places.find(committee, PlaceKind.COMMITTEE, parent)
+            )
+
+    def check_fields(self, row: Row) -> bool:
+        if message := party_member_refusal(row.cadre, row.fields["date"]):
+            self.error(row.number, "name" if self.has("name") else "id_number", message)
             return False
         return True
 
     def group_of(self, row: Row) -> tuple:
-        return (row.cadre.pk, self.place_key(row.values["place"]))
+        return (row.cadre.pk, place_key(row.values["place"]))
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         found: dict[tuple, list[Any]] = {}
@@ -267,18 +285,11 @@ class CommunityImport(_PlacesMixin, PracticeImport):
     def write_row(self, row: Row) -> None:
         fields = row.fields
         if row.record is None:
-            community_services.community_report_create(
-                actor=self.actor,
-                cadre_id=row.cadre.pk,
-                place=resolved(row.values["place"]),
-                date=fields["date"],
-                service=fields.get("service", ""),
-                party_branch=fields.get("party_branch", ""),
+            community_report_create(
+                actor=self.actor, cadre=self.cadres[row.cadre.pk], place=resolved(row.values["place"]), **fields
             )
         else:
-            community_services.community_report_update(
-                actor=self.actor, report=row.record, **{f: fields[f] for f in row.changed}
-            )
+            community_report_update(actor=self.actor, report=row.record, **{f: fields[f] for f in row.changed})
 
     def column_of_field(self, name: str) -> str:
         return {"date": "date", "service": "service", "party_branch": "branch", "place": "committee"}.get(name, "name")
@@ -298,6 +309,7 @@ class TeamImport(PracticeImport):
     date_key = "joined"
     compared = ("role", "left_on")
     model_name = "teammembership"
+    service_kind = TEAM_MEMBERSHIP
 
     def setup(self) -> None:
         if not self.group_name:
@@ -353,25 +365,19 @@ class TeamImport(PracticeImport):
 
     def write_group(self) -> None:
         if self.team is None:
-            self.team = team_services.team_create(
-                actor=self.actor, name=self.group_name, unit_id=_unit_of(self.actor), formed_on=self.first_day
+            self.team = team_create(actor=self.actor, name=self.group_name, formed_on=self.first_day)
+        elif self.first_day is not None:
+            # A member who joined before the team's recorded formation dates it back (audited).
+            self.team, _created = team_get_or_create(
+                actor=self.actor, name=self.team.name, formed_on=self.first_day, unit=self.team.unit
             )
 
     def write_row(self, row: Row) -> None:
         fields = row.fields
         if row.record is None:
-            team_services.membership_create(
-                actor=self.actor,
-                team=self.team,
-                cadre_id=row.cadre.pk,
-                role=fields.get("role", TeamRole.MEMBER),
-                joined_on=fields["joined_on"],
-                left_on=fields.get("left_on"),
-            )
+            team_membership_create(actor=self.actor, cadre=self.cadres[row.cadre.pk], team=self.team, **fields)
         else:
-            team_services.membership_update(
-                actor=self.actor, membership=row.record, **{f: fields[f] for f in row.changed}
-            )
+            team_membership_update(actor=self.actor, membership=row.record, **{f: fields[f] for f in row.changed})
 
     def column_of_field(self, name: str) -> str:
         return {"joined_on": "joined", "left_on": "left", "role": "role"}.get(name, "name")
@@ -392,6 +398,7 @@ class SecondmentImport(PracticeImport):
     date_key = "start"
     compared = ("region", "host_unit", "post", "planned_end", "actual_start", "actual_end")
     model_name = "secondment"
+    service_kind = SECONDMENT
 
     def setup(self) -> None:
         self.kinds = vocabulary.index(vocabulary.SECONDMENT_KIND, SecondmentKind)
@@ -435,9 +442,7 @@ class SecondmentImport(PracticeImport):
         if self.has("post"):
             fields["post"] = v["post"]
         if self.has("actual_end"):
-            actual_end = _day_or_kept(
-                v["actual_end"], record.actual_end if record is not None else None, end=True
-            )
+            actual_end = _day_or_kept(v["actual_end"], record.actual_end if record is not None else None, end=True)
             fields["actual_end"] = actual_end
             if actual_end is not None:
                 # The actual end needs an actual start: the one on record, else the start the file gives.
@@ -458,16 +463,11 @@ class SecondmentImport(PracticeImport):
     def write_row(self, row: Row) -> None:
         fields = row.fields
         if row.record is None:
-            secondment_services.secondment_create(
-                actor=self.actor,
-                cadre_id=row.cadre.pk,
-                kind=row.values["secondment_kind"],
-                **fields,
+            secondment_create(
+                actor=self.actor, cadre=self.cadres[row.cadre.pk], kind=row.values["secondment_kind"], **fields
             )
         else:
-            secondment_services.secondment_update(
-                actor=self.actor, secondment=row.record, **{f: fields[f] for f in row.changed}
-            )
+            secondment_update(actor=self.actor, secondment=row.record, **{f: fields[f] for f in row.changed})
 
     def column_of_field(self, name: str) -> str:
         return {
@@ -483,7 +483,9 @@ class SecondmentImport(PracticeImport):
 
     def describe(self, row: Row) -> str:
         kind = SecondmentKind(row.values["secondment_kind"]).label
-        return f"{kind} {row.fields['region']} {row.fields['planned_start']:%Y-%m-%d}–{row.fields['planned_end']:%Y-%m-%d}"
+        return (
+            f"{kind} {row.fields['region']} {row.fields['planned_start']:%Y-%m-%d}–{row.fields['planned_end']:%Y-%m-%d}"
+        )
 
     def field_header(self, name: str) -> str:
         return self.header(
@@ -496,12 +498,6 @@ class SecondmentImport(PracticeImport):
                 "actual_end": "actual_end",
             }[name]
         )
-
-
-def _normalised(name: str) -> str:
-    from ..services.places import normalise
-
-    return normalise(name)
 
 
 KINDS: dict[str, type[PracticeImport]] = {

@@ -1,18 +1,20 @@
-"""The places a list names, found in the register by their normalised names, or planned as new ones.
+"""The places a list names: found in the register by the place services (normalised names, merged places
+followed to the place kept), or planned as new ones and created only when the import is written.
 
-The register is small (the streets, committees, estates and sites a bureau serves), so it is read once.  A name
-is looked up by kind and normalised name ("长白一村 居委" is "长白一村居委"); a place merged into another leads to
-the place kept.  Where several places share kind and name, the one under the row's parent is taken.  A name not
-in the register becomes a new place, created (through the place service) only when the import is written.
+A file names few distinct places however many rows it has, so each (name, kind, parent) is looked up once.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
+
+from ganxun.roster.imports.columns import CellError
+
 from ..models import PARENT_KINDS, Place
-from ..services.places import normalise, place_create
+from ..services.places import normalise, place_find, place_get_or_create, tidy
+from . import vocabulary
 
 
 @dataclass(eq=False)
@@ -32,51 +34,50 @@ class NewPlace:
     def full_name(self) -> str:
         return f"{self.parent.full_name} {self.name}" if self.parent is not None else self.name
 
-    def __str__(self) -> str:
-        return self.name
-
 
 class PlaceResolver:
     """Finds or plans the places of a file's rows; creates the planned ones when the import is written."""
 
     def __init__(self) -> None:
-        self.by_kind: dict[tuple[str, str], list[Place]] = defaultdict(list)
-        self.by_name: dict[str, list[Place]] = defaultdict(list)
-        places = {p.pk: p for p in Place.objects.select_related("parent")}
-        for place in places.values():
-            kept = place
-            hops = 0
-            while kept.merged_into_id is not None and hops < 20:
-                kept = places[kept.merged_into_id]
-                hops += 1
-            self.by_kind[(place.kind, place.normalised_name)].append(kept)
-            self.by_name[place.normalised_name].append(kept)
-        self.planned: dict[tuple[str, str, int], NewPlace] = {}
+        self.cache: dict[tuple, Place | NewPlace] = {}
+        self.kinds: dict[str, str | None] = {}
         self.new: list[NewPlace] = []
 
-    def find(self, name: str, kind: str | None, parent: Place | NewPlace | None) -> Place | NewPlace:
-        """The place of that name (and kind, when known) in the register, or a planned new one of ``kind``."""
+    def find(self, name: str, kind: str, parent: Place | NewPlace | None = None) -> Place | NewPlace:
+        """The place of that spelling, kind and parent (``place_find``), or a planned new one.
+
+        CellError when the register holds several places of that name and nothing tells which.
+        """
+        if parent is not None and parent.kind not in PARENT_KINDS.get(kind, frozenset()):
+            parent = None  # e.g. a street given for an airport: not where the register keeps it
+        key = (kind, normalise(name), id(parent) if isinstance(parent, NewPlace) else getattr(parent, "pk", None))
+        if key not in self.cache:
+            found = None
+            if not isinstance(parent, NewPlace):
+                try:
+                    found = place_find(name, kind, parent)
+                except ValidationError as exc:
+                    raise CellError("；".join(exc.messages)) from exc
+            if found is None:
+                found = NewPlace(tidy(name), kind, parent)
+                self.new.append(found)
+            self.cache[key] = found
+        return self.cache[key]
+
+    def kind_of(self, name: str) -> str:
+        """The kind of a place written without its kind: the register's, when it holds the name under one kind
+        only; else what the name says (…居委, …小区, …机场, …隔离点 …), 其他 when it says nothing."""
         key = normalise(name)
-        found = _distinct(self.by_kind.get((kind, key), []) if kind else self.by_name.get(key, []))
-        if len(found) > 1 and parent is not None:
-            under = [p for p in found if p.parent_id is not None and p.parent_id == parent.pk]
-            found = under or found
-        if found:
-            return found[0]
-        assert kind is not None
-        if parent is not None and kind not in ("", None) and parent.kind not in PARENT_KINDS.get(kind, frozenset()):
-            parent = None  # a street given for a place that does not stand under one
-        planned_key = (kind, key, id(parent))
-        if planned_key not in self.planned:
-            self.planned[planned_key] = NewPlace(name.strip(), kind, parent)
-            self.new.append(self.planned[planned_key])
-        return self.planned[planned_key]
+        if key not in self.kinds:
+            kinds = set(Place.objects.live().filter(normalised_name=key).values_list("kind", flat=True)[:2])
+            self.kinds[key] = kinds.pop() if len(kinds) == 1 else vocabulary.place_kind_of_name(key)
+        return self.kinds[key]
 
     def create(self, actor) -> None:
-        """Create the planned places, parents first (they were planned before their children)."""
+        """Create the planned places, parents first (a parent is always planned before its children)."""
         for new in self.new:
             parent = new.parent.place if isinstance(new.parent, NewPlace) else new.parent
-            new.place = place_create(actor=actor, name=new.name, kind=new.kind, parent=parent)
+            new.place, _created = place_get_or_create(actor=actor, name=new.name, kind=new.kind, parent=parent)
 
 
 def resolved(place: Place | NewPlace) -> Place:
@@ -87,5 +88,5 @@ def resolved(place: Place | NewPlace) -> Place:
     return place
 
 
-def _distinct(places: list[Place]) -> list[Place]:
-    return list({p.pk: p for p in places}.values())
+def place_key(place: Place | NewPlace) -> object:
+    return ("new", id(place)) if isinstance(place, NewPlace) else place.pk

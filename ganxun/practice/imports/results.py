@@ -27,9 +27,11 @@ class RowChange:
     what: str
     fields: list[tuple[str, str, str]]  # (column, before, after)
 
-    def __str__(self) -> str:
+    @property
+    def text(self) -> str:
+        """张伟 长白一村居委 2022-04-01–2022-05-31：结束日期 2022-05-31 → 2022-06-15"""
         changes = "；".join(f"{column} {before or '—'} → {after or '—'}" for column, before, after in self.fields)
-        return f"{self.row}: {self.name} {self.what}: {changes}"
+        return f"{self.name} {self.what}：{changes}"
 
 
 @dataclass
