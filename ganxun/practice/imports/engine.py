@@ -349,7 +349,7 @@ class PracticeImport:
                     row.cadre.name,
                     self.describe(row),
                     [
-                        (self.field_header(f), _shown(getattr(row.record, f)), _shown(row.fields[f]))
+                        (self.field_header(f), self.shown(f, getattr(row.record, f)), self.shown(f, row.fields[f]))
                         for f in row.changed
                     ],
                 )
@@ -361,6 +361,13 @@ class PracticeImport:
 
     def field_header(self, name: str) -> str:
         raise NotImplementedError
+
+    def shown(self, name: str, value: Any) -> str:
+        """A field's value as the preview and the command show it: choices by their label, dates in ISO."""
+        field = self.service_kind.model._meta.get_field(name)
+        if field.choices and value:
+            return str(dict(field.flatchoices).get(value, value))
+        return _shown(value)
 
     def finish(self) -> None:
         """After the last row: what the import as a whole needs (the period of a campaign it creates)."""
