@@ -26,7 +26,7 @@ def template_workbook(kind: str) -> Workbook:
     assert set(TEMPLATE_KEYS[kind]) <= {c.key for c in COLUMNS[kind]}
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = _TITLES[kind]
+    sheet.title = _TITLES[kind].replace("/", "、")  # a sheet name cannot hold "/"
     sheet.append([_TITLES[kind]])
     sheet["A1"].font = Font(bold=True, size=13)
     sheet.append([c.header for c in columns])

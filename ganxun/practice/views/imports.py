@@ -201,7 +201,8 @@ def import_template(request: HttpRequest, kind: str) -> HttpResponse:
     """The kind's template: a title row, the standard headers and one sample row."""
     require_admin(request.user)
     kind = _kind(kind)
-    return workbook_response(template_workbook(kind), f"{TITLES[kind]}_{_('template')}.xlsx")
+    name = f"{TITLES[kind]}_{_('template')}.xlsx".replace("/", "、")
+    return workbook_response(template_workbook(kind), name)
 
 
 urlpatterns = [
