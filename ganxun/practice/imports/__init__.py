@@ -55,6 +55,7 @@ def practice_import(
         max_errors=max_errors,
         max_changes=max_changes,
         group_name=campaign if kind == DEPLOYMENT else team,
+        writing=write,
     )
     job.read(path)
     if write and job.result.ok:

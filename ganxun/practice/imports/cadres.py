@@ -56,22 +56,23 @@ class CadreMatcher:
         self.scope = Cadre.objects.visible_to(actor) if actor is not None else Cadre.objects.all()
         self.by_id: dict[str, CadreRef] = {}
         self.by_name: dict[str, list[CadreRef]] = defaultdict(list)
-        self.names_loaded: set[str] = set()
 
     def load(self, id_numbers: Iterable[str], names: Iterable[str]) -> None:
-        """Fetch the cadres of a batch's ID numbers and names (those not fetched before)."""
-        wanted = [n for n in dict.fromkeys(id_numbers) if n and n not in self.by_id]
+        """Fetch the cadres of a batch's ID numbers and names (those of the batch before are let go: memory stays
+        flat however long the file)."""
+        self.by_id.clear()
+        self.by_name.clear()
+        wanted = [n for n in dict.fromkeys(id_numbers) if n]
         for start in range(0, len(wanted), BATCH_SIZE):
             for values in self.scope.filter(id_number__in=wanted[start : start + BATCH_SIZE]).values_list(*_FIELDS):
                 ref = CadreRef(*values)
                 self.by_id[ref.id_number] = ref
-        names = [n for n in dict.fromkeys(names) if n and n not in self.names_loaded]
+        names = [n for n in dict.fromkeys(names) if n]
         for start in range(0, len(names), BATCH_SIZE):
             chunk = names[start : start + BATCH_SIZE]
             for values in self.scope.filter(name__in=chunk).values_list(*_FIELDS):
                 ref = CadreRef(*values)
                 self.by_name[fold(ref.name)].append(ref)
-            self.names_loaded.update(chunk)
 
     def match(self, *, id_number: str, name: str, section: str = "") -> CadreRef:
         """The cadre of an ID number (the name, when given, must agree) or of a name unique in reach."""

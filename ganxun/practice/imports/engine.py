@@ -91,7 +91,9 @@ class PracticeImport:
         max_errors: int | None = 500,
         max_changes: int | None = 200,
         group_name: str = "",
+        writing: bool = True,
     ) -> None:
+        self.writing = writing
         self.actor = actor if getattr(actor, "is_authenticated", False) else None
         self.actor_name = actor_name
         self.ip_address = ip_address
@@ -309,8 +311,8 @@ class PracticeImport:
             row.changed = [f for f in self.compared if f in row.fields and row.fields[f] != getattr(record, f)]
             row.action = "updated" if row.changed else "unchanged"
         self._count(row)
-        if row.action != "unchanged":
-            self.rows.append(row)
+        if row.action != "unchanged" and self.writing:
+            self.rows.append(row)  # a check keeps no rows: its memory stays flat in the file's size
 
     def check_fields(self, row: Row) -> bool:
         """Checks across cells (an end before the start …); False: row error recorded."""
