@@ -6,6 +6,7 @@ A file names few distinct places however many rows it has, so each (name, kind, 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -59,7 +60,7 @@ class PlaceResolver:
                 except ValidationError as exc:
                     raise CellError("；".join(exc.messages)) from exc
             if found is None:
-                found = NewPlace(tidy(name), kind, parent)
+                found = NewPlace(written(name), kind, parent)
                 self.new.append(found)
             self.cache[key] = found
         return self.cache[key]
@@ -78,6 +79,15 @@ class PlaceResolver:
         for new in self.new:
             parent = new.parent.place if isinstance(new.parent, NewPlace) else new.parent
             new.place, _created = place_get_or_create(actor=actor, name=new.name, kind=new.kind, parent=parent)
+
+
+def written(name: str) -> str:
+    """A new place's name as the register keeps it: tidied, and without the spaces that pad Chinese words
+    (长白二村 居委 is 长白二村居委); spaces between Latin words stay."""
+    return _PADDING.sub("", tidy(name))
+
+
+_PADDING = re.compile(r"(?<=[^\x00-\x7f])\s+|\s+(?=[^\x00-\x7f])")
 
 
 def resolved(place: Place | NewPlace) -> Place:

@@ -167,7 +167,7 @@ def import_confirm(request: HttpRequest, kind: str) -> HttpResponse:
     if not result.written:
         form = PracticeUploadForm(kind=kind, user=request.user, initial={"group": group})
         return render(request, TEMPLATE, _context(kind, form, result), status=400)
-    message = _("Imported %(file)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged.") % {
+    message = _("Imported %(file)s: %(created)s records created, %(updated)s updated, %(unchanged)s unchanged.") % {
         "file": result.file_name,
         "created": result.created,
         "updated": result.updated,
