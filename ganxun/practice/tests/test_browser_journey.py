@@ -7,7 +7,6 @@ the roster's browser test).
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
@@ -65,7 +64,7 @@ def upload(page: Page, path: Path, campaign: str | None = None) -> None:
     form.locator("button[type=submit]").click()
 
 
-def journey(live_server, browser: Browser, tmp_path: Path) -> None:
+def journey(live_server, browser: Browser, tmp_path: Path) -> None:  # noqa: F811
     UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None)
     bad_file, fixed_file = lists(tmp_path)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
