@@ -104,7 +104,7 @@ class PracticeImport:
         self.columns = cols.columns_by_key(self.kind)
         self.matcher = CadreMatcher(self.actor)
         self.rows: list[Row] = []  # the rows to create or update
-        self.seen: dict[tuple, int] = {}  # a record's identity -> the row that first gave it
+        self.seen: dict[int, int] = {}  # a record's identity -> the row that first gave it
         self.headers: dict[str, str] = {}
         self.positions: dict[str, int] = {}
         self.group_name = group_name.strip()
@@ -273,8 +273,9 @@ class PracticeImport:
         """Kind-specific checks of the cadre (a party member for community reports); False: row error recorded."""
         return True
 
-    def group_of(self, row: Row) -> tuple:
-        """What a record shares with its namesakes but the date: (cadre, place) for a stint …"""
+    def group_of(self, row: Row) -> tuple[int, int]:
+        """What a record shares with its namesakes but the date, as (cadre key, a small number): the place's for
+        a stint or a report, the kind's for a secondment, 0 for a membership of the import's team."""
         raise NotImplementedError
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
@@ -296,7 +297,9 @@ class PracticeImport:
             if len(in_month) == 1:
                 record = in_month[0]
         day = self.record_day(record) if record is not None else written.first()
-        identity = (*self.group_of(row), day)
+        cadre, code = self.group_of(row)
+        # One int per record seen (not a tuple of objects): the only memory a check keeps for each row.
+        identity = (cadre << 44) | (code << 21) | day.toordinal()
         first = self.seen.setdefault(identity, row.number)
         if first != row.number:
             self.error(row.number, self.date_key, _("The same record is already on row %(row)s.") % {"row": first})
@@ -322,7 +325,7 @@ class PracticeImport:
         """The services' range of dates (from 1950 to a year ahead; a secondment planned further), checked on the
         record as the file gives it."""
         kind = self.service_kind
-        record = kind.model(**{f: v for f, v in row.fields.items() if f in kind.dates})
+        record = _Dates(kind.model._meta, {f: v for f, v in row.fields.items() if f in kind.dates})
         try:
             check_dates(record, tuple(f for f in kind.dates if f in row.fields), far=kind.far_dates)
         except ValidationError as exc:
@@ -443,6 +446,14 @@ class PracticeImport:
         )
 
     model_name = ""
+
+
+class _Dates:
+    """A record's dates as ``check_dates`` reads them, without building a model instance for every row."""
+
+    def __init__(self, meta, dates: dict[str, Any]) -> None:
+        self._meta = meta
+        self.__dict__.update(dates)
 
 
 def _blank(value: Any) -> bool:

@@ -138,7 +138,7 @@ class DeploymentImport(PracticeImport):
             kind = kind or self.places.kind_of(place)
             v["place"] = self.cell(row.number, "place", lambda: self.places.find(place, kind, parent))
 
-    def group_of(self, row: Row) -> tuple:
+    def group_of(self, row: Row) -> tuple[int, int]:
         return (row.cadre.pk, place_key(row.values["place"]))
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
@@ -175,11 +175,21 @@ class DeploymentImport(PracticeImport):
 
     def finish(self) -> None:
         self.result.new_places = [p.full_name for p in self.places.new]
-        if self.campaign is None and self.first_day is not None:
+        if self.first_day is None:
+            return
+        if self.campaign is None:
             self.result.created_group = _("campaign “%(name)s” (%(start)s to %(end)s)") % {
                 "name": self.group_name,
                 "start": self.first_day.isoformat(),
                 "end": self.last_day.isoformat(),
+            }
+            return
+        start, end = self.campaign.start_date, self.campaign.end_date
+        if self.first_day < start or (end is not None and self.last_day > end):
+            self.result.widened_group = _("The period of the campaign “%(name)s” widens to %(start)s to %(end)s.") % {
+                "name": self.campaign.name,
+                "start": min(start, self.first_day).isoformat(),
+                "end": max(end, self.last_day).isoformat() if end is not None else "…",
             }
 
     def write_group(self) -> None:
@@ -256,7 +266,7 @@ class CommunityImport(PracticeImport):
             return False
         return True
 
-    def group_of(self, row: Row) -> tuple:
+    def group_of(self, row: Row) -> tuple[int, int]:
         return (row.cadre.pk, place_key(row.values["place"]))
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
@@ -325,15 +335,15 @@ class TeamImport(PracticeImport):
         v["joined"] = self.date(row, cells, "joined", required=True)
         v["left"] = self.date(row, cells, "left")
 
-    def group_of(self, row: Row) -> tuple:
-        return (row.cadre.pk,)
+    def group_of(self, row: Row) -> tuple[int, int]:
+        return (row.cadre.pk, 0)
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         if self.team is None:
             return {}
         found: dict[tuple, list[Any]] = {}
         for membership in TeamMembership.objects.filter(team=self.team, cadre_id__in=cadre_ids):
-            found.setdefault((membership.cadre_id,), []).append(membership)
+            found.setdefault((membership.cadre_id, 0), []).append(membership)
         return found
 
     def record_day(self, record: Any) -> dt.date:
@@ -357,9 +367,16 @@ class TeamImport(PracticeImport):
         return True
 
     def finish(self) -> None:
-        if self.team is None and self.first_day is not None:
+        if self.first_day is None:
+            return
+        if self.team is None:
             self.result.created_group = _("team “%(name)s” (formed on %(date)s)") % {
                 "name": self.group_name,
+                "date": self.first_day.isoformat(),
+            }
+        elif self.first_day < self.team.formed_on:
+            self.result.widened_group = _("The team “%(name)s” is dated back to %(date)s, its first joining.") % {
+                "name": self.team.name,
                 "date": self.first_day.isoformat(),
             }
 
@@ -417,13 +434,13 @@ class SecondmentImport(PracticeImport):
         v["end"] = self.date(row, cells, "end", required=True)
         v["actual_end"] = self.date(row, cells, "actual_end")
 
-    def group_of(self, row: Row) -> tuple:
-        return (row.cadre.pk, row.values["secondment_kind"])
+    def group_of(self, row: Row) -> tuple[int, int]:
+        return (row.cadre.pk, SECONDMENT_KINDS.index(row.values["secondment_kind"]))
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         found: dict[tuple, list[Any]] = {}
         for secondment in Secondment.objects.filter(cadre_id__in=cadre_ids):
-            found.setdefault((secondment.cadre_id, secondment.kind), []).append(secondment)
+            found.setdefault((secondment.cadre_id, SECONDMENT_KINDS.index(secondment.kind)), []).append(secondment)
         return found
 
     def record_day(self, record: Any) -> dt.date:
@@ -499,6 +516,8 @@ class SecondmentImport(PracticeImport):
             }[name]
         )
 
+
+SECONDMENT_KINDS = list(SecondmentKind.values)
 
 KINDS: dict[str, type[PracticeImport]] = {
     cols.DEPLOYMENT: DeploymentImport,

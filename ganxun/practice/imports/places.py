@@ -26,6 +26,7 @@ class NewPlace:
     kind: str
     parent: Place | NewPlace | None
     place: Place | None = field(default=None)  # once created
+    number: int = 0  # its number in a record's identity (``place_key``)
 
     @property
     def pk(self) -> int | None:
@@ -60,7 +61,7 @@ class PlaceResolver:
                 except ValidationError as exc:
                     raise CellError("；".join(exc.messages)) from exc
             if found is None:
-                found = NewPlace(written(name), kind, parent)
+                found = NewPlace(written(name), kind, parent, number=NEW_PLACES_FROM + len(self.new))
                 self.new.append(found)
             self.cache[key] = found
         return self.cache[key]
@@ -98,5 +99,9 @@ def resolved(place: Place | NewPlace) -> Place:
     return place
 
 
-def place_key(place: Place | NewPlace) -> object:
-    return ("new", id(place)) if isinstance(place, NewPlace) else place.pk
+# A place's number in a record's identity: its key, or for a place still to be created a number above any key.
+NEW_PLACES_FROM = 1 << 22
+
+
+def place_key(place: Place | NewPlace) -> int:
+    return place.number if isinstance(place, NewPlace) else place.pk

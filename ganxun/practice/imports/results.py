@@ -56,6 +56,7 @@ class PracticeImportResult:
     campaign: str = ""  # the campaign (deployments) or team (team lists) the rows go to
     team: str = ""
     created_group: str = ""  # the campaign or team the import creates, with its period, for the messages
+    widened_group: str = ""  # an existing campaign or team whose dates the rows widen
     written: bool = False
 
     @property

@@ -82,6 +82,8 @@ class Command(BaseCommand):
         if result.new_places:
             message = _("New places: %(places)s") if result.written else _("Places that would be added: %(places)s")
             self.stdout.write(message % {"places": "、".join(result.new_places)})
+        if result.widened_group:
+            self.stdout.write(result.widened_group)
         if result.created_group:
             message = _("Created the %(what)s.") if result.written else _("The %(what)s would be created.")
             self.stdout.write(message % {"what": result.created_group})
