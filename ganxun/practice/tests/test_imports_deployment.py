@@ -269,3 +269,67 @@ def test_excel_date_cells_and_serial_numbers(tmp_path, people):
     result = run(path)
     assert errors(result) == []
     assert Stint.objects.get().end_date == dt.date(2022, 4, 30)  # serial 44681
+
+
+def test_an_administrator_matches_names_only_within_their_units(tmp_path, people):
+    from ganxun.accounts.models import Role
+    from ganxun.roster.models import Section, Unit
+    from ganxun.roster.tests.factories import UnitFactory, UserFactory
+
+    home = Unit.objects.get(pk=people[0].unit_id)
+    other = UnitFactory(name="静安区房管局", parent=home.parent)
+    elsewhere = cadre(9, "钱七", "外单位科")
+    Section.objects.filter(pk=elsewhere.section_id).update(unit=other)
+    type(elsewhere).objects.filter(pk=elsewhere.pk).update(unit=other)
+    admin = UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None, unit=home)
+    header = ("姓名", "支援地点", "开始日期", "结束日期")
+    rows = [("王伟", "浦东机场", "2022.4.1", "2022.4.2"), ("钱七", "浦东机场", "2022.4.1", "2022.4.2")]
+    result = run(workbook(tmp_path / "u.xlsx", rows, header), write=False, actor=admin)
+    assert errors(result) == ["第4行 姓名: 您管理的名册中没有名为钱七的干部。"]
+    by_id = [stint_row(elsewhere)]
+    result = run(workbook(tmp_path / "v.xlsx", by_id, DEPLOYMENT_HEADER), write=False, actor=admin)
+    assert errors(result) == ["第3行 身份证号: 您管理的名册中没有该身份证号的干部。"]
+
+
+def test_an_administrator_cannot_import_their_own_deployment(tmp_path, people):
+    from ganxun.accounts.models import Role
+    from ganxun.roster.tests.factories import UserFactory
+
+    admin = UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=people[0])
+    result = run(workbook(tmp_path / "o.xlsx", [stint_row(people[0])], DEPLOYMENT_HEADER), actor=admin)
+    assert len(result.errors) == 1 and str(result.errors[0]).startswith("第3行 姓名: ")
+    assert not Stint.objects.exists()
+
+
+def test_an_existing_campaign_widens_to_hold_the_rows(tmp_path, people):
+    campaign = CampaignFactory(name=CAMPAIGN, start_date=dt.date(2022, 4, 10), end_date=dt.date(2022, 4, 20))
+    path = workbook(tmp_path / "w.xlsx", [stint_row(people[0])], DEPLOYMENT_HEADER)
+    preview = run(path, write=False)
+    assert preview.widened_group == "活动“2022年社区抗疫”的起止日期将扩展为 2022-04-01 至 2022-04-30。"
+    assert run(path).written
+    campaign.refresh_from_db()
+    assert (campaign.start_date, campaign.end_date) == (dt.date(2022, 4, 1), dt.date(2022, 4, 30))
+
+
+def test_a_place_name_the_register_holds_twice_needs_its_street(tmp_path, people):
+    for street in ("长白新村街道", "殷行街道"):
+        PlaceFactory(name="新村居委", parent=StreetFactory(name=street))
+    rows = [stint_row(people[0], "新村居委", 所属街道=""), stint_row(people[1], "新村居委", 所属街道="殷行街道")]
+    result = run(workbook(tmp_path / "a.xlsx", rows, DEPLOYMENT_HEADER), write=False)
+    found = errors(result)
+    assert len(found) == 1 and found[0].startswith("第3行 支援地点: ") and "殷行街道" in found[0]
+    assert result.created == 1
+
+
+def test_the_check_queries_do_not_grow_with_the_rows(tmp_path, django_assert_max_num_queries):
+    everyone = [cadre(100 + n, f"干部{n}") for n in range(40)]
+    CampaignFactory(name=CAMPAIGN, start_date=dt.date(2022, 3, 1), end_date=dt.date(2022, 6, 30))
+    small = workbook(tmp_path / "s.xlsx", [stint_row(p) for p in everyone[:4]], DEPLOYMENT_HEADER)
+    large = workbook(tmp_path / "l.xlsx", [stint_row(p) for p in everyone], DEPLOYMENT_HEADER)
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert run(small, write=False).created == 4
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert run(large, write=False).created == 40
