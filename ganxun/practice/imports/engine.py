@@ -107,7 +107,7 @@ class PracticeImport:
         self.seen: dict[int, int] = {}  # a record's identity -> the row that first gave it
         self.headers: dict[str, str] = {}
         self.positions: dict[str, int] = {}
-        self.group_name = group_name.strip()
+        self.group_name = " ".join(group_name.split())  # as the campaign and team services keep names
         self.setup()
 
     def setup(self) -> None:

@@ -106,18 +106,25 @@ def journey(live_server, browser: Browser, tmp_path: Path) -> None:  # noqa: F81
 
 
 def figures(live_server, page: Page) -> None:
-    """The year's figures: 居委 reached, and the deployments behind the count."""
+    """The year's figures: the 居委 reached (two; the airport is not one), and the deployments behind the count."""
     page.goto(live_server.url + reverse("practice:figures") + "?year=2022")
-    link = page.locator("[data-figure=committees_supported] a").first
-    expect(link).to_have_text("2")
+    card = page.locator("a[data-figure=committees_supported]")
+    expect(card.locator("[data-value]")).to_have_text("2")
     shot(page, "figures")
     page.set_viewport_size(PHONE)
     shot(page, "figures-phone")
     page.set_viewport_size({"width": 1280, "height": 900})
-    link.click()
+    card.click()
+    page.wait_for_url(re.compile(re.escape(reverse("practice:figure_records", args=["committees"]))))
+    places = page.locator("[data-place]")
+    expect(places).to_have_count(2)
     main = page.locator("main")
     expect(main).to_contain_text("长白一村居委")
     expect(main).to_contain_text("长白二村居委")
+    expect(main).to_contain_text("欧阳明轩")
+    expect(main).to_contain_text("沈佳怡")
     expect(main).not_to_contain_text("浦东机场")
+    expect(page.locator("[data-record]")).to_have_count(2)
     shot(page, "figures-committees")
-    assert re.search(r"\d", page.url)
+    page.set_viewport_size(PHONE)
+    shot(page, "figures-committees-phone")
