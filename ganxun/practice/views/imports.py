@@ -23,7 +23,7 @@ from ganxun.core.excel import ExcelFileError, save_upload, size_message, upload_
 from ganxun.core.middleware import client_ip
 from ganxun.core.pending import PendingUpload
 
-from ..imports import COLUMNS, KIND_LABELS, KINDS, PracticeImportResult, practice_import, template_workbook
+from ..imports import COLUMNS, KINDS, PracticeImportResult, practice_import, template_workbook
 from ..models import Campaign, Team
 
 PENDING = PendingUpload("practice_import", file_prefix="practice-")
@@ -210,5 +210,3 @@ urlpatterns = [
     path("import/<str:kind>/confirm/", import_confirm, name="import_confirm"),
     path("import/<str:kind>/template.xlsx", import_template, name="import_template"),
 ]
-
-__all__ = ["KIND_LABELS", "urlpatterns"]
