@@ -111,6 +111,7 @@ DEPLOYMENT_COLUMNS: tuple[Column, ...] = (
 COMMUNITY_COLUMNS: tuple[Column, ...] = (
     NAME,
     ID_NUMBER,
+    SECTION,
     Column(
         "branch",
         pgettext_lazy("practice column", "Party branch"),
@@ -143,6 +144,7 @@ COMMUNITY_COLUMNS: tuple[Column, ...] = (
 TEAM_COLUMNS: tuple[Column, ...] = (
     NAME,
     ID_NUMBER,
+    SECTION,
     Column(
         "role",
         pgettext_lazy("practice column", "Role in the team"),
@@ -166,6 +168,7 @@ TEAM_COLUMNS: tuple[Column, ...] = (
 SECONDMENT_COLUMNS: tuple[Column, ...] = (
     NAME,
     ID_NUMBER,
+    SECTION,
     Column(
         "destination",
         pgettext_lazy("practice column", "Destination"),

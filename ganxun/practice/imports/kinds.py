@@ -109,7 +109,6 @@ class DeploymentImport(PracticeImport):
 
     def parse(self, row: Row, cells: dict[str, Any]) -> None:
         v = row.values
-        v["section"] = self.text(row, cells, "section", limit=50)
         street = self.text(row, cells, "street", limit=100)
         committee = self.text(row, cells, "committee", limit=100)
         estate = self.text(row, cells, "estate", limit=100)

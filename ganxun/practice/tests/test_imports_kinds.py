@@ -205,3 +205,84 @@ def test_places_are_shared_between_rows_and_follow_merges(tmp_path):
     assert result.written and result.new_places == []
     assert CommunityReport.objects.get().place == kept
     assert Place.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("报到日期", "", "请填写日期。"),
+        ("报到日期", "2022.2.30", "“2022.2.30”不是有效日期"),
+        ("党支部", "支" * 51, "共51个字符，超过上限50个。"),
+        ("报到居委", "居" * 101, "共101个字符，超过上限100个。"),
+        ("身份证号", "31011019800101", "身份证号应为18位，此处为14位。"),
+    ],
+)
+def test_every_bad_community_cell(tmp_path, column, value, message):
+    rows = [report(cadre(1, "王伟")), report(cadre(2, "李娜"), **{column: value})]
+    result = run(workbook(tmp_path / "c.xlsx", rows, COMMUNITY_HEADER), "community")
+    assert errors(result) == [f"第4行 {column}: {message}"] or errors(result)[0].startswith(
+        f"第4行 {column}: {message}"
+    )
+    assert not result.written and not CommunityReport.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("加入日期", "入队", "“入队”不是有效日期"),
+        ("退出日期", "2022.3.1", "退出日期必须晚于加入日期。"),
+        ("退出日期", "去年", "“去年”不是有效日期"),
+        ("队内职务", "政委", "无法识别“政委”"),
+    ],
+)
+def test_every_bad_team_cell(tmp_path, column, value, message):
+    rows = [member(cadre(1, "王伟")), member(cadre(2, "李娜"), **{column: value})]
+    result = run(workbook(tmp_path / "t.xlsx", rows, TEAM_HEADER), "team", team=TEAM)
+    assert len(result.errors) == 1 and str(result.errors[0]).startswith(f"第4行 {column}: {message}")
+    assert not result.written and not Team.objects.exists() and not TeamMembership.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "message"),
+    [
+        ("挂职单位", "单" * 101, "共101个字符，超过上限100个。"),
+        ("挂职职务", "职" * 101, "共101个字符，超过上限100个。"),
+        ("开始日期", "", "请填写日期。"),
+        ("结束日期", "待定", "“待定”不是有效日期"),
+        ("实际结束日期", "2023.6.1", "结束日期不能早于开始日期。"),
+    ],
+)
+def test_every_bad_secondment_cell(tmp_path, column, value, message):
+    header = (*SECONDMENT_HEADER, "实际结束日期")
+    rows = [secondment(cadre(1, "王伟")), secondment(cadre(2, "李娜"), **{column: value})]
+    result = run(workbook(tmp_path / "s.xlsx", rows, header), "secondment")
+    assert len(result.errors) == 1 and str(result.errors[0]).startswith(f"第4行 {column}: {message}")
+    assert not result.written and not Secondment.objects.exists()
+
+
+def test_a_member_who_joined_before_the_team_was_recorded_dates_it_back(tmp_path):
+    team = TeamFactory(name=TEAM, formed_on=dt.date(2022, 3, 15))
+    path = workbook(tmp_path / "t.xlsx", [member(cadre(1, "王伟"), joined="2022.3.1")], TEAM_HEADER)
+    preview = run(path, "team", write=False, team=TEAM)
+    assert preview.widened_group == "队伍“房管应急支援队”的组建日期将提前到最早的加入日期 2022-03-01。"
+    assert run(path, "team", team=TEAM).written
+    team.refresh_from_db()
+    assert team.formed_on == dt.date(2022, 3, 1)
+
+
+def test_a_section_that_holds_no_cadre_of_the_name(tmp_path):
+    cadre(1, "王伟")
+    cadre(2, "王伟", "住房保障科")
+    header = ("姓名", "科室", "队内职务", "加入日期")
+    rows = [("王伟", "法规科", "队员", "2022.3.15"), ("王伟", "住房保障科", "队员", "2022.3.15")]
+    result = run(workbook(tmp_path / "t.xlsx", rows, header), "team", write=False, team=TEAM)
+    assert (errors(result), result.created) == (["第3行 科室: 科室“法规科”中没有名为王伟的干部。"], 1)
+    header = ("姓名", "科室", "支援地点", "开始日期", "结束日期")
+    rows = [
+        ("王伟", "法规科", "浦东机场", "2022.4.1", "2022.4.2"),
+        ("王伟", "住房保障科", "浦东机场", "2022.4.1", "2022.4.2"),
+    ]
+    result = practice_import(
+        workbook(tmp_path / "d.xlsx", rows, header), kind="deployment", file_name="d.xlsx", campaign="抗疫"
+    )
+    assert errors(result) == ["第3行 科室: 科室“法规科”中没有名为王伟的干部。"]
