@@ -362,3 +362,12 @@ def test_a_sync_with_nothing_changed_writes_nothing_whatever_the_rounding(admin,
     events = AuditEvent.objects.count()
     assert services.practice_hours_sync(actor=admin, cadre=cadre, years=[2022]) == []
     assert AuditEvent.objects.count() == events
+
+
+def test_a_sync_reads_a_constant_number_of_queries(admin, rules, cadre, campaign, django_assert_max_num_queries):
+    for month in range(1, 7):
+        stint(admin, cadre, campaign, D(2022, month, 1), D(2022, month, 5))
+        report(admin, cadre, D(2022, month, 20))
+    # the cadre's records (4), credits and entries (2), the rules of their one unit (2), savepoints
+    with django_assert_max_num_queries(12):
+        assert services.practice_hours_sync(actor=admin, cadre=cadre, years=[2022]) == []
