@@ -142,6 +142,8 @@ class ScoreValueField(forms.CharField):
 
     def to_python(self, value: Any) -> Decimal | None:
         text = super().to_python(value)
+        if len(text) > 20:
+            raise forms.ValidationError(_("Enter a number with at most two decimals."))
         try:
             return parse_score(text)
         except ValueError:
@@ -158,7 +160,10 @@ class CorrectionForm(BootstrapFormMixin, forms.Form):
     criterion = forms.ChoiceField(label=_("Criterion"))
     judge = forms.ChoiceField(label=_("Whose score"))
     value = ScoreValueField(
-        label=_("New score"), required=False, max_length=12, help_text=_("Empty: take the score away.")
+        label=_("New score"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 12}),
+        help_text=_("Empty: take the score away."),
     )
     reason = forms.CharField(
         label=_("Reason for the correction"), max_length=300, widget=forms.Textarea(attrs={"rows": 2})
