@@ -107,7 +107,10 @@ class EntryForm(BootstrapFormMixin, forms.Form):
     cadre = CadreChoiceField(label=_("Cadre"), queryset=Cadre.objects.none(), required=False)
     name = forms.CharField(label=_("Team name"), max_length=100, required=False)
     members = CadresChoiceField(
-        label=_("Members"), queryset=Cadre.objects.none(), required=False, widget=forms.SelectMultiple(attrs={"size": 8})
+        label=_("Members"),
+        queryset=Cadre.objects.none(),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 8}),
     )
     section = forms.ModelChoiceField(
         label=_("Section"),
@@ -176,9 +179,7 @@ class CorrectionForm(BootstrapFormMixin, forms.Form):
         self.criteria = {str(c.pk): c for c in competition.criteria.all()}
         self.judges = {str(j.pk): j for j in competition.judges.select_related("cadre")}
         self.fields["entry"].choices = [("", _("Please choose"))] + [(k, str(e)) for k, e in self.entries.items()]
-        self.fields["criterion"].choices = [("", _("Please choose"))] + [
-            (k, c.name) for k, c in self.criteria.items()
-        ]
+        self.fields["criterion"].choices = [("", _("Please choose"))] + [(k, c.name) for k, c in self.criteria.items()]
         self.fields["judge"].choices = [(AGREED, _("Agreed score"))] + [
             (k, judge_name(j)) for k, j in self.judges.items()
         ]

@@ -35,7 +35,6 @@ from ganxun.hours.totals import attribution
 from ganxun.roster.models import Cadre, Unit
 from ganxun.roster.permissions import reaches_unit
 
-from .common import is_system
 from ..models import (
     Award,
     AwardLevel,
@@ -46,6 +45,7 @@ from ..models import (
     EntryKind,
     Score,
 )
+from .common import is_system
 
 COMPETITION_FIELDS = ("name", "year", "campaign", "start_date", "end_date", "description")
 WEIGHT_TOTAL = Decimal(100)
@@ -254,7 +254,9 @@ def _check_max_above_scores(criterion: Criterion) -> None:
     if highest is not None and highest > criterion.max_score:
         raise ValidationError(
             {
-                "max_score": _("A score of %(score)s has already been given on this criterion: the maximum cannot be lower.")
+                "max_score": _(
+                    "A score of %(score)s has already been given on this criterion: the maximum cannot be lower."
+                )
                 % {"score": _num(highest)}
             }
         )
@@ -337,8 +339,6 @@ def criterion_remove(*, actor, criterion: Criterion) -> None:
 def _attribution_day(competition: Competition) -> dt.date:
     """The day an entrant's 单位 and 科室 are read on: the competition's start, else the first of its year."""
     return competition.start_date or dt.date(competition.year, 1, 1)
-
-
 
 
 def _check_entrant(actor, competition: Competition, cadres: Iterable[Cadre], field: str) -> None:
@@ -532,7 +532,11 @@ def score_record(
     score.full_clean()
     score.save()
     audit_record(
-        actor=actor, action=Action.CREATE, obj=score, after={"value": str(value), "note": note}, object_repr=_score_repr(score)
+        actor=actor,
+        action=Action.CREATE,
+        obj=score,
+        after={"value": str(value), "note": note},
+        object_repr=_score_repr(score),
     )
     return score
 
@@ -583,7 +587,11 @@ def score_sheet_save(
             score.full_clean()
             score.save()
             audit_record(
-                actor=actor, action=Action.CREATE, obj=score, after={"value": str(value)}, object_repr=_score_repr(score)
+                actor=actor,
+                action=Action.CREATE,
+                obj=score,
+                after={"value": str(value)},
+                object_repr=_score_repr(score),
             )
             result.created += 1
         elif score is not None and value is None:
@@ -630,7 +638,9 @@ def score_correct(
     if not reason:
         raise ValidationError({"reason": _("A correction after publication needs its reason.")}, code="reason")
     if judge is not None and not competition.judges.filter(pk=judge.pk).exists():
-        raise ValidationError({"judge": _("%(name)s is not a judge of this competition.") % {"name": judge_name(judge)}})
+        raise ValidationError(
+            {"judge": _("%(name)s is not a judge of this competition.") % {"name": judge_name(judge)}}
+        )
     if value is not None:
         _check_value(entry, criterion, value)
     ranks_before = {row.entry.pk: (row.total, row.rank) for row in competition_ranking(competition).rows}
@@ -756,9 +766,9 @@ def competition_ranking(competition: Competition, entries=None) -> Ranking:
     )
     per_cell: dict[tuple[int, int], list[Decimal]] = defaultdict(list)
     agreed: dict[tuple[int, int], Decimal] = {}
-    for entry_id, criterion_id, judge_id, value in Score.objects.filter(
-        criterion__competition=competition
-    ).values_list("entry_id", "criterion_id", "judge_id", "value"):
+    for entry_id, criterion_id, judge_id, value in Score.objects.filter(criterion__competition=competition).values_list(
+        "entry_id", "criterion_id", "judge_id", "value"
+    ):
         if judge_id is None:
             agreed[entry_id, criterion_id] = value
         else:

@@ -109,7 +109,9 @@ def test_score_exactly_at_the_maximum_is_accepted_and_a_cent_more_refused(world)
     score = svc.score_record(actor=world.judge, entry=entry, criterion=world.b, judge=world.judge, value=D("50"))
     assert score.value == D("50")
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
-        svc.score_record(actor=world.judge, entry=world.entries[1], criterion=world.b, judge=world.judge, value=D("50.01"))
+        svc.score_record(
+            actor=world.judge, entry=world.entries[1], criterion=world.b, judge=world.judge, value=D("50.01")
+        )
     assert "最高分" in str(refused.value) and "50.01" in str(refused.value)
     with pytest.raises(ValidationError):
         sheet(world, world.admin, [("0", "50.01"), ("0", "0"), ("0", "0")])
@@ -145,7 +147,9 @@ def test_a_judge_scores_only_their_own_sheet(world):
 
 def test_weights_may_not_pass_100_and_publication_needs_exactly_100(world):
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
-        svc.criterion_add(actor=world.admin, competition=world.competition, name="比安全", weight=D("0.01"), max_score=D(10))
+        svc.criterion_add(
+            actor=world.admin, competition=world.competition, name="比安全", weight=D("0.01"), max_score=D(10)
+        )
     assert "100" in str(refused.value)
     svc.criterion_update(actor=world.admin, criterion=world.b, weight=D("39.99"))
     sheet(world, world.judge, [("80", "40"), ("100", "25"), ("70", "45")])

@@ -61,9 +61,7 @@ def visible_competitions(user):
     if not user.is_authenticated:
         return Competition.objects.none()
     judged = Competition.objects.filter(judges=user.pk).values("pk")
-    return Competition.objects.filter(
-        Q(pk__in=Competition.objects.visible_to(user).values("pk")) | Q(pk__in=judged)
-    )
+    return Competition.objects.filter(Q(pk__in=Competition.objects.visible_to(user).values("pk")) | Q(pk__in=judged))
 
 
 def _visible(request: HttpRequest, pk: int) -> Competition:
@@ -73,9 +71,7 @@ def _visible(request: HttpRequest, pk: int) -> Competition:
 def _managed(request: HttpRequest, pk: int) -> Competition:
     """A competition the administrator runs; refused (403) before the lookup for anyone who runs none."""
     require_admin(request.user)
-    return get_object_or_404(
-        Competition.objects.editable_by(request.user).select_related("unit", "campaign"), pk=pk
-    )
+    return get_object_or_404(Competition.objects.editable_by(request.user).select_related("unit", "campaign"), pk=pk)
 
 
 # --- The list ---------------------------------------------------------------------------------------------------------
@@ -460,9 +456,7 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     competition = _visible(request, pk)
     judge, judges = _sheet_judge(request, competition)
     criteria = list(competition.criteria.order_by("order", "pk"))
-    entries = list(
-        competition.entries.select_related("cadre", "section").order_by("kind", "name", "cadre__name", "pk")
-    )
+    entries = list(competition.entries.select_related("cadre", "section").order_by("kind", "name", "cadre__name", "pk"))
     scores = {
         (s.entry_id, s.criterion_id): s.value
         for s in Score.objects.filter(criterion__competition=competition, judge=judge)
@@ -587,7 +581,10 @@ def competition_ranking_export(request: HttpRequest, pk: int) -> HttpResponse:
             row.entry.section.name if row.entry.section_id else "",
         ]
         values += [cell.shown if cell.shown is not None else "" for cell in row.scores]
-        values += [row.total if row.total is not None else "", "、".join(a.get_level_display() for a in awards.get(row.entry.pk, []))]
+        values += [
+            row.total if row.total is not None else "",
+            "、".join(a.get_level_display() for a in awards.get(row.entry.pk, [])),
+        ]
         sheet.append([_cell(sheet, v) for v in values])
     filename = f"{competition.name}_{_('Ranking')}.xlsx"
     return workbook_response(workbook, filename)
