@@ -20,6 +20,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import push_url
 from openpyxl import Workbook
@@ -464,6 +465,7 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     editable = not competition.is_published
     errors: list[str] = []
     typed: dict[str, str] = {}
+    bad: set[str] = set()  # the cells to mark on the sheet sent back
     status = 200
     if request.method == "POST":
         if not editable:
@@ -476,10 +478,15 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                 name = _cell_name(entry.pk, criterion.pk)
                 if name not in request.POST:
                     continue
-                typed[name] = request.POST[name][:20]
+                raw = request.POST[name]
+                typed[name] = raw[:20]
                 try:
-                    values[entry.pk, criterion.pk] = field.clean(typed[name])
+                    value = field.clean(raw)
+                    values[entry.pk, criterion.pk] = value
+                    if value is not None and not (0 <= value <= criterion.max_score):
+                        bad.add(name)
                 except ValidationError:
+                    bad.add(name)
                     errors.append(
                         _("%(entry)s, %(criterion)s: enter a number with at most two decimals.")
                         % {"entry": entry, "criterion": criterion.name}
@@ -513,6 +520,7 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     "name": name,
                     "criterion": criterion,
                     "value": typed.get(name, "" if value is None else f"{value.normalize():f}"),
+                    "bad": name in bad,
                 }
             )
         rows.append({"entry": entry, "cells": cells})
@@ -569,7 +577,7 @@ def competition_ranking_export(request: HttpRequest, pk: int) -> HttpResponse:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Ranking"))
     sheet.freeze_panes = "C2"
-    headers = [_("Rank"), _("Entry"), _("Kind of entry"), _("Section")]
+    headers = [pgettext("competition", "Rank"), _("Entry"), _("Kind of entry"), _("Section")]
     headers += [f"{c.name}（{c.weight.normalize():f}%）" for c in ranking.criteria]
     headers += [_("Total"), _("Awards")]
     sheet.append(_header_row(sheet, headers))

@@ -1,0 +1,140 @@
+"""The 五比五赛 in Chromium: a judge's scoring sheet and the published ranking with its ties, at 1366 px and on a
+390 px phone (nothing scrolls sideways on the phone); the sheet refuses a score above the maximum by name.
+
+Runs against Debian's /usr/bin/chromium; a missing browser FAILS the test.  Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+from playwright.sync_api import Browser
+
+from ganxun.accounts.models import Role
+from ganxun.attendance.tests.test_browser_checkin import PHONE
+from ganxun.hours.tests.test_browser_pages import DESKTOP, assert_fits, log_in
+from ganxun.practice.models import EntryKind, Score
+from ganxun.practice.services import competitions as svc
+from ganxun.roster.models import Unit, home_unit_id
+from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
+from ganxun.roster.tests.test_browser import TIMEOUT_MS, browser, shot  # noqa: F401
+
+pytestmark = pytest.mark.browser
+
+CRITERIA = (
+    ("比征收进度", 30, 100),
+    ("比群众满意", 20, 100),
+    ("比依法征收", 20, 50),
+    ("比廉洁自律", 15, 20),
+    ("比团结协作", 15, 20),
+)
+
+
+def five_by_five():
+    """The bureau's 五比五赛 of the 旧改 campaign: five criteria, six individuals and two teams, two judges."""
+    home = Unit.objects.get(pk=home_unit_id())
+    old = SectionFactory(name="旧区改造科", unit=home)
+    housing = SectionFactory(name="住房保障科", unit=home)
+    admin = UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None, unit=home)
+    judges = [
+        UserFactory(username="pingwei1", role=Role.CADRE, cadre=CadreFactory(name="王局长", section=housing)),
+        UserFactory(username="pingwei2", role=Role.CADRE, cadre=CadreFactory(name="陈书记", section=housing)),
+    ]
+    competition = svc.competition_create(
+        actor=admin,
+        unit=home,
+        name="2022年旧改攻坚“五比五赛”立功竞赛",
+        year=2022,
+        judges=judges,
+        description="比进度、比满意、比依法、比廉洁、比协作；赛作风、赛效率、赛质量、赛服务、赛担当。",
+    )
+    criteria = [
+        svc.criterion_add(actor=admin, competition=competition, name=n, weight=D(w), max_score=D(m))
+        for n, w, m in CRITERIA
+    ]
+    names = ("张晓明", "李文静", "王建国", "赵海燕", "孙立新", "周一鸣")
+    cadres = [CadreFactory(name=n, section=old if i % 3 else housing) for i, n in enumerate(names)]
+    entries = [
+        svc.entry_create(actor=admin, competition=competition, kind=EntryKind.INDIVIDUAL, cadre=c) for c in cadres
+    ]
+    entries.append(
+        svc.entry_create(
+            actor=admin,
+            competition=competition,
+            kind=EntryKind.TEAM,
+            name="征收一组（杨浦区长白新村街道228街坊）",
+            members=cadres[:3],
+            section=old,
+        )
+    )
+    entries.append(
+        svc.entry_create(
+            actor=admin, competition=competition, kind=EntryKind.TEAM, name="征收二组", members=cadres[3:], section=old
+        )
+    )
+    # Fractions of each maximum per entry; 李文静 and 王建国 end equal, and so do the two teams.
+    shares = [0.9, 0.8, 0.8, 0.7, 0.6, 0.95, 0.75, 0.75]
+    for judge, bump in zip(judges, (D("0"), D("0")), strict=True):
+        values = {}
+        for entry, share in zip(entries, shares, strict=True):
+            for criterion in criteria:
+                values[entry.pk, criterion.pk] = (criterion.max_score * D(str(share))).quantize(D("0.01")) + bump
+        svc.score_sheet_save(actor=admin, competition=competition, judge=judge, values=values)
+    return competition, admin, judges, entries, criteria
+
+
+@pytest.mark.django_db(transaction=True)
+def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser: Browser):  # noqa: F811
+    try:
+        competition, admin, judges, entries, criteria = five_by_five()
+        sheet_url = live_server.url + reverse("practice:competition_sheet", args=[competition.pk])
+        ranking_url = live_server.url + reverse("practice:competition_ranking", args=[competition.pk])
+
+        desktop = browser.new_context(**DESKTOP).new_page()
+        desktop.set_default_timeout(TIMEOUT_MS)
+        log_in(desktop, live_server, "pingwei1")
+        desktop.goto(sheet_url)
+        assert desktop.get_by_text("评委：王局长").is_visible()
+        cell = desktop.locator(f"input[name=s_{entries[0].pk}_{criteria[3].pk}]")
+        cell.fill("20.01")  # 比廉洁自律 is out of 20
+        desktop.get_by_role("button", name="保存评分表").click()
+        desktop.wait_for_load_state()
+        assert desktop.get_by_text("超过最高分 20").is_visible()
+        assert Score.objects.get(entry=entries[0], criterion=criteria[3], judge=judges[0]).value == D("18")
+        assert_fits(desktop)
+        shot(desktop, "competition-sheet-refused")
+        desktop.locator(f"input[name=s_{entries[0].pk}_{criteria[3].pk}]").fill("20")
+        desktop.get_by_role("button", name="保存评分表").click()
+        desktop.wait_for_load_state()
+        assert Score.objects.get(entry=entries[0], criterion=criteria[3], judge=judges[0]).value == D("20")
+        shot(desktop, "competition-sheet-desktop")
+
+        phone = browser.new_context(**PHONE).new_page()
+        phone.set_default_timeout(TIMEOUT_MS)
+        log_in(phone, live_server, "pingwei2")
+        phone.goto(sheet_url)
+        assert phone.get_by_text("评委：陈书记").is_visible()
+        assert_fits(phone)
+        shot(phone, "competition-sheet-phone")
+
+        svc.competition_publish(actor=admin, competition=competition)
+        admin_page = browser.new_context(**DESKTOP).new_page()
+        admin_page.set_default_timeout(TIMEOUT_MS)
+        log_in(admin_page, live_server, "peixun")
+        admin_page.goto(ranking_url)
+        ranks = admin_page.locator("[data-rank]").all_inner_texts()
+        assert ranks == sorted(ranks, key=int) and ranks.count("3") == 2  # 李文静 and 王建国 share 3rd; no 4th
+        assert "4" not in ranks
+        assert admin_page.get_by_text("并列").first.is_visible()
+        assert_fits(admin_page)
+        shot(admin_page, "competition-ranking-desktop")
+
+        phone.goto(ranking_url)
+        assert phone.locator("[data-rank]").first.is_visible()
+        assert_fits(phone)
+        shot(phone, "competition-ranking-phone")
+    finally:
+        connections.close_all()
