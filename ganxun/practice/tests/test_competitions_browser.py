@@ -132,6 +132,20 @@ def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser
         assert_fits(admin_page)
         shot(admin_page, "competition-ranking-desktop")
 
+        admin_page.goto(live_server.url + reverse("practice:competition_awards", args=[competition.pk]))
+        admin_page.get_by_label("一等奖名额").fill("1")
+        admin_page.get_by_label("二等奖名额").fill("2")
+        admin_page.get_by_label("三等奖名额").fill("3")
+        admin_page.get_by_role("button", name="按名次评奖").click()
+        admin_page.wait_for_load_state()
+        # Ranks 1 | 2–3 | 4–6: 李文静 and 王建国 (3rd, tied) both 二等奖; the teams (5th) 三等奖; 赵海燕 (7th) none.
+        assert admin_page.get_by_text("已按名次颁发 6 个奖项").is_visible()
+        assert_fits(admin_page)
+        shot(admin_page, "competition-awards-desktop")
+        admin_page.goto(live_server.url + competition.get_absolute_url())
+        assert_fits(admin_page)
+        shot(admin_page, "competition-detail-desktop")
+
         phone.goto(ranking_url)
         assert phone.locator("[data-rank]").first.is_visible()
         assert_fits(phone)
