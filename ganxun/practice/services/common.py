@@ -9,7 +9,6 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from ganxun.hours.models import EARLIEST_DATE, date_range_error, latest_date
 from ganxun.hours.services import is_own, own_hours_message
@@ -57,7 +56,7 @@ def require_record_reach(actor, record: models.Model) -> None:
 def refuse_own_record(actor, cadre: Cadre, field: str = "cadre") -> None:
     """Nobody enters hours for themself (a record that counts 学时 is one)."""
     if not is_system(actor) and is_own(actor, cadre.pk):
-        raise ValidationError({field: own_hours_message()}, code="own_hours")
+        raise ValidationError({field: ValidationError(own_hours_message(), code="own_hours")})
 
 
 def attribute(record: models.Model, day: dt.date) -> None:
@@ -112,6 +111,6 @@ def snapshot(record: models.Model, names: tuple[str, ...]) -> dict[str, Any]:
 def assign(record: models.Model, fields: dict[str, Any], allowed: tuple[str, ...]) -> None:
     unknown = set(fields) - set(allowed)
     if unknown:
-        raise TypeError(_("Unknown fields: %(names)s") % {"names": ", ".join(sorted(unknown))})
+        raise TypeError(f"unknown fields: {', '.join(sorted(unknown))}")
     for name, value in fields.items():
         setattr(record, name, value.strip() if isinstance(value, str) else value)

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Case, Q, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
@@ -27,6 +28,7 @@ from ganxun.roster.models import PARTY_MEMBER_STATUSES, Cadre, PoliticalStatus
 from ..models import (
     CommunityReport,
     Evidence,
+    Place,
     PlaceKind,
     Secondment,
     Stint,
@@ -69,8 +71,12 @@ class Kind:
 
 
 def _live_place(record) -> None:
-    if getattr(record, "place_id", None) is not None and record.place.merged_into_id is not None:
-        record.place = live(record.place)
+    """A record names the place kept when given a place since merged (read as stored, not as the caller holds it)."""
+    if getattr(record, "place_id", None) is None:
+        return
+    stored = Place.objects.select_related("merged_into").get(pk=record.place_id)
+    if stored.merged_into_id is not None:
+        record.place = live(stored)
 
 
 def _check_stint(stint: Stint) -> None:
@@ -87,7 +93,9 @@ def _check_stint(stint: Stint) -> None:
                     % {
                         "campaign": campaign.name,
                         "first": campaign.start_date.isoformat(),
-                        "last": campaign.end_date.isoformat() if campaign.end_date else _("ongoing"),
+                        "last": campaign.end_date.isoformat()
+                        if campaign.end_date
+                        else pgettext("campaign period", "ongoing"),
                     }
                 }
             )
@@ -123,7 +131,7 @@ def _check_community_report(report: CommunityReport) -> None:
             }
         )
     if report.date and (message := party_member_refusal(report.cadre, report.date)):
-        raise ValidationError({"cadre": message}, code="not_party_member")
+        raise ValidationError({"cadre": ValidationError(message, code="not_party_member")})
     if not report.party_branch:
         report.party_branch = report.cadre.party_branch
 
@@ -216,71 +224,75 @@ KINDS = {kind.model: kind for kind in (STINT, COMMUNITY_REPORT, TEAM_MEMBERSHIP,
 # --- the generic writes ---------------------------------------------------------------------------------------------
 
 
-def _validate(kind: Kind, record) -> None:
-    check_dates(record, kind.dates, far=kind.far_dates)
-    record.clean_fields(exclude=["unit", "section"])  # the kind's checks read the fields
-    kind.check(record)
-    attribute(record, kind.first_day(record))
-    record.full_clean()
+def _validate(spec: Kind, record) -> None:
+    """Dates, fields, the kind's checks, the attribution, then the model's constraints (Chinese messages).  The
+    related rows are in the caller's hands: their existence is not read again (a missing one is still named)."""
+    check_dates(record, spec.dates, far=spec.far_dates)
+    in_hand = [f.name for f in record._meta.concrete_fields if f.is_relation and getattr(record, f.attname) is not None]
+    record.clean_fields(exclude=[*in_hand, "unit", "section"])
+    spec.check(record)
+    attribute(record, spec.first_day(record))
+    record.clean()
+    record.validate_constraints()
 
 
 @transaction.atomic
-def record_create(kind: Kind, *, actor, cadre: Cadre, **fields: Any):
-    """A new record of ``kind`` about ``cadre``."""
+def record_create(spec: Kind, /, *, actor, cadre: Cadre, **fields: Any):
+    """A new record of the kind ``spec`` about ``cadre``."""
     require_cadre_reach(actor, cadre)
-    if kind.counts_hours:
+    if spec.counts_hours:
         refuse_own_record(actor, cadre)
-    record = kind.model(cadre=cadre)
-    assign(record, fields, kind.fields)
-    _validate(kind, record)
+    record = spec.model(cadre=cadre)
+    assign(record, fields, spec.fields)
+    _validate(spec, record)
     record.save()
-    audit_record(actor=actor, action=Action.CREATE, obj=record, after=snapshot(record, kind.audited()))
-    if kind.counts_hours:
+    audit_record(actor=actor, action=Action.CREATE, obj=record, after=snapshot(record, spec.audited()))
+    if spec.counts_hours:
         practice_hours_sync(actor=actor, cadre=cadre, years=years_of(record))
     return record
 
 
 @transaction.atomic
-def record_update(kind: Kind, record, *, actor, **fields: Any):
+def record_update(spec: Kind, /, record, *, actor, **fields: Any):
     """Change a record (not its cadre); the 学时 of the years it covered and covers follow."""
-    record = kind.model.objects.select_for_update().get(pk=record.pk)
+    record = spec.model.objects.select_for_update().get(pk=record.pk)
     require_record_reach(actor, record)
     if "cadre" in fields and fields.pop("cadre").pk != record.cadre_id:
         raise ValidationError(
             {"cadre": _("A record's cadre cannot be changed: delete it and enter it for the other cadre.")}
         )
-    if kind.counts_hours:
+    if spec.counts_hours:
         refuse_own_record(actor, record.cadre)
-    before = snapshot(record, kind.audited())
-    years = years_of(record) if kind.counts_hours else set()
-    assign(record, fields, kind.fields)
-    _validate(kind, record)
+    before = snapshot(record, spec.audited())
+    years = years_of(record) if spec.counts_hours else set()
+    assign(record, fields, spec.fields)
+    _validate(spec, record)
     record.save()
-    after = snapshot(record, kind.audited())
+    after = snapshot(record, spec.audited())
     if before != after:
         audit_record(actor=actor, action=Action.UPDATE, obj=record, before=before, after=after)
-    if kind.counts_hours:
+    if spec.counts_hours:
         practice_hours_sync(actor=actor, cadre=record.cadre, years=years | years_of(record))
     return record
 
 
 @transaction.atomic
-def record_delete(kind: Kind, record, *, actor, reason: str = "") -> None:
+def record_delete(spec: Kind, /, record, *, actor, reason: str = "") -> None:
     """Delete a record and its evidence; its 学时 are withdrawn with the reason (the entries stay, rejected), and
     the days it had claimed may now count for another record of the cadre."""
-    record = kind.model.objects.select_for_update().get(pk=record.pk)
+    record = spec.model.objects.select_for_update().get(pk=record.pk)
     require_record_reach(actor, record)
     cadre = record.cadre
-    if kind.counts_hours:
+    if spec.counts_hours:
         refuse_own_record(actor, cadre)
         with stored_language():
             why = reason.strip() or _("The practice record was deleted.")
         withdraw_record(actor=actor, record=record, reason=why)
         years = years_of(record)
-    audit_record(actor=actor, action=Action.DELETE, obj=record, before=snapshot(record, kind.audited()))
+    audit_record(actor=actor, action=Action.DELETE, obj=record, before=snapshot(record, spec.audited()))
     Evidence.objects.of(record).delete()
     record.delete()
-    if kind.counts_hours:
+    if spec.counts_hours:
         practice_hours_sync(actor=actor, cadre=cadre, years=years)
 
 
