@@ -339,6 +339,15 @@ def team_membership_delete(*, actor, membership: TeamMembership, reason: str = "
     record_delete(TEAM_MEMBERSHIP, membership, actor=actor, reason=reason)
 
 
+def team_membership_leave(*, actor, membership: TeamMembership, left_on: dt.date, note: str = "") -> TeamMembership:
+    """The cadre leaves the team on ``left_on`` (no longer a member from that day).  ``note``, when given, replaces
+    the membership's note (e.g. why they left)."""
+    fields: dict[str, Any] = {"left_on": left_on}
+    if note:
+        fields["note"] = note
+    return record_update(TEAM_MEMBERSHIP, membership, actor=actor, **fields)
+
+
 def secondment_create(*, actor, cadre: Cadre, **fields: Any) -> Secondment:
     """fields: kind (SecondmentKind), region, place, host_unit, post, planned_start, planned_end, actual_start,
     actual_end, note."""
