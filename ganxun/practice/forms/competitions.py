@@ -228,12 +228,17 @@ class RevokeForm(BootstrapFormMixin, forms.Form):
 class CompetitionFilterForm(BootstrapFormMixin, forms.Form):
     """The competitions list's filter bar (the form behind ``CompetitionFilter``; its fields come from there)."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].empty_label = _("All")  # a filter left empty takes every unit, not "please choose"
+
 
 class CompetitionFilter(django_filters.FilterSet):
     """Year, organising unit (with the units below it) and name; a value that does not validate is ignored."""
 
     q = django_filters.CharFilter(
-        label=_("Name"),
+        label=_("Competition name"),
         method="filter_q",
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Name of the competition")}),
@@ -242,7 +247,7 @@ class CompetitionFilter(django_filters.FilterSet):
         label=_("Year"), field_name="year", widget=forms.NumberInput(attrs={"min": YEAR_MIN, "max": YEAR_MAX})
     )
     unit = django_filters.ModelChoiceFilter(
-        label=_("Unit"), queryset=Unit.objects.none(), method="filter_unit", empty_label=_("All")
+        label=_("Organising unit"), queryset=Unit.objects.none(), method="filter_unit", empty_label=_("All")
     )
 
     class Meta:

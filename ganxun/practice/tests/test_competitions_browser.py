@@ -146,6 +146,25 @@ def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser
         assert_fits(admin_page)
         shot(admin_page, "competition-detail-desktop")
 
+        # A correction after publication: 孙立新's 比征收进度 from 王局长 was copied wrong (60 → 100).
+        admin_page.goto(ranking_url)
+        admin_page.get_by_role("link", name="更正评分").click()
+        admin_page.get_by_label("参赛者").select_option(label="孙立新")
+        admin_page.get_by_label("比赛项目").select_option(label="比征收进度")
+        admin_page.get_by_label("评分人").select_option(label="王局长")
+        admin_page.get_by_label("更正后分数").fill("100")
+        admin_page.get_by_label("更正原因").fill("评分表誊写错误，以评委签字原件为准")
+        shot(admin_page, "competition-correction-desktop")
+        admin_page.get_by_role("button", name="更正并重新排名").click()
+        admin_page.wait_for_load_state()
+        assert admin_page.get_by_text("评分已更正，排名已重新计算").is_visible()
+        # 孙立新: the judges' mean on 比征收进度 is now (100 + 60) / 2 = 80, so 30 × 0.8 + 42 = 66 (still behind 70).
+        row = admin_page.locator("tr", has_text="孙立新")
+        assert row.locator("td").nth(-2).inner_text() == "66.00"
+        admin_page.goto(live_server.url + reverse("practice:competition_list"))
+        assert_fits(admin_page)
+        shot(admin_page, "competition-list-desktop")
+
         phone.goto(ranking_url)
         assert phone.locator("[data-rank]").first.is_visible()
         assert_fits(phone)
