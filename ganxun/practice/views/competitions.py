@@ -560,7 +560,13 @@ def competition_ranking(request: HttpRequest, pk: int) -> HttpResponse:
             (row, list(zip(ranking.criteria, row.scores, strict=True)), awards.get(row.entry.pk, []))
             for row in ranking.rows
         ]
-    context = {"competition": competition, "ranking": ranking, "rows": rows, "manages": manages}
+    context = {
+        "competition": competition,
+        "ranking": ranking,
+        "rows": rows,
+        "manages": manages,
+        "judges_here": is_judge(request.user, competition),
+    }
     return render(request, "practice/competitions/ranking.html", context)
 
 
@@ -686,6 +692,7 @@ def competition_awards(request: HttpRequest, pk: int) -> HttpResponse:
         "competition": competition,
         "rows": rows,
         "manages": manages,
+        "judges_here": is_judge(request.user, competition),
         "by_rank": by_rank,
         "by_hand": by_hand,
         "revoke": RevokeForm(),
