@@ -247,3 +247,36 @@ def test_list_ranking_and_sheet_queries_do_not_grow_with_the_rows(w):
         svc.score_record(actor=w.judge, entry=entry, criterion=w.a, judge=w.judge, value=D(n))
     after = [_queries(client, u) for u in (list_url, ranking_url, sheet_url, detail_url)]
     assert after == before
+
+
+def test_a_by_rank_award_whose_rank_moved_after_a_correction_is_flagged(w):
+    w.publish()  # 张三 80 (1), 赵四 78 (2)
+    svc.awards_by_rank(actor=w.admin, competition=w.competition, places={AwardLevel.FIRST: 1})
+    url = reverse("practice:competition_awards", args=[w.competition.pk])
+    assert "请复核" not in w.client(w.admin).get(url).content.decode()
+    svc.score_correct(
+        actor=w.admin, entry=w.entry_zhao, criterion=w.a, judge=w.judge, value=D("100"), reason="誊写错误"
+    )
+    page = w.client(w.admin).get(url).content.decode()
+    assert "现为第 2 名，请复核" in page  # 张三's 一等奖 was for rank 1; 赵四 is first now (60 + 36 = 96)
+
+
+def test_the_units_above_and_below(w):
+    """The organisation department's administrator runs a bureau's competition; the bureau's administrator reads
+    the department's competition, with only the entries of their own bureau."""
+    department = UnitFactory(name="区委组织部", code="ORG")
+    Unit.objects.filter(pk=w.home.pk).update(parent=department, path=f"{department.path}{w.home.pk}/", depth=1)
+    w.home.refresh_from_db()
+    org_admin = UserFactory(username="zuzhibu", role=Role.TRAINING_ADMIN, cadre=None, unit=department)
+    assert w.client(org_admin).get(reverse("practice:competition_update", args=[w.competition.pk])).status_code == 200
+    district = svc.competition_create(actor=org_admin, unit=department, name="全区立功竞赛", year=2022)
+    svc.criterion_add(actor=org_admin, competition=district, name="比实绩", weight=D(100), max_score=D(100))
+    other_bureau = UnitFactory(name="乙局", code="YIJU", parent=department)
+    stranger = CadreFactory(name="乙局干部", section=SectionFactory(name="乙局办公室", unit=other_bureau))
+    for cadre in (w.zhang, stranger):
+        svc.entry_create(actor=org_admin, competition=district, kind=EntryKind.INDIVIDUAL, cadre=cadre)
+    bureau_admin = w.client(w.admin)
+    page = bureau_admin.get(reverse("practice:competition_detail", args=[district.pk])).content.decode()
+    assert "张三" in page and "乙局干部" not in page
+    assert bureau_admin.get(reverse("practice:competition_update", args=[district.pk])).status_code == 404
+    assert bureau_admin.get(reverse("practice:competition_sheet", args=[district.pk])).status_code == 403
