@@ -120,10 +120,22 @@ def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser
         assert_fits(phone)
         shot(phone, "competition-sheet-phone")
 
-        svc.competition_publish(actor=admin, competition=competition)
         admin_page = browser.new_context(**DESKTOP).new_page()
         admin_page.set_default_timeout(TIMEOUT_MS)
         log_in(admin_page, live_server, "peixun")
+        # A team entry: choosing 团队 shows the team's part of the form only.
+        admin_page.goto(live_server.url + reverse("practice:competition_entry_create", args=[competition.pk]))
+        assert admin_page.locator("fieldset[data-kind=team]").is_hidden()
+        admin_page.get_by_label("团队", exact=True).check()
+        assert admin_page.locator("fieldset[data-kind=individual]").is_hidden()
+        admin_page.get_by_label("团队名称").fill("征收三组")
+        admin_page.get_by_label("成员").select_option(label="张晓明（住房保障科）")
+        admin_page.get_by_role("button", name="保存", exact=True).click()
+        admin_page.wait_for_load_state()
+        assert admin_page.get_by_text("参赛者“征收三组”已保存").is_visible()
+        svc.entry_remove(actor=admin, entry=competition.entries.get(name="征收三组"))
+
+        svc.competition_publish(actor=admin, competition=competition)
         admin_page.goto(ranking_url)
         ranks = admin_page.locator("[data-rank]").all_inner_texts()
         assert ranks == sorted(ranks, key=int) and ranks.count("3") == 2  # 李文静 and 王建国 share 3rd; no 4th
