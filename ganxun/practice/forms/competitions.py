@@ -12,10 +12,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ganxun.core.forms import BootstrapFormMixin, DateInput, ModelMultipleChoiceField
-from ganxun.roster.models import Cadre, Section, Unit
+from ganxun.roster.models import Cadre, CadrePeriod, Section, Unit
 
 from ..models import AwardLevel, Campaign, Competition, Criterion, EntryKind
-from ..services.competitions import RANK_LEVELS, judge_name, parse_score
+from ..services.competitions import RANK_LEVELS, competition_year, judge_name, parse_score
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
 
@@ -44,10 +44,14 @@ def accounts_within(unit: Unit | None):
     return accounts.filter(Q(unit_id__in=units) | Q(cadre__unit_id__in=units)).order_by("username")
 
 
-def cadres_within(user, unit: Unit):
+def cadres_within(user, competition: Competition):
+    """The cadres who served in the organising unit's subtree during the competition's year, as the user sees them."""
+    first, last = competition_year(competition)
+    units = Unit.objects.subtree(competition.unit).values("pk")
+    served = CadrePeriod.objects.overlapping(first, last).filter(unit_id__in=units).values("cadre_id")
     return (
-        Cadre.objects.visible_to(user)
-        .filter(unit_id__in=Unit.objects.subtree(unit).values("pk"))
+        Cadre.objects.visible_to(user, during=(first, last))
+        .filter(Q(unit_id__in=units) | Q(pk__in=served))
         .select_related("section")
         .order_by("section__sort_order", "name", "pk")
     )
@@ -121,7 +125,7 @@ class EntryForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args: Any, user, competition: Competition, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cadres = cadres_within(user, competition.unit)
+        cadres = cadres_within(user, competition)
         self.fields["cadre"].queryset = cadres
         self.fields["members"].queryset = cadres
         self.fields["section"].queryset = Section.objects.visible_to(user).filter(

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.totals import attribution
-from ganxun.roster.models import Cadre, Unit
+from ganxun.roster.models import Cadre, Unit, admin_unit_ids
 from ganxun.roster.permissions import reaches_unit
 
 from ..models import (
@@ -78,8 +78,6 @@ def can_score_for(user, competition: Competition, judge) -> bool:
 def entries_visible_to(user, competition: Competition):
     """The entries of the competition a user may see: all for its administrators and judges; an administrator of
     a unit below the organiser those of the units they reach; a 科室负责人 their 科室's; a cadre their own."""
-    from ganxun.roster.models import admin_unit_ids
-
     entries = competition.entries.all()
     if not (user.is_authenticated and user.is_active):
         return entries.none()
@@ -341,14 +339,25 @@ def _attribution_day(competition: Competition) -> dt.date:
     return competition.start_date or dt.date(competition.year, 1, 1)
 
 
+def competition_year(competition: Competition) -> tuple[dt.date, dt.date]:
+    """The first and last day of the competition's year."""
+    return dt.date(competition.year, 1, 1), dt.date(competition.year, 12, 31)
+
+
 def _check_entrant(actor, competition: Competition, cadres: Iterable[Cadre], field: str) -> None:
-    """Each cadre entered must be one the actor may see, in the organising unit's subtree."""
-    units = Unit.objects.subtree(competition.unit).values("pk")
-    ids = [c.pk for c in cadres]
-    reachable = Cadre.objects.all() if is_system(actor) else Cadre.objects.visible_to(actor)
-    allowed = set(reachable.filter(pk__in=ids, unit_id__in=units).values_list("pk", flat=True))
+    """Each cadre entered belonged to the organising unit's subtree on the attribution day (a cadre who has moved
+    on since can still be entered in a past competition) and is one the actor may see for that year."""
+    cadres = list(cadres)
+    units = set(Unit.objects.subtree(competition.unit).values_list("pk", flat=True))
+    reachable = (
+        Cadre.objects.all()
+        if is_system(actor)
+        else Cadre.objects.visible_to(actor, during=competition_year(competition))
+    )
+    seen = set(reachable.filter(pk__in=[c.pk for c in cadres]).values_list("pk", flat=True))
+    day = _attribution_day(competition)
     for cadre in cadres:
-        if cadre.pk not in allowed:
+        if cadre.pk not in seen or attribution(cadre.pk, day)[0] not in units:
             raise ValidationError(
                 {field: _("%(name)s is not a cadre of %(unit)s.") % {"name": cadre.name, "unit": competition.unit}}
             )

@@ -319,3 +319,23 @@ def test_every_write_is_audited(world):
     types = set(AuditEvent.objects.values_list("object_type", flat=True))
     assert {"competition", "criterion", "competitionentry", "score"} <= types
     assert AuditEvent.objects.filter(object_type="score", action=Action.CREATE).count() == 6
+
+
+def test_entrants_are_the_units_cadres_of_the_competitions_year(world):
+    """A cadre who has moved to another unit since is still entered in the past year's competition, under the
+    科室 they had then; one who joined only later is not."""
+    import datetime as dt
+
+    from ganxun.roster.history import cadre_change
+
+    other = UnitFactory(name="其他局", code="OTHER3")
+    away = SectionFactory(name="外单位科", unit=other)
+    moved = CadreFactory(name="调出者", section=world.section, hire_date=dt.date(2015, 3, 1))
+    cadre_change(actor=world.admin, cadre=moved, effective=dt.date(2023, 5, 1), section=away)
+    joined = CadreFactory(name="新调入", section=away, hire_date=dt.date(2015, 3, 1))
+    cadre_change(actor=None, cadre=joined, effective=dt.date(2023, 5, 1), section=world.section)
+    entry = svc.entry_create(actor=world.admin, competition=world.competition, kind=EntryKind.INDIVIDUAL, cadre=moved)
+    assert (entry.unit, entry.section) == (world.home, world.section)
+    with pytest.raises(ValidationError) as refused:
+        svc.entry_create(actor=world.admin, competition=world.competition, kind=EntryKind.INDIVIDUAL, cadre=joined)
+    assert "cadre" in refused.value.message_dict
