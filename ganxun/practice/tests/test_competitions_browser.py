@@ -111,6 +111,11 @@ def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser
         desktop.wait_for_load_state()
         assert Score.objects.get(entry=entries[0], criterion=criteria[3], judge=judges[0]).value == D("20")
         shot(desktop, "competition-sheet-desktop")
+        desktop.emulate_media(media="print")  # the paper sheet: no navigation, a line for the judge's signature
+        assert desktop.locator("nav.navbar").is_hidden()
+        assert desktop.get_by_text("评委签名").is_visible()
+        shot(desktop, "competition-sheet-print")
+        desktop.emulate_media(media="screen")
 
         phone = browser.new_context(**PHONE).new_page()
         phone.set_default_timeout(TIMEOUT_MS)
