@@ -186,5 +186,19 @@ def test_scoring_sheet_and_ranking_on_a_desktop_and_a_phone(live_server, browser
         assert phone.locator("[data-rank]").first.is_visible()
         assert_fits(phone)
         shot(phone, "competition-ranking-phone")
+
+        # A cadre on their phone: the competition shows their own entries only, and their entry its scores.
+        UserFactory(username="zhangxiaoming", role=Role.CADRE, cadre=entries[0].cadre)
+        mine = browser.new_context(**PHONE).new_page()
+        mine.set_default_timeout(TIMEOUT_MS)
+        log_in(mine, live_server, "zhangxiaoming")
+        mine.goto(live_server.url + competition.get_absolute_url())
+        assert mine.get_by_role("link", name="张晓明").is_visible()
+        assert mine.get_by_text("李文静", exact=True).count() == 0
+        assert_fits(mine)
+        mine.goto(live_server.url + entries[0].get_absolute_url())
+        assert mine.get_by_text("第 2 名").is_visible()
+        assert_fits(mine)
+        shot(mine, "competition-entry-phone")
     finally:
         connections.close_all()
