@@ -511,6 +511,21 @@ def _where(entry: CompetitionEntry, criterion: Criterion) -> dict[str, str]:
     return {"entry": str(entry), "criterion": criterion.name}
 
 
+def own_entry_ids(competition: Competition, judge) -> set[int]:
+    """The entries a judge takes part in (their own, or a team they are a member of): they do not score those."""
+    cadre_id = getattr(judge, "cadre_id", None)
+    if judge is None or cadre_id is None:
+        return set()
+    return set(competition.entries.filter(Q(cadre_id=cadre_id) | Q(members=cadre_id)).values_list("pk", flat=True))
+
+
+def _own_entry_message(judge, entry: CompetitionEntry) -> str:
+    return _("%(judge)s takes part in %(entry)s and does not score it.") % {
+        "judge": judge_name(judge),
+        "entry": entry,
+    }
+
+
 def _check_part_of(competition: Competition, entry: CompetitionEntry, criterion: Criterion) -> None:
     if entry.competition_id != competition.pk or criterion.competition_id != competition.pk:
         raise ValidationError(_("The entry and the criterion must belong to the same competition."))
@@ -527,6 +542,8 @@ def score_record(
     _require_scorer(actor, competition, judge)
     _require_unpublished(competition)
     _check_value(entry, criterion, value)
+    if entry.pk in own_entry_ids(competition, judge):
+        raise ValidationError(_own_entry_message(judge, entry), code="own_entry")
     existing = Score.objects.filter(entry=entry, criterion=criterion, judge=judge).exists()
     if existing:
         if judge is None:
@@ -569,10 +586,16 @@ def score_sheet_save(
     _require_unpublished(competition)
     entries = {e.pk: e for e in competition.entries.select_related("cadre")}
     criteria = {c.pk: c for c in competition.criteria.all()}
+    own = own_entry_ids(competition, judge)
     errors: list[str] = []
     for (entry_id, criterion_id), value in values.items():
         if entry_id not in entries or criterion_id not in criteria:
             errors.append(_("A score is for an entry or criterion not in this competition."))
+            continue
+        if value is not None and entry_id in own:
+            message = _own_entry_message(judge, entries[entry_id])
+            if message not in errors:
+                errors.append(message)
             continue
         if value is not None:
             try:
@@ -652,6 +675,8 @@ def score_correct(
         )
     if value is not None:
         _check_value(entry, criterion, value)
+        if entry.pk in own_entry_ids(competition, judge):
+            raise ValidationError({"judge": _own_entry_message(judge, entry)})
     ranks_before = {row.entry.pk: (row.total, row.rank) for row in competition_ranking(competition).rows}
     score = Score.objects.select_for_update().filter(entry=entry, criterion=criterion, judge=judge).first()
     old = str(score.value) if score is not None else ""

@@ -339,3 +339,25 @@ def test_entrants_are_the_units_cadres_of_the_competitions_year(world):
     with pytest.raises(ValidationError) as refused:
         svc.entry_create(actor=world.admin, competition=world.competition, kind=EntryKind.INDIVIDUAL, cadre=joined)
     assert "cadre" in refused.value.message_dict
+
+
+def test_a_judge_does_not_score_an_entry_they_take_part_in(world):
+    own = world.entries[0].cadre
+    judge = UserFactory(username="zhangsan_judge", role=Role.CADRE, cadre=own)
+    team = svc.entry_create(
+        actor=world.admin,
+        competition=world.competition,
+        kind=EntryKind.TEAM,
+        name="征收一组",
+        members=[own, world.cadres[1]],
+    )
+    svc.competition_update(actor=world.admin, competition=world.competition, judges=[world.judge, world.admin, judge])
+    for entry in (world.entries[0], team):
+        with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
+            svc.score_record(actor=judge, entry=entry, criterion=world.a, judge=judge, value=D(90))
+        assert "回避" in str(refused.value)
+    with pytest.raises(ValidationError):
+        svc.score_sheet_save(
+            actor=world.admin, competition=world.competition, judge=judge, values={(team.pk, world.a.pk): D(1)}
+        )
+    svc.score_record(actor=judge, entry=world.entries[2], criterion=world.a, judge=judge, value=D(90))

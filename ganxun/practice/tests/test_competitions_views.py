@@ -280,3 +280,11 @@ def test_the_units_above_and_below(w):
     assert "张三" in page and "乙局干部" not in page
     assert bureau_admin.get(reverse("practice:competition_update", args=[district.pk])).status_code == 404
     assert bureau_admin.get(reverse("practice:competition_sheet", args=[district.pk])).status_code == 403
+
+
+def test_a_judge_sees_their_own_entry_recused_on_the_sheet(w):
+    svc.competition_update(actor=w.admin, competition=w.competition, judges=[w.judge, w.cadre])
+    page = w.client(w.cadre).get(reverse("practice:competition_sheet", args=[w.competition.pk])).content.decode()
+    assert "回避" in page
+    assert f'name="{w.cell(w.entry_zhang, w.a)}"' not in page
+    assert f'name="{w.cell(w.entry_zhao, w.a)}"' in page

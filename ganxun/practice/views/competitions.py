@@ -506,6 +506,7 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     url += f"?judge={judge.pk if judge else AGREED}"
                 return redirect(url)
         status = 400
+    own = services.own_entry_ids(competition, judge)
     rows = []
     for entry in entries:
         cells = []
@@ -518,6 +519,7 @@ def competition_sheet(request: HttpRequest, pk: int) -> HttpResponse:
                     "criterion": criterion,
                     "value": typed.get(name, "" if value is None else f"{value.normalize():f}"),
                     "bad": name in bad,
+                    "own": entry.pk in own,
                 }
             )
         rows.append({"entry": entry, "cells": cells})
