@@ -258,7 +258,7 @@ def _places(user):
 def _campaigns(user):
     return _bodies_seen(Campaign, user).select_related("unit").annotate(
         stint_count=Count("stints", filter=Q(stints__in=Stint.objects.visible_to(user)), distinct=True)
-    )
+    ).order_by("-start_date", "name", "pk")
 
 
 def _stints(user):
@@ -276,7 +276,7 @@ def _teams(user):
     )
     return _bodies_seen(Team, user).select_related("unit").annotate(
         member_count=Count("memberships", filter=current, distinct=True)
-    )
+    ).order_by("name", "pk")
 
 
 def _secondments(user):
