@@ -12,5 +12,10 @@ class PracticeConfig(AppConfig):
 
     def ready(self) -> None:
         from ganxun.hours.models import Source, register_source
+        from ganxun.roster.models import Cadre
+        from ganxun.roster.signals import periods_changed
+
+        from . import signals
 
         register_source(Source.PRACTICE, "practice.PracticeCredit")
+        periods_changed.connect(signals.periods_changed, sender=Cadre, dispatch_uid="practice.periods_changed")

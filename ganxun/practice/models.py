@@ -948,3 +948,8 @@ class PracticeCredit(models.Model):
     @property
     def record(self):
         return self.stint or self.community_report or self.secondment or self.visit
+
+    @property
+    def ledger_title(self) -> str:
+        """What a cadre would call it in a self-report (compared to refuse reporting it again)."""
+        return self.title
