@@ -120,7 +120,7 @@ class PlaceMergeForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args: Any, place: Place, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.place = place
-        self.fields["other"].queryset = _places().exclude(pk=place.pk)
+        self.fields["other"].queryset = _places({place.kind}).exclude(pk=place.pk)  # only the same kind merges
 
     def kept_and_merged(self) -> tuple[Place, Place]:
         other = self.cleaned_data["other"]

@@ -488,7 +488,13 @@ RECORD_LISTS = {
     "secondment": "secondment_list",
     "visit": "visit_list",
 }
-DELETABLE = ("stint", "community_report", "secondment", "visit")
+DELETABLE = ("stint", "community_report", "secondment", "visit", "team_membership")
+# The keyword each service names its record by, where it is not the key.
+SERVICE_NAMES = {"community_report": "report", "team_membership": "membership"}
+
+
+def _as_argument(key: str, record) -> dict[str, Any]:
+    return {SERVICE_NAMES.get(key, key): record}
 
 
 def _record(request: HttpRequest, key: str, pk: int, *, edit: bool = False):
@@ -643,7 +649,7 @@ class RecordUpdateView(EditConflictMixin, PracticeFormMixin, UpdateView):
         return model.objects.editable_by(self.request.user).select_related(*related)
 
     def save(self, form):
-        return _service(self.service)(actor=self.request.user, **{self.key: self.object}, **self.fields_of(form))
+        return _service(self.service)(actor=self.request.user, **_as_argument(self.key, self.object), **self.fields_of(form))
 
 
 class AdminBodyMixin:
@@ -716,7 +722,7 @@ def delete_view(key: str):
         require_entry(request.user)
         record = _record(request, key, pk, edit=True)
         try:
-            _service(f"{key}_delete")(actor=request.user, **{key: record})
+            _service(f"{key}_delete")(actor=request.user, **_as_argument(key, record))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect(record)
@@ -737,8 +743,8 @@ def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _write(
             request,
             form,
-            lambda: _service("team_membership_leave")(
-                actor=request.user, team_membership=membership, left_on=form.cleaned_data["left_on"]
+            lambda: _service("team_membership_update")(
+                actor=request.user, membership=membership, left_on=form.cleaned_data["left_on"]
             ),
         )
         if saved is not None:
@@ -817,7 +823,7 @@ def place_merge(request: HttpRequest, pk: int) -> HttpResponse:
         context.update(kept=kept, merged=merged, moves=_merge_moves(merged), confirming=True)
         return render(request, "practice/pages/place_merge.html", context)
     try:
-        _service("place_merge")(actor=request.user, keep=kept, merge=merged)
+        _service("place_merge")(actor=request.user, keep=kept, gone=merged)
     except ValidationError as error:
         form.add_error(None, error)
         return render(request, "practice/pages/place_merge.html", context, status=400)
