@@ -69,7 +69,9 @@ class PracticeFilterSet(django_filters.FilterSet):
             self.filters["year"].extra["choices"] = year_choices()
         if "section" in self.filters:
             sections = Section.objects.visible_to(user).order_by("unit__path", "sort_order", "name")
-            self.filters["section"].extra["choices"] = [(str(pk), name) for pk, name in sections.values_list("pk", "name")]
+            self.filters["section"].extra["choices"] = [
+                (str(pk), name) for pk, name in sections.values_list("pk", "name")
+            ]
 
     def filter_year(self, records, name, value):
         return records.in_year(int(value))
@@ -92,8 +94,8 @@ class PracticeFilterSet(django_filters.FilterSet):
         return records.filter(place__in=places)
 
 
-def _year(label=_("Year")) -> django_filters.ChoiceFilter:
-    return django_filters.ChoiceFilter(label=label, choices=[], empty_label=_("All years"), method="filter_year")
+def _year() -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(label=_("Year"), choices=[], empty_label=_("All years"), method="filter_year")
 
 
 def _section() -> django_filters.ChoiceFilter:
@@ -159,7 +161,9 @@ def _q(placeholder) -> django_filters.CharFilter:
 class StintFilter(_CadreRecordFilter):
     search_fields = ("place__name", "task", "role")
     q = _q(_("Name, place or task"))
-    campaign = django_filters.ChoiceFilter(label=_("campaign"), choices=[], empty_label=_("All"), field_name="campaign_id")
+    campaign = django_filters.ChoiceFilter(
+        label=_("campaign"), choices=[], empty_label=_("All"), field_name="campaign_id"
+    )
     place_kind = django_filters.MultipleChoiceFilter(
         label=_("kind of place"), choices=PlaceKind.choices, field_name="place__kind", widget=forms.SelectMultiple
     )

@@ -188,7 +188,9 @@ def test_campaigns_teams_and_places_are_created(admin):
     assert response.status_code == 302 and Campaign.objects.get().name == "旧改攻坚一线"
     response = client.post(reverse("practice:place_create"), {"name": "长白 一村 居委", "kind": "committee"})
     assert response.status_code == 302
-    assert client.post(reverse("practice:place_create"), {"name": "长白一村居委", "kind": "committee"}).status_code == 200
+    assert (
+        client.post(reverse("practice:place_create"), {"name": "长白一村居委", "kind": "committee"}).status_code == 200
+    )
     assert Place.objects.count() == 1
 
 

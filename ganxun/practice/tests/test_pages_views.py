@@ -99,7 +99,11 @@ def test_lists_cost_the_same_whatever_their_length(name, admin, django_assert_ma
 def test_filters_narrow_and_the_export_follows(admin):
     client = client_for(admin)
     campaign, _team = _records(3)
-    StintFactory(place=PlaceFactory(name="浦东机场", kind=PlaceKind.AIRPORT), start_date=dt.date(2021, 1, 1), end_date=dt.date(2021, 1, 5))
+    StintFactory(
+        place=PlaceFactory(name="浦东机场", kind=PlaceKind.AIRPORT),
+        start_date=dt.date(2021, 1, 1),
+        end_date=dt.date(2021, 1, 5),
+    )
     stints = reverse("practice:stint_list")
     assert client.get(stints).context["page"].paginator.count == 4
     assert client.get(stints, {"place_kind": "airport"}).context["page"].paginator.count == 1

@@ -34,7 +34,7 @@ from ganxun.core.access import require_admin
 from ganxun.core.concurrency import EditConflictMixin
 from ganxun.core.excel import workbook_response
 from ganxun.core.lists import clean_url, list_querystring
-from ganxun.roster.models import Cadre, Unit
+from ganxun.roster.models import Cadre
 
 from ..exports import records_workbook
 from ..filters import (
@@ -238,9 +238,7 @@ class Kind:
     new_url: str = ""  # the entry page, when not <key>_create
 
     def rows(self, records) -> list[list[tuple[Any, str, bool]]]:
-        return [
-            [(_shown(c.value(r)), c.link(r) if c.link else "", c.wide) for c in self.columns] for r in records
-        ]
+        return [[(_shown(c.value(r)), c.link(r) if c.link else "", c.wide) for c in self.columns] for r in records]
 
 
 def _shown(value: Any) -> Any:
@@ -256,9 +254,12 @@ def _places(user):
 
 
 def _campaigns(user):
-    return _bodies_seen(Campaign, user).select_related("unit").annotate(
-        stint_count=Count("stints", filter=Q(stints__in=Stint.objects.visible_to(user)), distinct=True)
-    ).order_by("-start_date", "name", "pk")
+    return (
+        _bodies_seen(Campaign, user)
+        .select_related("unit")
+        .annotate(stint_count=Count("stints", filter=Q(stints__in=Stint.objects.visible_to(user)), distinct=True))
+        .order_by("-start_date", "name", "pk")
+    )
 
 
 def _stints(user):
@@ -274,9 +275,12 @@ def _teams(user):
     current = Q(memberships__joined_on__lte=today) & (
         Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=today)
     )
-    return _bodies_seen(Team, user).select_related("unit").annotate(
-        member_count=Count("memberships", filter=current, distinct=True)
-    ).order_by("name", "pk")
+    return (
+        _bodies_seen(Team, user)
+        .select_related("unit")
+        .annotate(member_count=Count("memberships", filter=current, distinct=True))
+        .order_by("name", "pk")
+    )
 
 
 def _secondments(user):
@@ -308,9 +312,7 @@ TEAMS = Kind("team", gettext_lazy("Teams"), Team, TeamFilter, TEAM_COLUMNS, _tea
 SECONDMENTS = Kind(
     "secondment", gettext_lazy("Secondments"), Secondment, SecondmentFilter, SECONDMENT_COLUMNS, _secondments
 )
-VISITS = Kind(
-    "visit", gettext_lazy("Visits and frontline assignments"), Visit, VisitFilter, VISIT_COLUMNS, _visits
-)
+VISITS = Kind("visit", gettext_lazy("Visits and frontline assignments"), Visit, VisitFilter, VISIT_COLUMNS, _visits)
 KINDS = [CAMPAIGNS, STINTS, COMMUNITY, TEAMS, SECONDMENTS, VISITS, PLACES]
 
 
@@ -649,7 +651,9 @@ class RecordUpdateView(EditConflictMixin, PracticeFormMixin, UpdateView):
         return model.objects.editable_by(self.request.user).select_related(*related)
 
     def save(self, form):
-        return _service(self.service)(actor=self.request.user, **_as_argument(self.key, self.object), **self.fields_of(form))
+        return _service(self.service)(
+            actor=self.request.user, **_as_argument(self.key, self.object), **self.fields_of(form)
+        )
 
 
 class AdminBodyMixin:
@@ -791,7 +795,9 @@ def _place_detail(request: HttpRequest, place: Place, *, evidence_form=None, sta
 
 @require_GET
 def place_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    place = get_object_or_404(Place.objects.visible_to(request.user).select_related("parent__parent", "merged_into"), pk=pk)
+    place = get_object_or_404(
+        Place.objects.visible_to(request.user).select_related("parent__parent", "merged_into"), pk=pk
+    )
     return _place_detail(request, place)
 
 
@@ -934,7 +940,9 @@ def cadre_practice(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": _("Teams"),
             "headers": [(c.header, c.wide) for c in member_columns],
-            "rows": [[(_shown(c.value(m)), c.link(m) if c.link else "", c.wide) for c in member_columns] for m in memberships],
+            "rows": [
+                [(_shown(c.value(m)), c.link(m) if c.link else "", c.wide) for c in member_columns] for m in memberships
+            ],
             "list_url": "",
         },
     )
@@ -945,15 +953,25 @@ def cadre_practice(request: HttpRequest, pk: int) -> HttpResponse:
 # --- addresses --------------------------------------------------------------------------------------------------
 
 
-PlaceCreate = BodyCreateView.as_view(model=Place, form_class=PlaceForm, service="place_create", heading=gettext_lazy("Add a place"))
-PlaceUpdate = BodyUpdateView.as_view(model=Place, form_class=PlaceForm, service="place_update", key="place", heading=gettext_lazy("Edit the place"))
+PlaceCreate = BodyCreateView.as_view(
+    model=Place, form_class=PlaceForm, service="place_create", heading=gettext_lazy("Add a place")
+)
+PlaceUpdate = BodyUpdateView.as_view(
+    model=Place, form_class=PlaceForm, service="place_update", key="place", heading=gettext_lazy("Edit the place")
+)
 CampaignCreate = BodyCreateView.as_view(
     model=Campaign, form_class=CampaignForm, service="campaign_create", heading=gettext_lazy("Add a campaign")
 )
 CampaignUpdate = BodyUpdateView.as_view(
-    model=Campaign, form_class=CampaignForm, service="campaign_update", key="campaign", heading=gettext_lazy("Edit the campaign")
+    model=Campaign,
+    form_class=CampaignForm,
+    service="campaign_update",
+    key="campaign",
+    heading=gettext_lazy("Edit the campaign"),
 )
-TeamCreate = BodyCreateView.as_view(model=Team, form_class=TeamForm, service="team_create", heading=gettext_lazy("Add a team"))
+TeamCreate = BodyCreateView.as_view(
+    model=Team, form_class=TeamForm, service="team_create", heading=gettext_lazy("Add a team")
+)
 TeamUpdate = BodyUpdateView.as_view(
     model=Team, form_class=TeamForm, service="team_update", key="team", heading=gettext_lazy("Edit the team")
 )
@@ -975,7 +993,9 @@ def _record_urls(key: str, prefix: str, model, form_class, add_heading, edit_hea
         urls.append(
             path(
                 f"{prefix}/new/",
-                RecordCreateView.as_view(model=model, form_class=form_class, service=f"{key}_create", heading=add_heading),
+                RecordCreateView.as_view(
+                    model=model, form_class=form_class, service=f"{key}_create", heading=add_heading
+                ),
                 name=f"{key}_create",
             )
         )
@@ -1023,7 +1043,13 @@ urlpatterns = [
     path("teams/<int:pk>/evidence/", evidence_view("team"), name="team_evidence"),
     path("teams/<int:pk>/members/new/", MembershipCreateView.as_view(), name="team_membership_create"),
     *_record_urls(
-        "team_membership", "members", TeamMembership, TeamMembershipForm, "", gettext_lazy("Edit the membership"), create=False
+        "team_membership",
+        "members",
+        TeamMembership,
+        TeamMembershipForm,
+        "",
+        gettext_lazy("Edit the membership"),
+        create=False,
     ),
     path("members/<int:pk>/leave/", membership_leave, name="team_membership_leave"),
     *_list_urls(SECONDMENTS, "secondments"),
