@@ -20,6 +20,8 @@ from ganxun.core.params import id_from
 from ganxun.roster.models import Section, Unit
 
 from .models import (
+    COMMUNITY_KINDS,
+    KEY_SITE_KINDS,
     Campaign,
     CommunityReport,
     Place,
@@ -29,12 +31,13 @@ from .models import (
     Stint,
     Team,
     TeamKind,
-    TeamMembership,
     Visit,
     VisitKind,
 )
 
 FIRST_YEAR = 2000
+# The stint list's groups of kinds of place, as the figures count them: the community front line, the key sites.
+COMMUNITY, KEY_SITES = "community", "key_sites"
 
 
 class PracticeFilterForm(FilterFormMixin, BootstrapFormMixin, forms.Form):
@@ -164,8 +167,8 @@ class StintFilter(_CadreRecordFilter):
     campaign = django_filters.ChoiceFilter(
         label=_("campaign"), choices=[], empty_label=_("All"), field_name="campaign_id"
     )
-    place_kind = django_filters.MultipleChoiceFilter(
-        label=_("kind of place"), choices=PlaceKind.choices, field_name="place__kind", widget=forms.SelectMultiple
+    place_kind = django_filters.ChoiceFilter(
+        label=_("kind of place"), choices=[], empty_label=_("All"), method="filter_place_kind"
     )
     year = _year()
     section = _section()
@@ -180,6 +183,15 @@ class StintFilter(_CadreRecordFilter):
         super().__init__(*args, **kwargs)
         campaigns = Campaign.objects.visible_to(self.user).values_list("pk", "name")
         self.filters["campaign"].extra["choices"] = [(str(pk), name) for pk, name in campaigns]
+        self.filters["place_kind"].extra["choices"] = [
+            (COMMUNITY, _("Residents' committees and estates")),
+            (KEY_SITES, _("Airports, quarantine and observation sites")),
+            *PlaceKind.choices,
+        ]
+
+    def filter_place_kind(self, stints, name, value):
+        kinds = {COMMUNITY: COMMUNITY_KINDS, KEY_SITES: KEY_SITE_KINDS}.get(value, {value})
+        return stints.filter(place__kind__in=kinds)
 
 
 class CommunityReportFilter(_CadreRecordFilter):
@@ -206,19 +218,6 @@ class TeamFilter(PracticeFilterSet):
 
     def filter_q(self, teams, name, value):
         return teams.filter(name__icontains=value.strip())
-
-
-class TeamMembershipFilter(_CadreRecordFilter):
-    """The members of all teams (the figures' ``team_members`` link): by team, year and 科室."""
-
-    q = _q(_("Name"))
-    year = _year()
-    section = _section()
-
-    class Meta:
-        model = TeamMembership
-        fields = ["q", "year", "section", "cadre", "unit"]
-        form = PracticeFilterForm
 
 
 class SecondmentFilter(_CadreRecordFilter):

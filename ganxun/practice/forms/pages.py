@@ -164,14 +164,17 @@ class StintForm(CadreRecordForm):
 
 
 class CommunityReportForm(CadreRecordForm):
-    cadre = CadreChoiceField(label=_("cadre"), queryset=Cadre.objects.none())
+    cadre = CadreChoiceField(
+        label=_("cadre"),
+        queryset=Cadre.objects.none(),
+        help_text=_("Only a party member (or probationary member) on the date can report."),
+    )
     place = PlaceChoiceField(label=_("residents' committee"), queryset=Place.objects.none())
 
     class Meta:
         model = CommunityReport
         fields = ["cadre", "place", "date", "service", "party_branch", "note"]
         widgets = {"date": DateInput()}
-        help_texts = {"cadre": _("Only a party member (or probationary member) on the date can report.")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

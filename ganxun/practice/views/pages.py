@@ -237,8 +237,14 @@ class Kind:
     new: Callable[[Any], bool] = may_enter  # whether the user may enter one (a link on the list)
     new_url: str = ""  # the entry page, when not <key>_create
 
-    def rows(self, records) -> list[list[tuple[Any, str, bool]]]:
-        return [[(_shown(c.value(r)), c.link(r) if c.link else "", c.wide) for c in self.columns] for r in records]
+    def rows(self, records) -> list[list[tuple[Any, str, bool, bool]]]:
+        """Per record, per column: (value shown, link, hidden on a phone, a date kept on one line)."""
+        return [[_cell(c, r) for c in self.columns] for r in records]
+
+
+def _cell(column: Column, record) -> tuple[Any, str, bool, bool]:
+    value = column.value(record)
+    return (_shown(value), column.link(record) if column.link else "", column.wide, isinstance(value, dt.date))
 
 
 def _shown(value: Any) -> Any:
@@ -940,9 +946,7 @@ def cadre_practice(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "title": _("Teams"),
             "headers": [(c.header, c.wide) for c in member_columns],
-            "rows": [
-                [(_shown(c.value(m)), c.link(m) if c.link else "", c.wide) for c in member_columns] for m in memberships
-            ],
+            "rows": [[_cell(c, m) for c in member_columns] for m in memberships],
             "list_url": "",
         },
     )
