@@ -60,7 +60,7 @@ def register_source(source: str, model_label: str) -> None:
     SOURCE_MODELS[source] = model_label
     from django.apps import apps
 
-    if apps.ready:
+    if apps.models_ready:  # an app registering in its ready(): the guard connects now (by label, lazily)
         from .signals import protect_sources
 
         protect_sources()

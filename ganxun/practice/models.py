@@ -558,6 +558,13 @@ class Competition(models.Model):
     end_date = models.DateField(_("end date"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
     published_at = models.DateTimeField(_("ranking published"), null=True, blank=True)
+    judges = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("judges"),
+        blank=True,
+        related_name="+",
+        help_text=_("The accounts that score the entries, each on their own sheet."),
+    )
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("published by"),
@@ -769,7 +776,7 @@ class Score(models.Model):
             raise ValidationError(
                 {
                     "value": _("A score of %(criterion)s must be between 0 and %(max)s.")
-                    % {"criterion": self.criterion.name, "max": self.criterion.max_score.normalize()}
+                    % {"criterion": self.criterion.name, "max": f"{self.criterion.max_score.normalize():f}"}
                 }
             )
 

@@ -133,19 +133,21 @@ class OrganisedQuerySet(models.QuerySet):
 class CompetitionQuerySet(models.QuerySet):
     def visible_to(self, user):
         """An administrator: competitions of the units reached and above; anyone else: those organised by their
-        own unit or one above it (the ranking is published to the bureau), or which they entered."""
+        own unit or one above it (the ranking is published to the bureau), which they entered or which they
+        judge."""
         if not _active(user):
             return self.none()
         if user.is_admin:
             if _reaches_all(user):
                 return self
             return self.filter(_above_or_within(user))
+        judged = Q(pk__in=self.model.objects.filter(judges=user.pk).values("pk"))
         if user.cadre_id is None:
-            return self.none()
+            return self.filter(judged)
         unit = user.unit_scope
         ids = unit.ancestor_ids() if unit is not None and unit.path else []
         entered = Q(entries__cadre_id=user.cadre_id) | Q(entries__members=user.cadre_id)
-        return self.filter(Q(unit_id__in=ids) | Q(pk__in=self.model.objects.filter(entered).values("pk")))
+        return self.filter(Q(unit_id__in=ids) | Q(pk__in=self.model.objects.filter(entered).values("pk")) | judged)
 
     def editable_by(self, user):
         if not _active(user) or not user.is_admin:

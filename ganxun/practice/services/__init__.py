@@ -39,6 +39,7 @@ from .records import (  # noqa: F401
     team_members_on,
     team_membership_create,
     team_membership_delete,
+    team_membership_leave,
     team_membership_update,
     visit_create,
     visit_delete,

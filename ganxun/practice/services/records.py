@@ -225,11 +225,15 @@ KINDS = {kind.model: kind for kind in (STINT, COMMUNITY_REPORT, TEAM_MEMBERSHIP,
 
 
 def _validate(spec: Kind, record) -> None:
+    """Dates, fields, the kind's checks, the attribution, then the model's constraints (Chinese messages).  The
+    related rows are in the caller's hands: their existence is not read again (a missing one is still named)."""
     check_dates(record, spec.dates, far=spec.far_dates)
-    record.clean_fields(exclude=["unit", "section"])  # the kind's checks read the fields
+    in_hand = [f.name for f in record._meta.concrete_fields if f.is_relation and getattr(record, f.attname) is not None]
+    record.clean_fields(exclude=[*in_hand, "unit", "section"])
     spec.check(record)
     attribute(record, spec.first_day(record))
-    record.full_clean()
+    record.clean()
+    record.validate_constraints()
 
 
 @transaction.atomic
@@ -333,6 +337,15 @@ def team_membership_update(*, actor, membership: TeamMembership, **fields: Any) 
 
 def team_membership_delete(*, actor, membership: TeamMembership, reason: str = "") -> None:
     record_delete(TEAM_MEMBERSHIP, membership, actor=actor, reason=reason)
+
+
+def team_membership_leave(*, actor, membership: TeamMembership, left_on: dt.date, note: str = "") -> TeamMembership:
+    """The cadre leaves the team on ``left_on`` (no longer a member from that day).  ``note``, when given, replaces
+    the membership's note (e.g. why they left)."""
+    fields: dict[str, Any] = {"left_on": left_on}
+    if note:
+        fields["note"] = note
+    return record_update(TEAM_MEMBERSHIP, membership, actor=actor, **fields)
 
 
 def secondment_create(*, actor, cadre: Cadre, **fields: Any) -> Secondment:

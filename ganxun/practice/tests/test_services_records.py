@@ -313,3 +313,24 @@ def test_records_follow_a_change_of_section_dated_before_them(admin):
     after.refresh_from_db()
     assert after.section == new_section
     assert before.section != new_section
+
+
+def test_leaving_a_team(admin):
+    team = services.team_create(actor=admin, name="应急队", formed_on=D(2022, 3, 15))
+    member = services.team_membership_create(actor=admin, cadre=CadreFactory(), team=team, joined_on=D(2022, 3, 15))
+    with pytest.raises(ValidationError):
+        services.team_membership_leave(actor=admin, membership=member, left_on=D(2022, 3, 15))
+    services.team_membership_leave(actor=admin, membership=member, left_on=D(2022, 3, 16), note="调离")
+    member.refresh_from_db()
+    assert (member.left_on, member.note) == (D(2022, 3, 16), "调离")
+    assert AuditEvent.objects.filter(object_type="teammembership", action=Action.UPDATE).exists()
+
+
+def test_a_judge_sees_the_competition_they_judge():
+    competition = f.CompetitionFactory(unit=UnitFactory(name="别处", code="ELSE"))
+    judge = UserFactory(role=Role.CADRE)
+    from ganxun.practice.models import Competition
+
+    assert not Competition.objects.visible_to(judge).exists()
+    competition.judges.add(judge)
+    assert list(Competition.objects.visible_to(judge)) == [competition]

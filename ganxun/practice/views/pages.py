@@ -753,7 +753,7 @@ def membership_leave(request: HttpRequest, pk: int) -> HttpResponse:
         saved = _write(
             request,
             form,
-            lambda: _service("team_membership_update")(
+            lambda: _service("team_membership_leave")(
                 actor=request.user, membership=membership, left_on=form.cleaned_data["left_on"]
             ),
         )
