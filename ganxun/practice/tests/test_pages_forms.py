@@ -226,3 +226,17 @@ def test_deleting_a_record(admin):
     stint = StintFactory()
     response = client.post(reverse("practice:stint_delete", args=[stint.pk]))
     assert response.status_code == 302 and not Stint.objects.exists()
+
+
+@pytest.mark.django_db
+def test_evidence_of_ten_megabytes_is_taken_and_a_byte_more_is_not(admin, media):
+    from ganxun.practice.forms.pages import EVIDENCE_MAX_BYTES
+
+    client = client_for(admin)
+    report = CommunityReportFactory()
+    url = reverse("practice:community_report_evidence", args=[report.pk])
+    exact = SimpleUploadedFile("扫描件.pdf", b"%" * EVIDENCE_MAX_BYTES, content_type="application/pdf")
+    assert client.post(url, {"file": exact}).status_code == 302
+    over = SimpleUploadedFile("扫描件.pdf", b"%" * (EVIDENCE_MAX_BYTES + 1), content_type="application/pdf")
+    assert client.post(url, {"file": over}).status_code == 400
+    assert Evidence.objects.of(report).count() == 1

@@ -178,3 +178,46 @@ def test_the_navigation_has_the_practice_classroom_for_everyone():
     page = client_for(user).get(reverse("practice:index"))
     assert page.status_code == 200
     assert any(item["label"] == "实践课堂" and item["active"] for item in page.context["nav_items"])
+
+
+@pytest.mark.django_db
+def test_a_page_holds_thirty_rows_and_the_thirty_first_opens_a_second(admin):
+    from ganxun.practice.views.pages import PAGE_SIZE
+
+    client = client_for(admin)
+    campaign = CampaignFactory()
+    for _i in range(PAGE_SIZE):
+        StintFactory(campaign=campaign)
+    assert client.get(reverse("practice:stint_list")).context["page"].paginator.num_pages == 1
+    StintFactory(campaign=campaign)
+    second = client.get(reverse("practice:stint_list"), {"page": "2"})
+    assert second.context["page"].paginator.num_pages == 2 and len(second.context["rows"]) == 1
+
+
+@pytest.mark.django_db
+def test_the_years_offered_run_from_2000_to_next_year(admin):
+    from django.utils import timezone
+
+    from ganxun.practice.filters import FIRST_YEAR
+
+    client = client_for(admin)
+    next_year = timezone.localdate().year + 1
+    StintFactory(start_date=dt.date(FIRST_YEAR, 1, 1), end_date=dt.date(FIRST_YEAR, 1, 2))
+    StintFactory(start_date=dt.date(next_year, 1, 1), end_date=dt.date(next_year, 1, 2))
+    url = reverse("practice:stint_list")
+    count = lambda year: client.get(url, {"year": str(year)}).context["page"].paginator.count  # noqa: E731
+    assert count(FIRST_YEAR) == 1 and count(next_year) == 1
+    assert count(FIRST_YEAR - 1) == 2 and count(next_year + 1) == 2  # not offered: ignored, not an error
+
+
+@pytest.mark.django_db
+def test_the_team_on_a_date_reads_dates_from_1950_to_2100(admin):
+    from django.utils import timezone
+
+    client = client_for(admin)
+    team = TeamFactory()
+    url = reverse("practice:team_detail", args=[team.pk])
+    assert client.get(url, {"on": "1950-01-01"}).context["day"] == dt.date(1950, 1, 1)
+    assert client.get(url, {"on": "2100-12-31"}).context["day"] == dt.date(2100, 12, 31)
+    assert client.get(url, {"on": "1949-12-31"}).context["day"] == timezone.localdate()
+    assert client.get(url, {"on": "2101-01-01"}).context["day"] == timezone.localdate()
