@@ -225,7 +225,8 @@ def test_deleting_a_record(admin):
     client = client_for(admin)
     stint = StintFactory()
     response = client.post(reverse("practice:stint_delete", args=[stint.pk]))
-    assert response.status_code == 302 and not Stint.objects.exists()
+    assert response.status_code == 302 and response["Location"] == stint.campaign.get_absolute_url()
+    assert not Stint.objects.exists()
 
 
 @pytest.mark.django_db

@@ -221,3 +221,19 @@ def test_the_team_on_a_date_reads_dates_from_1950_to_2100(admin):
     assert client.get(url, {"on": "2100-12-31"}).context["day"] == dt.date(2100, 12, 31)
     assert client.get(url, {"on": "1949-12-31"}).context["day"] == timezone.localdate()
     assert client.get(url, {"on": "2101-01-01"}).context["day"] == timezone.localdate()
+
+
+@pytest.mark.django_db
+def test_detail_pages_cost_the_same_whatever_their_length(admin, django_assert_max_num_queries):
+    client = client_for(admin)
+    campaign, team = _records(2)
+    cadre = campaign.stints.first().cadre
+    urls = [campaign.get_absolute_url(), team.get_absolute_url(), reverse("practice:cadre_practice", args=[cadre.pk])]
+    for url in urls:
+        _count_queries(client, url, django_assert_max_num_queries, BUDGET)
+    for _i in range(8):
+        day = dt.date(2022, 5, 1 + _i)
+        StintFactory(campaign=campaign, cadre=cadre, place=PlaceFactory(), start_date=day, end_date=day)
+        TeamMembershipFactory(team=team)
+    for url in urls:
+        _count_queries(client, url, django_assert_max_num_queries, BUDGET)

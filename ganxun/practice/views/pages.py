@@ -737,6 +737,10 @@ def delete_view(key: str):
             messages.error(request, " ".join(error.messages))
             return redirect(record)
         messages.success(request, _("“%(name)s” was deleted.") % {"name": record})
+        if isinstance(record, TeamMembership):
+            return redirect(record.team)
+        if isinstance(record, Stint):
+            return redirect(record.campaign)
         return redirect(f"practice:{RECORD_LISTS[key]}")
 
     view.__name__ = f"{key}_delete"
