@@ -106,7 +106,9 @@ def _section() -> django_filters.ChoiceFilter:
 
 
 class PlaceFilter(PracticeFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name")))
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name of the place"))
+    )
     kind = django_filters.ChoiceFilter(label=_("kind of place"), choices=PlaceKind.choices, empty_label=_("All"))
     parent = _IdFilter(method="filter_parent")
 
@@ -126,7 +128,9 @@ class PlaceFilter(PracticeFilterSet):
 
 
 class CampaignFilter(PracticeFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name")))
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name of the campaign"))
+    )
     year = _year()
 
     class Meta:
@@ -208,7 +212,9 @@ class CommunityReportFilter(_CadreRecordFilter):
 
 
 class TeamFilter(PracticeFilterSet):
-    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name")))
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_q", max_length=100, widget=_search(_("Name of the team"))
+    )
     kind = django_filters.ChoiceFilter(label=_("kind of team"), choices=TeamKind.choices, empty_label=_("All"))
 
     class Meta:
