@@ -100,6 +100,10 @@ POLICY: dict[str, list[Rule]] = {
     "practice:place_update": [admins_only("place")],
     "practice:place_merge": [Rule(target="place", get=ADMINS, post=admins(INVALID))],
     "practice:place_evidence": [Rule(target="place", get=POST_ONLY, post=admins(INVALID))],
+    # Places, campaigns and teams in use: the deletion is refused with why, back to the page.
+    "practice:place_delete": [Rule(target="place", get=POST_ONLY, post=admins(REDIRECT))],
+    "practice:campaign_delete": [Rule(target="campaign", get=POST_ONLY, post=admins(REDIRECT))],
+    "practice:team_delete": [Rule(target="team", get=POST_ONLY, post=admins(REDIRECT))],
     # Campaigns and teams: the head sees those of their unit (to enter their 科室's records), the cadre those they
     # take part in (the world's cadre has a stint and a membership).
     "practice:campaign_create": [admins_only()],

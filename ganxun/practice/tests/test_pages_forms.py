@@ -241,3 +241,18 @@ def test_evidence_of_ten_megabytes_is_taken_and_a_byte_more_is_not(admin, media)
     over = SimpleUploadedFile("扫描件.pdf", b"%" * (EVIDENCE_MAX_BYTES + 1), content_type="application/pdf")
     assert client.post(url, {"file": over}).status_code == 400
     assert Evidence.objects.of(report).count() == 1
+
+
+@pytest.mark.django_db
+def test_a_campaign_in_use_is_not_deleted_and_an_empty_one_is(admin):
+    client = client_for(admin)
+    used = StintFactory().campaign
+    empty = CampaignFactory(name="未用的行动")
+    refused = client.post(reverse("practice:campaign_delete", args=[used.pk]))
+    assert refused.status_code == 302 and refused["Location"] == used.get_absolute_url()
+    assert Campaign.objects.filter(pk=used.pk).exists()
+    assert client.post(reverse("practice:campaign_delete", args=[empty.pk])).status_code == 302
+    assert not Campaign.objects.filter(pk=empty.pk).exists()
+    place = PlaceFactory(name="无记录居委")
+    assert client.post(reverse("practice:place_delete", args=[place.pk])).status_code == 302
+    assert not Place.objects.filter(pk=place.pk).exists()

@@ -847,6 +847,31 @@ def place_merge(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(kept)
 
 
+def body_delete_view(key: str):
+    """A place, campaign or team nothing refers to (the service refuses one in use, with why)."""
+    models = {"place": Place, "campaign": Campaign, "team": Team}
+    lists = {"place": "place_list", "campaign": "campaign_list", "team": "team_list"}
+
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        require_admin(request.user)
+        model = models[key]
+        records = (
+            Place.objects.visible_to(request.user).live() if model is Place else model.objects.editable_by(request.user)
+        )
+        record = get_object_or_404(records, pk=pk)
+        try:
+            _service(f"{key}_delete")(actor=request.user, **{key: record})
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(record)
+        messages.success(request, _("“%(name)s” was deleted.") % {"name": record})
+        return redirect(f"practice:{lists[key]}")
+
+    view.__name__ = f"{key}_delete"
+    return view
+
+
 # --- campaigns and teams ------------------------------------------------------------------------------------------
 
 
@@ -1027,11 +1052,13 @@ urlpatterns = [
     path("places/<int:pk>/edit/", PlaceUpdate, name="place_update"),
     path("places/<int:pk>/merge/", place_merge, name="place_merge"),
     path("places/<int:pk>/evidence/", evidence_view("place"), name="place_evidence"),
+    path("places/<int:pk>/delete/", body_delete_view("place"), name="place_delete"),
     *_list_urls(CAMPAIGNS, "campaigns"),
     path("campaigns/new/", CampaignCreate, name="campaign_create"),
     path("campaigns/<int:pk>/", campaign_detail, name="campaign_detail"),
     path("campaigns/<int:pk>/edit/", CampaignUpdate, name="campaign_update"),
     path("campaigns/<int:pk>/evidence/", evidence_view("campaign"), name="campaign_evidence"),
+    path("campaigns/<int:pk>/delete/", body_delete_view("campaign"), name="campaign_delete"),
     path("campaigns/<int:pk>/deployments/new/", StintCreateView.as_view(), name="stint_create"),
     *_list_urls(STINTS, "deployments"),
     *_record_urls("stint", "deployments", Stint, StintForm, "", gettext_lazy("Edit the deployment"), create=False),
@@ -1049,6 +1076,7 @@ urlpatterns = [
     path("teams/<int:pk>/", team_detail, name="team_detail"),
     path("teams/<int:pk>/edit/", TeamUpdate, name="team_update"),
     path("teams/<int:pk>/evidence/", evidence_view("team"), name="team_evidence"),
+    path("teams/<int:pk>/delete/", body_delete_view("team"), name="team_delete"),
     path("teams/<int:pk>/members/new/", MembershipCreateView.as_view(), name="team_membership_create"),
     *_record_urls(
         "team_membership",
