@@ -325,6 +325,20 @@ KINDS = [CAMPAIGNS, STINTS, COMMUNITY, TEAMS, SECONDMENTS, VISITS, PLACES]
 # --- the landing page ---------------------------------------------------------------------------------------------
 
 
+# The Excel import of each list (practice-import's pages), by the import's name for the kind.
+IMPORT_KINDS = {"stint": "deployment", "community_report": "community", "team": "team", "secondment": "secondment"}
+
+
+def _import_url(user, key: str) -> str:
+    """The import page of a list, for the administrators who import (none before the import pages exist)."""
+    if not _admins(user) or key not in IMPORT_KINDS:
+        return ""
+    try:
+        return reverse("practice:import_upload", kwargs={"kind": IMPORT_KINDS[key]})
+    except NoReverseMatch:
+        return ""
+
+
 def _figures_url() -> str:
     try:
         return reverse("practice:figures")
@@ -379,6 +393,7 @@ def list_view(kind: Kind):
             "list_url": request.path,
             "export_url": reverse(f"practice:{kind.key}_export"),
             "new_url": new_url,
+            "import_url": _import_url(request.user, kind.key),
         }
         if request.htmx and not request.htmx.history_restore_request:
             return push_url(render(request, "practice/pages/list.html#table", context), clean_url(request, querystring))
