@@ -237,3 +237,11 @@ def test_detail_pages_cost_the_same_whatever_their_length(admin, django_assert_m
         TeamMembershipFactory(team=team)
     for url in urls:
         _count_queries(client, url, django_assert_max_num_queries, BUDGET)
+
+
+@pytest.mark.django_db
+def test_the_cadres_roster_page_links_their_practice(admin):
+    cadre = CadreFactory()
+    page = client_for(admin).get(reverse("roster:cadre_detail", args=[cadre.pk]))
+    assert reverse("practice:cadre_practice", args=[cadre.pk]) in page.content.decode()
+    assert "查看实践记录" in page.content.decode()
