@@ -10,10 +10,12 @@ register everyone reads; administrators keep it (add, edit, merge).  Every write
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -63,6 +65,7 @@ from ..forms.pages import (
 from ..models import (
     Campaign,
     CommunityReport,
+    Competition,
     Evidence,
     Place,
     Secondment,
@@ -339,6 +342,12 @@ def _import_url(user, key: str) -> str:
         return ""
 
 
+def _group_import_url(user, key: str, group: str) -> str:
+    """The import of a campaign's deployments or a team's members, the campaign or team filled in."""
+    url = _import_url(user, key)
+    return f"{url}?{urlencode({'group': group})}" if url else ""
+
+
 def _figures_url() -> str:
     try:
         return reverse("practice:figures")
@@ -358,6 +367,16 @@ def index(request: HttpRequest) -> HttpResponse:
         }
         for kind in KINDS
     ]
+    with contextlib.suppress(NoReverseMatch):  # the merit competitions come with their own helper's pages
+        cards.insert(
+            1,
+            {
+                "title": _("Merit competitions"),
+                "url": reverse("practice:competition_list"),
+                "count": Competition.objects.visible_to(user).count(),
+                "key": "competition",
+            },
+        )
     context = {
         "cards": cards,
         "figures_url": _figures_url() if _admins(user) or user.is_section_head else "",
@@ -905,6 +924,7 @@ def _campaign_detail(request: HttpRequest, campaign: Campaign, *, evidence_form=
         "may_add": may_enter(user) and _open_to_entry(Campaign, user).filter(pk=campaign.pk).exists(),
         "editable": editable,
         "people": stints.values("cadre_id").distinct().count(),
+        "import_url": _group_import_url(user, "stint", campaign.name) if editable else "",
         **_evidence_context(request, campaign, editable, evidence_form),
     }
     return render(request, "practice/pages/campaign_detail.html", context, status=status)
@@ -937,6 +957,7 @@ def _team_detail(request: HttpRequest, team: Team, *, evidence_form=None, status
         "on_day": on_day,
         "day": day,
         "may_add": may_enter(user) and _open_to_entry(Team, user).filter(pk=team.pk).exists(),
+        "import_url": _group_import_url(user, "team", team.name) if editable else "",
         "editable": editable,
         **_evidence_context(request, team, editable, evidence_form),
     }
