@@ -11,3 +11,8 @@ learning_parts = Parts("learning_parts")
 
 # {session id: (activity id, activity title)} for session ids, so the archive groups an activity's sessions.
 session_activities = Hook("session_activities", default=lambda ids: {})
+
+# The archive's sections from above, one per app: ``part(cadre, years, user) -> {year: section}`` where a section
+# is a dict with a ``template`` to include (given ``section``) and what it shows, e.g. the practice records of
+# the year that have no 学时 line of their own (a team membership).
+archive_parts = Parts("archive_parts")

@@ -37,6 +37,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from ganxun.core.collector import paused_collection
 from ganxun.roster.models import (
     COUNTY_DIVISION_LEADERSHIP,
     COUNTY_DIVISION_RANKS,
@@ -82,6 +83,14 @@ class Standing(TextChoices):
 
 # Worst first: a cadre stands where their weakest requirement stands.
 _SEVERITY = {Standing.NOT_MET: 0, Standing.BEHIND: 1, Standing.ON_TRACK: 2, Standing.MET: 3, Standing.NONE: 4}
+# The standings as module constants: the judging loop of a city reads them a million times.
+_MET, _ON_TRACK, _BEHIND, _NOT_MET, _NONE = (
+    Standing.MET,
+    Standing.ON_TRACK,
+    Standing.BEHIND,
+    Standing.NOT_MET,
+    Standing.NONE,
+)
 GOOD_STANDINGS = frozenset({Standing.MET, Standing.ON_TRACK, Standing.NONE})
 
 
@@ -514,7 +523,7 @@ class Judge:
         return plans
 
     def __call__(
-        self, tier: str, cents: list[int], plan: Plan | None = None
+        self, tier: str, cents: Sequence[int], plan: Plan | None = None
     ) -> tuple[tuple[int, ...], list[RequirementResult], str]:
         """(capped cents per category in the year, one result per requirement, overall standing).
 
@@ -522,27 +531,33 @@ class Judge:
         over adds its year's own surplus (before anything carried into it) to the next year, which is then capped
         by its own cap.
         """
+        copied = False
         if self.carries:
             surplus = [(target, cents[source] - cap) for source, cap, target in self.carries if cents[source] > cap]
+            if surplus:
+                cents, copied = list(cents), True
             for target, extra in surplus:
                 cents[target] += extra
         for position, cap in self.caps:
             if cents[position] > cap:
+                if not copied:  # the caller's sums are left as they came
+                    cents, copied = list(cents), True
                 cents[position] = cap
         results = []
-        worst = Standing.NONE
+        worst = _NONE
+        severity = _SEVERITY
         for requirement, required, expected, over, take in self.plans[tier] if plan is None else plan:
             done = sum(take(cents))
             # 达标 when done reaches the hours; otherwise judged against what the time passed asks for.
             if done >= required:
-                standing = Standing.MET
+                standing = _MET
             elif over:
-                standing = Standing.NOT_MET
+                standing = _NOT_MET
             elif done >= expected:
-                standing = Standing.ON_TRACK
+                standing = _ON_TRACK
             else:
-                standing = Standing.BEHIND
-            if _SEVERITY[standing] < _SEVERITY[worst]:
+                standing = _BEHIND
+            if severity[standing] < severity[worst]:
                 worst = standing
             results.append(RequirementResult(requirement, done, expected, standing, required))
         return self.in_year(cents), results, worst
@@ -707,8 +722,8 @@ class ComplianceReport:
         return [row for row in self.rows if row.standing in OFF_TRACK_STANDINGS]
 
 
-def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> dict[int, list[int]]:
-    """{cadre id: [confirmed 学时 in cents for each (category, year) of ``keys``]}, in one query.
+def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> dict[int, tuple[int, ...]]:
+    """{cadre id: (confirmed 学时 in cents for each (category, year) of ``keys``)}, in one query.
 
     Read from the maintained totals (``HourTotal``: one row per cadre, year, unit and 科室, one column of cents
     per category), not from the ledger: the rows of a cadre's years are summed and pivoted into one column per
@@ -732,12 +747,12 @@ def hour_sums(cadres: QuerySet[Cadre] | None, keys: list[tuple[str, int]]) -> di
     }
     rows = totals.values("cadre_id").annotate(**columns).order_by().values_list("cadre_id", *columns)
     sql, params = rows.query.sql_with_params()
-    sums: dict[int, list[int]] = {}
+    sums: dict[int, tuple[int, ...]] = {}
     with connections[rows.db].cursor() as cursor:
         cursor.execute(sql, params)
         while chunk := cursor.fetchmany(10_000):
             for row in chunk:
-                sums[row[0]] = list(row[1:])
+                sums[row[0]] = row[1:]
     return sums
 
 
@@ -783,7 +798,7 @@ class Spell:
 NO_PROMOTIONS: Mapping[str, dt.date] = types.MappingProxyType({})
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(slots=True)  # not frozen: built for every cadre of a city's report, frozen costs
 class YearRecord:
     """Where a cadre's record stood for year Y, from their periods (docs/compliance-history.md)."""
 
@@ -794,6 +809,11 @@ class YearRecord:
     joined_on: dt.date | None  # the first day in service in the scope, when that fell within Y after 1 January
     months: int  # full calendar months of Y in service in the scope
     promoted_at: Mapping[str, dt.date]  # tier -> the first day held, for a tier reached from another while in service
+
+    @property
+    def plain(self) -> bool:
+        """In service the whole year and not promoted into the tier held: judged by the tier's own plan."""
+        return self.left_on is None and self.joined_on is None and self.spell.tier not in self.promoted_at
 
     @property
     def reference_day(self) -> dt.date:
@@ -897,25 +917,28 @@ def _spells(cadres: QuerySet[Cadre], year: int, first_year: int | None = None) -
             "status",
         )
     )
+    # Read through the cursor, as hour_sums does: a city has a few hundred thousand periods, and the tier of
+    # each (rank, leadership level) pair is worked out once.
+    sql, params = rows.query.sql_with_params()
     found: dict[int, tuple[str, list[Spell]]] = {}
-    for pk, name, start, end, unit_id, path, section_id, section_name, order, rank, leadership, status in rows:
-        entry = found.get(pk)
-        if entry is None:
-            entry = found[pk] = (name, [])
-        entry[1].append(
-            Spell(start, end, unit_id, path, section_id, section_name, order, tier_of(rank, leadership), status)
-        )
+    tiers: dict[tuple[str, str], str] = {}
+    with connections[rows.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while chunk := cursor.fetchmany(10_000):
+            for pk, name, start, end, unit_id, path, section_id, section_name, order, rank, leadership, status in chunk:
+                tier = tiers.get((rank, leadership))
+                if tier is None:
+                    tier = tiers[(rank, leadership)] = tier_of(rank, leadership)
+                entry = found.get(pk)
+                if entry is None:
+                    entry = found[pk] = (name, [])
+                entry[1].append(Spell(start, end, unit_id, path, section_id, section_name, order, tier, status))
     return found
 
 
-def _remap(places: list[int]) -> Callable[[list[int]], list[int]]:
-    """A function taking the values at ``places`` out of a list, as a new list (a judge's own keys)."""
-    take = picker(places)
-    return lambda values: list(take(values))
-
-
-def _section_key(spell: Spell) -> tuple[int, str, int]:
-    return (spell.section_order, spell.section_name, spell.section_id)
+def _remap(places: list[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """A function taking the values at ``places`` out of a sequence, as a tuple (a judge's own keys)."""
+    return picker(places)
 
 
 def _path_ids(path: str) -> tuple[int, ...]:
@@ -924,7 +947,7 @@ def _path_ids(path: str) -> tuple[int, ...]:
 
 def judge_record(judge: Judge, record: YearRecord, as_of: dt.date) -> tuple[Plan, bool]:
     """(the plan a cadre's year is judged by, whether they are listed apart), from their year record."""
-    if record.left_on is None and record.joined_on is None and record.spell.tier not in record.promoted_at:
+    if record.plain:
         return judge.plan(record.spell.tier), False  # the whole year in service, not promoted: the tier's plan
     book = judge.book
     history = book.history
@@ -954,6 +977,7 @@ def judge_record(judge: Judge, record: YearRecord, as_of: dt.date) -> tuple[Plan
     return judge.plan(tier, months, promoted, point, final), False
 
 
+@paused_collection()
 def compliance(
     *,
     year: int,
@@ -976,21 +1000,22 @@ def compliance(
     """
     as_of = as_of or timezone.localdate()
     scope = unit.path if unit is not None else ""
-    records: list[tuple[int, str, YearRecord]] = []
+    # (科室 order, 科室 name, 科室 id, cadre name, cadre id, record): sorted as plain tuples, the order listed in.
+    records: list[tuple[int, str, int, str, int, YearRecord]] = []
+    unit_paths: dict[int, tuple[int, ...]] = {}
     for pk, (name, spells) in _spells(cadres, year).items():
         record = year_record(spells, year, scope)
         if record is None:
             continue
-        if section_id is not None and record.spell.section_id != section_id:
+        spell = record.spell
+        if section_id is not None and spell.section_id != section_id:
             continue
-        if tier and record.spell.tier != tier:
+        if tier and spell.tier != tier:
             continue
-        records.append((pk, name, record))
-    records.sort(key=lambda item: (*_section_key(item[2].spell), item[1], item[0]))
-    unit_paths: dict[int, tuple[int, ...]] = {}
-    for _pk, _name, record in records:
-        if record.spell.unit_id not in unit_paths:
-            unit_paths[record.spell.unit_id] = _path_ids(record.spell.unit_path)
+        records.append((spell.section_order, spell.section_name, spell.section_id, name, pk, record))
+        if spell.unit_id not in unit_paths:
+            unit_paths[spell.unit_id] = _path_ids(spell.unit_path)
+    records.sort()  # the cadre id is unique: the tuples are ordered before their records would be compared
     scope_path = list(unit.ancestor_ids()) if unit is not None else []
     tables = RuleTables([year], {i for path in unit_paths.values() for i in path} | set(scope_path))
     book = tables.book(year, scope_path)
@@ -1002,8 +1027,9 @@ def compliance(
         key=lambda key: (key[1], BUCKETS.index(key[0])),
     )
     place = {key: position for position, key in enumerate(keys)}
-    takes: dict[int, Callable[[list[int]], list[int]]] = {
-        unit_id: list if judge.keys == keys else _remap([place[key] for key in judge.keys])
+    # A judge with keys of its own (a unit with rules of its own) takes its places out of the sums.
+    takes: dict[int, Callable[[Sequence[int]], Sequence[int]] | None] = {
+        unit_id: None if judge.keys == keys else _remap([place[key] for key in judge.keys])
         for unit_id, judge in judges.items()
     }
     listed = cadres
@@ -1013,29 +1039,37 @@ def compliance(
         )
         listed = cadres.filter(pk__in=served.values("cadre_id"))
     sums = hour_sums(listed, keys)
-    nothing = [0] * len(keys)
+    nothing = (0,) * len(keys)
     rows, apart = [], []
-    for pk, name, record in records:
+    for _order, section_name, section, name, pk, record in records:
         spell = record.spell
-        judge = judges[spell.unit_id]
-        plan, set_apart = judge_record(judge, record, as_of)
-        cents = takes[spell.unit_id](sums.get(pk) or nothing)
+        unit_id = spell.unit_id
+        judge = judges[unit_id]
+        if record.plain:  # the whole year in service, not promoted (most cadres): the tier's plan
+            plan, set_apart = judge.plans[spell.tier], False
+        else:
+            plan, set_apart = judge_record(judge, record, as_of)
+        cents = sums.get(pk, nothing)
+        if (take := takes[unit_id]) is not None:
+            cents = take(cents)
         in_year, results, standing = judge(spell.tier, cents, plan)
+        if set_apart:
+            results, standing = [], _NONE
         row = CadreCompliance(
             pk,
             name,
-            spell.section_id,
-            spell.section_name,
+            section,
+            section_name,
             spell.tier,
             in_year,
-            [] if set_apart else results,
-            Standing.NONE if set_apart else standing,
-            unit_id=spell.unit_id,
-            status=record.status,
-            left_on=record.left_on,
-            joined_on=record.joined_on,
-            months=record.months,
-            apart=set_apart,
+            results,
+            standing,
+            unit_id,
+            record.status,
+            record.left_on,
+            record.joined_on,
+            record.months,
+            set_apart,
         )
         (apart if set_apart else rows).append(row)
     return ComplianceReport(year=year, as_of=as_of, book=book, rows=rows, apart=apart)

@@ -25,3 +25,9 @@ class PracticeConfig(AppConfig):
 
         register_source(Source.PRACTICE, "practice.PracticeCredit")
         periods_changed.connect(signals.periods_changed, sender=Cadre, dispatch_uid="practice.periods_changed")
+        # The cadre's archive lists their practice records per year (practice/archive.py).
+        from ganxun.hours import hooks as hours_hooks
+
+        from .archive import archive_part
+
+        hours_hooks.archive_parts.add("practice", archive_part)

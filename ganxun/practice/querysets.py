@@ -137,11 +137,11 @@ class CompetitionQuerySet(models.QuerySet):
         judge."""
         if not _active(user):
             return self.none()
+        judged = Q(pk__in=self.model.objects.filter(judges=user.pk).values("pk"))
         if user.is_admin:
             if _reaches_all(user):
                 return self
-            return self.filter(_above_or_within(user))
-        judged = Q(pk__in=self.model.objects.filter(judges=user.pk).values("pk"))
+            return self.filter(_above_or_within(user) | judged)
         if user.cadre_id is None:
             return self.filter(judged)
         unit = user.unit_scope

@@ -338,8 +338,9 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
         """The one chokepoint: an admin the cadres of the units their role reaches (a system administrator
         without a unit: all), a section head their 科室, a cadre only themself.
 
-        ``during`` (first and last day) widens an administrator's view to the cadres who served in those units
-        at any time in the span, wherever they are now: a year's figures list who belonged then.
+        ``during`` (first and last day) widens the view to the cadres who served in those units (for a section
+        head, in their 科室) at any time in the span, wherever they are now: a year's figures list who belonged
+        then.
         """
         if not user.is_authenticated or not user.is_active:
             return self.none()
@@ -352,7 +353,10 @@ class CadreQuerySet(models.QuerySet["Cadre"]):
             served = CadrePeriod.objects.overlapping(*during).filter(unit_id__in=units).values("cadre_id")
             return self.filter(Q(unit_id__in=units) | Q(pk__in=served))
         if user.is_section_head and user.section_id_scope is not None:
-            return self.filter(section_id=user.section_id_scope)
+            if during is None:
+                return self.filter(section_id=user.section_id_scope)
+            served = CadrePeriod.objects.overlapping(*during).filter(section_id=user.section_id_scope)
+            return self.filter(Q(section_id=user.section_id_scope) | Q(pk__in=served.values("cadre_id")))
         if user.cadre_id is not None:
             return self.filter(pk=user.cadre_id)
         return self.none()

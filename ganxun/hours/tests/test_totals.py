@@ -88,7 +88,7 @@ class AttributionTests(HistoryMixin, TestCase):
         )
         # The cadre's year is the sum of both 科室; each 科室's statistics keep what was done in it.
         keys = [(Bucket.CENTRALISED, 2025), (Bucket.ONLINE, 2025), (Bucket.CENTRALISED, 2019)]
-        self.assertEqual(hour_sums(Cadre.objects.all(), keys), {self.cadre.pk: [400, 250, 100]})
+        self.assertEqual(hour_sums(Cadre.objects.all(), keys), {self.cadre.pk: (400, 250, 100)})
         self.assertEqual(section_hours(2025)[self.office.pk][Bucket.CENTRALISED], D("4"))
         self.assertEqual(section_hours(2025)[self.planning.pk][Bucket.ONLINE], D("2.5"))
         self.assertEqual(set(unit_hours(2025)), {self.housing.pk, self.building.pk})

@@ -19,6 +19,7 @@ from ganxun.roster.models import LeadershipLevel, Rank, Status, Tier
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
 
 from .factories import LedgerEntryFactory
+from .history import history
 
 D = Decimal
 OVERVIEW = reverse("hours:compliance")
@@ -82,6 +83,27 @@ class ComplianceViewTests(TestCase):
         response = self.client.get(OVERVIEW, {"year": 2025})
         self.assertEqual(self.summary(response), [("旧区改造科", 3, 2, 66)])
         self.assertEqual(self.client.get(reverse("hours:compliance_section", args=[self.housing.pk])).status_code, 404)
+
+    def test_a_section_head_lists_who_left_their_section_during_the_year_by_where_they_ended_it(self):
+        """Retired from the head's 科室 in June: still theirs to report for the year (as 退休). Moved in June to
+        another 科室: listed there, not twice."""
+        leaver = CadreFactory(section=self.renewal, name="六月退休", rank=Rank.CLERK_1)
+        mover = CadreFactory(section=self.renewal, name="六月调科", rank=Rank.CLERK_1)
+        history(leaver, (dt.date(2020, 1, 1), {}), (dt.date(2025, 6, 1), {"status": Status.RETIRED}))
+        history(mover, (dt.date(2020, 1, 1), {}), (dt.date(2025, 6, 1), {"section": self.housing}))
+        self.client.force_login(self.head)
+        response = self.client.get(CADRES, {"year": 2025})
+        names = {row.name: row for row in response.context["page"]}
+        self.assertIn("六月退休", names)
+        self.assertEqual(names["六月退休"].status, Status.RETIRED)
+        self.assertNotIn("六月调科", names)
+        self.assertEqual(self.summary(self.client.get(OVERVIEW, {"year": 2025})), [("旧区改造科", 4, 2, 50)])
+        # The year before, both were in the 科室 all year.
+        response = self.client.get(CADRES, {"year": 2024})
+        self.assertTrue({"六月退休", "六月调科"} <= {row.name for row in response.context["page"]})
+        self.client.force_login(self.admin)
+        housing = self.client.get(reverse("hours:compliance_section", args=[self.housing.pk]), {"year": 2025})
+        self.assertIn("六月调科", {row.name for row in housing.context["page"]})
 
     def test_cadres_are_refused(self):
         self.client.force_login(self.cadre_user)

@@ -49,7 +49,12 @@ def _report(
     科室 and tier filters apply to the 科室 and tier the year is judged by (at its end, or on leaving), the
     standing to the judged rows."""
     section_id = section.pk if section is not None else filters.chosen_section()
-    unit = request.user.unit if request.user.is_admin else None
+    user = request.user
+    if section_id is None and not user.is_admin and user.is_section_head:
+        # A section head's year: who served in their 科室 and is listed by it (the 科室 at the year's end, or on
+        # leaving); a cadre who moved on to another 科室 is that 科室's to report.
+        section_id = user.section_id_scope
+    unit = user.unit if user.is_admin else None
     report = compliance(
         year=filters.year_or_default(), cadres=cadres, unit=unit, section_id=section_id, tier=filters.chosen_tier()
     )

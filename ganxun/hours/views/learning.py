@@ -159,6 +159,7 @@ class ArchiveYear:
     counted: list[ArchiveRow] = dataclasses.field(init=False)
     pending: list[ArchiveRow] = dataclasses.field(init=False)
     rejected: list[LedgerEntry] = dataclasses.field(init=False)
+    sections: list[dict] = dataclasses.field(default_factory=list)  # the apps' own parts (hooks.archive_parts)
 
     def __post_init__(self, activities: dict[int, tuple[int, str]], admin: bool) -> None:
         # Printed: what counts, then what waits for review, marked so; a rejected entry is never printed.
@@ -201,6 +202,7 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
     standings = cadre_years(cadre, entries, shown, as_of=today)
     activities = session_activities([e for e in entries if e.date.year in shown])
     archive = []
+    parts = [part(cadre, shown, request.user) for part in hooks.archive_parts]  # see hooks.py
     for year in shown:
         in_year = [e for e in entries if e.date.year == year]
         confirmed: dict[str, Decimal] = {}
@@ -208,7 +210,9 @@ def cadre_archive(request: HttpRequest, pk: int) -> HttpResponse:
             if entry.status == EntryStatus.CONFIRMED:
                 confirmed[entry.bucket] = confirmed.get(entry.bucket, ZERO) + entry.hours
         standing = standings[year]
-        archive.append(ArchiveYear(year, in_year, confirmed, standing, activities, request.user.is_admin))
+        item = ArchiveYear(year, in_year, confirmed, standing, activities, request.user.is_admin)
+        item.sections = [part[year] for part in parts if part.get(year)]
+        archive.append(item)
     context = {
         "cadre": cadre,
         "archive": archive,

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ganxun.accounts.models import Role
 from ganxun.hours.models import ConversionRule, Unit
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def counted_stint():
-    year = dt.date.today().year
+    year = timezone.localdate().year
     ConversionRule.objects.create(year=year, unit=Unit.DEPLOYMENT_DAY, hours=Decimal(4))
     day = dt.date(year, 1, 1)  # never after today
     campaign = f.CampaignFactory(start_date=dt.date(year, 1, 1), end_date=None)

@@ -5,8 +5,9 @@ from decimal import Decimal
 from unittest import mock
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db.models import ProtectedError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.accounts.models import Role
 from ganxun.hours.models import Bucket, BucketCap, ConversionRule, EntryStatus, LedgerEntry, Source, Unit
@@ -268,15 +269,33 @@ def test_only_days_up_to_today_count(admin, rules, cadre, campaign):
     assert counted(s) == {2022: (10, H(40))}
 
 
-def test_the_yearly_cap_bounds_practice_in_compliance(admin, rules, cadre, campaign):
+@pytest.mark.parametrize(("last_day", "total", "counted_total"), [(1, 48, 48), (2, 52, 50)])
+def test_the_yearly_cap_bounds_practice_in_compliance(admin, rules, cadre, campaign, last_day, total, counted_total):
     BucketCap.objects.create(year=2022, bucket=Bucket.PRACTICE, cap=H(50))
     stint(admin, cadre, campaign, D(2022, 4, 1), D(2022, 4, 10))  # 40
-    stint(admin, cadre, campaign, D(2022, 5, 1), D(2022, 5, 2))  # 8: 48, under the cap
-    judged = cadre_compliance(cadre, LedgerEntry.objects.filter(cadre=cadre), 2022, as_of=D(2022, 12, 31))
-    assert judged.buckets[Bucket.PRACTICE] == H(48)
-    stint(admin, cadre, campaign, D(2022, 6, 1), D(2022, 6, 1))  # 4: 52, above
+    stint(admin, cadre, campaign, D(2022, 5, 1), D(2022, 5, 2))  # 8
+    report(admin, cadre, D(2022, 6, 1))  # 2: 50, the cap
     judged = cadre_compliance(cadre, LedgerEntry.objects.filter(cadre=cadre), 2022, as_of=D(2022, 12, 31))
     assert judged.buckets[Bucket.PRACTICE] == H(50)
+    if last_day == 2:
+        report(admin, cadre, D(2022, 6, 2))  # 52: above the cap
+    else:
+        ConversionRule.objects.filter(year=2022, unit=Unit.COMMUNITY_REPORT).update(hours=H(0))
+        services.practice_hours_recount(actor=admin, year=2022)  # 48: below
+    entries_now = LedgerEntry.objects.filter(cadre=cadre)
+    assert sum(e.hours for e in entries_now.filter(status=EntryStatus.CONFIRMED)) == H(total)
+    judged = cadre_compliance(cadre, entries_now, 2022, as_of=D(2022, 12, 31))
+    assert judged.buckets[Bucket.PRACTICE] == H(counted_total)
+
+
+@pytest.mark.parametrize(("ahead", "ok"), [(366, True), (367, False)])
+def test_a_stints_dates_reach_a_year_ahead_at_most(admin, cadre, campaign, ahead, ok):
+    end = timezone.localdate() + dt.timedelta(days=ahead)
+    if ok:
+        stint(admin, cadre, campaign, end, end)
+    else:
+        with translation.override("zh-hans"), pytest.raises(ValidationError):
+            stint(admin, cadre, campaign, end, end)
 
 
 def test_the_credit_page_sends_on_to_the_record_for_who_may_see_it(client, admin, rules, cadre, campaign):
@@ -314,3 +333,18 @@ def test_the_command_recounts_a_year(admin, cadre, campaign):
     assert "1" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("practice_hours", "--year", "1999", stdout=out)
+
+
+def test_a_move_to_another_unit_counts_by_its_rules(admin, rules, campaign):
+    from ganxun.roster.services import cadre_update
+
+    home = OrgUnit.objects.get(pk=home_unit_id())
+    branch = UnitFactory(parent=home, name="分局", code="BR")
+    rule(2022, Unit.DEPLOYMENT_DAY, 2, org_unit=branch)
+    moving = CadreFactory(hire_date=D(2010, 1, 1))
+    s = stint(admin, moving, campaign, D(2022, 4, 1), D(2022, 4, 2))
+    assert counted(s) == {2022: (2, H(8))}
+    cadre_update(actor=admin, cadre=moving, section=SectionFactory(unit=branch), effective=D(2022, 3, 1))
+    s.refresh_from_db()
+    assert s.unit == branch
+    assert counted(s) == {2022: (2, H(4))}

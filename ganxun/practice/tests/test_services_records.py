@@ -4,14 +4,14 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ganxun.accounts.models import Role
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.practice import services
 from ganxun.practice.models import Evidence, PlaceKind, Stint, TeamMembership, TeamRole, VisitKind
 from ganxun.practice.tests import factories as f
-from ganxun.roster.models import PoliticalStatus, Unit
+from ganxun.roster.models import PoliticalStatus, Unit, home_unit_id
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -288,8 +288,8 @@ def test_a_secondment_planned_years_ahead_is_accepted(admin):
         cadre=CadreFactory(),
         kind="xinjiang",
         region="新疆喀什",
-        planned_start=dt.date.today(),
-        planned_end=dt.date.today().replace(year=dt.date.today().year + 3),
+        planned_start=timezone.localdate(),
+        planned_end=timezone.localdate().replace(year=timezone.localdate().year + 3),
     )
     assert secondment.pk
 
@@ -334,3 +334,35 @@ def test_a_judge_sees_the_competition_they_judge():
     assert not Competition.objects.visible_to(judge).exists()
     competition.judges.add(judge)
     assert list(Competition.objects.visible_to(judge)) == [competition]
+
+
+def test_evidence_by_who_may_change_the_record():
+    head = UserFactory(role=Role.SECTION_HEAD)
+    mine = f.StintFactory(cadre=CadreFactory(section=head.cadre.section))
+    theirs = f.StintFactory()
+    evidence = services.evidence_add(actor=head, record=mine, note="报到单")
+    assert evidence.uploaded_by == head and evidence.record == mine
+    with pytest.raises(PermissionDenied):
+        services.evidence_add(actor=head, record=theirs, note="报到单")
+    with pytest.raises(PermissionDenied):
+        services.evidence_add(actor=UserFactory(role=Role.CADRE, cadre=mine.cadre), record=mine, note="照片")
+    with pytest.raises(ValidationError):
+        services.evidence_add(actor=head, record=mine, note="  ")
+    services.evidence_delete(actor=head, evidence=evidence)
+    assert not Evidence.objects.exists()
+    assert AuditEvent.objects.filter(object_type="stint", object_id=str(mine.pk)).count() == 2
+
+
+def test_a_branch_administrator_organises_only_below_their_unit():
+    home = Unit.objects.get(pk=home_unit_id())
+    branch = UnitFactory(parent=home, name="分局", code="BR")
+    branch_admin = UserFactory(role=Role.TRAINING_ADMIN, cadre=None, unit=branch)
+    campaign = services.campaign_create(actor=branch_admin, name="拔点攻坚", start_date=D(2022, 1, 1))
+    assert campaign.unit == branch  # their own unit by default
+    with pytest.raises(ValidationError):
+        services.campaign_create(actor=branch_admin, name="全局行动", start_date=D(2022, 1, 1), unit=home)
+    home_campaign = f.CampaignFactory(unit=home)
+    with pytest.raises(PermissionDenied):
+        services.campaign_update(actor=branch_admin, campaign=home_campaign, name="改名")
+    with pytest.raises(PermissionDenied):
+        services.team_create(actor=UserFactory(role=Role.SECTION_HEAD), name="队", formed_on=D(2022, 1, 1))

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ganxun.accounts.models import User
 from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
 from ganxun.demo.loader import load_training_year
+from ganxun.demo.practice import load_practice_year
 from ganxun.roster.models import Cadre
 
 
@@ -47,6 +48,7 @@ class Command(BaseCommand):
         with transaction.atomic():  # all or nothing: a half-loaded demo would be skipped by --if-empty
             result = load_bureau(today=today)
             year = load_training_year(today=today)
+            practice = load_practice_year(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo bureau loaded: %(sections)d sections, %(cadres)d cadres, %(accounts)d accounts.")
@@ -64,6 +66,22 @@ class Command(BaseCommand):
                     "sessions": year.sessions,
                     "attendances": year.attendances,
                     "entries": year.entries,
+                }
+            )
+        )
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "A year of practice loaded (%(year)s): %(stints)d deployments, %(reports)d community reports, "
+                    "%(members)d team members, %(secondments)d secondments."
+                )
+                % {
+                    "year": practice.year,
+                    "stints": practice.stints,
+                    "reports": practice.community_reports,
+                    "members": practice.members,
+                    "secondments": practice.secondments,
                 }
             )
         )

@@ -1,0 +1,277 @@
+"""Deployment list import against plain openpyxl reading: ``python -m benchmarks.practice_import --rows 20000``.
+
+Builds, in a temporary directory, a deployment list as a bureau keeps it (a title row, Chinese headers, dates in
+the roster's spellings — 2022.4.1, 2022年4月30日, 2022.4, Excel dates —, 居委 written with and without spaces, a
+合计 row at the end) naming cadres of a fresh database (a temporary SQLite file, or a scratch database on the
+server given with ``--database-url``), then times, alternately and the fastest of ``--repeat`` runs each:
+
+(a) openpyxl's own read-only iteration over every cell of the file: the floor any import stands on;
+(b) the system's check of the whole file (``practice_import(write=False)``: what the preview and ``--dry-run``
+    do — every cell parsed, the cadres matched by ID number a thousand rows a query, the places looked up in the
+    register, each row compared with the campaign's deployments already recorded).
+
+It measures the check's peak memory (tracemalloc) at two sizes: the file is streamed (openpyxl read-only), so
+memory stays flat in the rows.  Then it times the real import of ``--write-rows`` rows (every deployment through
+``stint_create``: checks, audit event and 学时, in one transaction) and its re-import (all unchanged), and prints
+the rows per second of each.  The last line is ``ratio=<check time / baseline time>``; the target is 4 or less.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import gc
+import os
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+SECTIONS = ("办公室", "组织人事科", "旧区改造科", "住房保障科", "物业管理科", "房屋安全科", "法规科", "执法大队")
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志红玉梅晓东文斌海燕雪丹俊鹏飞佳怡子涵浩然欣"
+STREETS = ("长白新村街道", "延吉新村街道", "殷行街道", "控江路街道", "五角场街道")
+TASKS = ("核酸检测秩序维护", "物资配送", "流调排查", "楼组值守", "信息登记", "")
+HEADER = ("序号", "姓名", "身份证号", "科室", "支援地点", "地点类型", "所属街道", "开始日期", "结束日期", "任务")
+CAMPAIGN = "2022年社区抗疫（基准测试）"
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.practice_import", description=__doc__.split("\n")[0])
+    parser.add_argument("--rows", type=int, default=20_000, help="rows in the timed list (default 20000)")
+    parser.add_argument(
+        "--memory-rows", type=int, default=None, help="the smaller size whose peak memory is compared (default rows/4)"
+    )
+    parser.add_argument("--write-rows", type=int, default=1_000, help="rows of the timed real import (default 1000)")
+    parser.add_argument(
+        "--database-url",
+        help="run in a fresh test database on this server (e.g. postgres://postgres@127.0.0.1:5432/postgres); "
+        "default: a temporary SQLite file",
+    )
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each; the fastest counts (default 3)")
+    return parser.parse_args(argv)
+
+
+def places() -> list[tuple[str, str, str]]:
+    """(支援地点, 地点类型, 所属街道): 13 居委 and 33 小区 as in the seed's year, the key sites, some spelt with spaces."""
+    found = []
+    for n in range(13):
+        street = STREETS[n % len(STREETS)]
+        found.append((f"第{n + 1}村居委", "居委", street))
+        found.append((f"第{n + 1}村 居委", "", street))  # the same place, written with a space and no kind
+    for n in range(33):
+        found.append((f"第{n % 13 + 1}村{n}号小区", "小区", STREETS[n % len(STREETS)]))
+    found += [("浦东机场", "机场", ""), ("虹桥隔离酒店", "隔离点", ""), ("国家会展中心方舱", "医学观察点", "")]
+    return found
+
+
+def people(count: int, seed: int = 2022) -> list[tuple[str, str, str]]:
+    """(name, ID number, 科室) of ``count`` cadres with valid, distinct ID numbers."""
+    from ganxun.roster.idcard import check_digit
+
+    rng = random.Random(seed)
+    used: set[str] = set()
+    found = []
+    while len(found) < count:
+        born = dt.date(1965, 1, 1) + dt.timedelta(days=rng.randrange(30 * 365))
+        first17 = f"310110{born:%Y%m%d}{rng.randrange(1000):03d}"
+        number = first17 + check_digit(first17)
+        if number in used:
+            continue
+        used.add(number)
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2))))
+        found.append((name, number, SECTIONS[len(found) % len(SECTIONS)]))
+    return found
+
+
+def build_list(path: Path, rows: int, cadres: list[tuple[str, str, str]], seed: int = 7) -> None:
+    """The deployment list: each cadre serves a stint after another (a new start date each time round).
+
+    Saved as Excel saves a sheet, with its <dimension> (a write-only openpyxl workbook has none, and openpyxl's
+    plain reading then parses the sheet twice, once for its size: an unfair baseline).
+    """
+    from openpyxl import Workbook
+
+    rng = random.Random(seed)
+    where = places()
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "下沉人员"
+    sheet.append(["2022年社区抗疫下沉人员名单（基准测试）"])
+    sheet.append(list(HEADER))
+    first = dt.date(2022, 3, 1)
+    for n in range(rows):
+        name, number, section = cadres[n % len(cadres)]
+        start = first + dt.timedelta(days=(n // len(cadres)) * 20 + rng.randrange(10))
+        end = start + dt.timedelta(days=rng.randrange(1, 10))
+        place, kind, street = where[rng.randrange(len(where))]
+        spelling = n % 3
+        sheet.append(
+            [
+                n + 1,
+                name,
+                number,
+                section,
+                place,
+                kind,
+                street,
+                (dt.datetime(start.year, start.month, start.day), f"{start:%Y.%-m.%-d}", f"{start:%Y/%m/%d}")[spelling],
+                (f"{end.year}年{end.month}月{end.day}日", f"{end:%Y-%m-%d}", dt.datetime(end.year, end.month, end.day))[
+                    spelling
+                ],
+                rng.choice(TASKS),
+            ]
+        )
+    sheet.append(["合 计", f"{rows}人次"])
+    workbook.save(path)
+
+
+def baseline(path: Path) -> int:
+    """openpyxl's own read-only iteration over every cell."""
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True, data_only=True)
+    cells = 0
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        for _value in row:
+            cells += 1
+    workbook.close()
+    return cells
+
+
+def check(path: Path, *, write: bool = False):
+    from ganxun.practice.imports import practice_import
+
+    result = practice_import(path, kind="deployment", file_name=path.name, campaign=CAMPAIGN, write=write)
+    if not result.ok:
+        sys.exit("the benchmark list did not import:\n" + "\n".join(str(e) for e in result.errors[:20]))
+    return result
+
+
+def timed(work: Callable[[], object]) -> float:
+    gc.collect()
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def peak_memory(work: Callable[[], object]) -> int:
+    gc.collect()
+    tracemalloc.start()
+    try:
+        work()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def seed_roster(cadres: list[tuple[str, str, str]]) -> None:
+    """The cadres the list names, with their first period of service (not timed)."""
+    from ganxun.roster.idcard import birth_date_of, gender_of
+    from ganxun.roster.models import Cadre, CadrePeriod, Section, home_unit_id
+
+    unit = home_unit_id()
+    sections = {name: Section.objects.create(name=name, sort_order=n) for n, name in enumerate(SECTIONS)}
+    Cadre.objects.bulk_create(
+        [
+            Cadre(
+                name=name,
+                id_number=number,
+                birth_date=birth_date_of(number),
+                gender=gender_of(number),
+                section=sections[section],
+                unit_id=unit,
+            )
+            for name, number, section in cadres
+        ],
+        batch_size=1000,
+    )
+    CadrePeriod.objects.bulk_create(
+        [
+            CadrePeriod(cadre=cadre, valid_from=dt.date(2010, 1, 1), **cadre.period_facts())
+            for cadre in Cadre.objects.only("pk", "unit_id", "section_id", "post", "rank", "leadership_level", "status")
+        ],
+        batch_size=1000,
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    small_rows = args.memory_rows or max(args.rows // 4, 1)
+    with tempfile.TemporaryDirectory(prefix="ganxun-bench-") as tmp:
+        workdir = Path(tmp)
+        os.environ["GANXUN_VAR_DIR"] = str(workdir)
+        os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+        os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every SQL statement in memory
+        os.environ["IMPORT_MAX_BYTES"] = str(1 << 30)
+        os.environ["IMPORT_MAX_UNCOMPRESSED_BYTES"] = str(1 << 32)
+        import django
+
+        django.setup()
+        from django.conf import settings
+
+        settings.GANXUN = {
+            **settings.GANXUN,
+            "IMPORT_MAX_ROWS": max(args.rows, small_rows) + 10,
+            "IMPORT_MAX_PART_BYTES": 1 << 32,
+        }
+        from django.db import connections
+        from django.test.utils import setup_databases, teardown_databases
+
+        database = connections["default"].settings_dict
+        if database["ENGINE"].endswith("sqlite3"):
+            database["TEST"]["NAME"] = str(workdir / "test.sqlite3")
+        else:
+            database["TEST"]["NAME"] = f"benchmark_{database['NAME']}"
+        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+        try:
+            report(args, workdir, small_rows)
+        finally:
+            teardown_databases(databases, verbosity=0)
+
+
+def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
+    from django.db import connection
+
+    cadres = people(max(args.rows // 4, 1))
+    seed_roster(cadres)
+    big, small = workdir / f"deployments-{args.rows}.xlsx", workdir / f"deployments-{small_rows}.xlsx"
+    build_list(big, args.rows, cadres)
+    build_list(small, small_rows, cadres, seed=11)
+    print(
+        f"database: {connection.vendor}; list: {args.rows} rows of {len(cadres)} cadres, "
+        f"{big.stat().st_size / 1048576:.1f} MB"
+    )
+    cells = baseline(big)  # warm up: file cache, imports
+    check(big)
+    base_times, check_times = [], []
+    for _ in range(args.repeat):
+        base_times.append(timed(lambda: baseline(big)))
+        check_times.append(timed(lambda: check(big)))
+    base, checked = min(base_times), min(check_times)
+    print(f"baseline  openpyxl read-only, {cells} cells:  {base:7.2f} s  {args.rows / base:9.0f} rows/s")
+    print(f"check     parse, match, compare (dry run): {checked:7.2f} s  {args.rows / checked:9.0f} rows/s")
+
+    peaks = {rows: peak_memory(lambda path=path: check(path)) for path, rows in ((small, small_rows), (big, args.rows))}
+    for rows, peak in peaks.items():
+        print(f"peak memory, check of {rows:6d} rows: {peak / 1048576:7.1f} MB")
+    print(f"memory growth {small_rows} -> {args.rows} rows: {peaks[args.rows] / peaks[small_rows]:.2f}x")
+
+    if args.write_rows:
+        written = workdir / f"write-{args.write_rows}.xlsx"
+        build_list(written, args.write_rows, cadres, seed=13)
+        first = timed(lambda: check(written, write=True))
+        again = timed(lambda: check(written, write=True))
+        print(
+            f"import    {args.write_rows} rows through the services (audit, 学时), one transaction: {first:7.2f} s  "
+            f"{args.write_rows / first:7.0f} rows/s; re-import, all unchanged: {again:5.2f} s"
+        )
+    print(f"ratio={checked / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
