@@ -11,6 +11,12 @@ class PracticeConfig(AppConfig):
     verbose_name = _("Practice classroom")
 
     def ready(self) -> None:
+        # The cadre's page in the roster links the cadre's practice records (roster.hooks, practice-pages).
+        from ganxun.roster.hooks import cadre_parts
+
+        from .cadre_part import cadre_part
+
+        cadre_parts.add("practice", cadre_part)
         from ganxun.hours.models import Source, register_source
         from ganxun.roster.models import Cadre
         from ganxun.roster.signals import periods_changed

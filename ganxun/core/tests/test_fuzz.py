@@ -63,6 +63,7 @@ from ganxun.core.tests.test_permissions import (
     all_routes,
 )
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.training.tests.policy_activities import add_targets
 
 ROLES = ("training_admin", "section_head", "cadre")
@@ -88,6 +89,7 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
     def __init__(self) -> None:
         super().__init__()
         add_targets(self)
+        practice_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}
@@ -96,6 +98,8 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
                 kwargs["pk"] = getattr(self, target).pk
             elif param == "token":
                 kwargs["token"] = make_token(self.session.pk)
+            elif len(route.params) == 1 and target:  # a practice figure's slug, an import's kind: the target's pk
+                kwargs[param] = getattr(self, target).pk
             else:
                 raise AssertionError(f"{route.name}: no value for path parameter {param!r}; add one to FuzzWorld")
         return reverse(route.name, kwargs=kwargs)

@@ -190,6 +190,8 @@ AREA_POLICIES = {
         "ganxun/attendance/tests/test_attendance_permissions.py",
     ),
     "hours": ("ganxun.hours.tests.policy_hours", "ganxun/hours/tests/test_permissions_hours.py"),
+    # Every area of the practice classroom (pages, imports, competitions, figures), merged there.
+    "practice": ("ganxun.practice.tests.policy_practice", "ganxun/practice/tests/test_pages_permissions.py"),
 }
 
 

@@ -25,6 +25,7 @@ from ganxun.core.lists import clean_url, list_querystring
 
 from ..filters import filter_cadres
 from ..forms import CadreFilterForm, CadreForm, CadreStatusForm
+from ..hooks import cadre_parts
 from ..models import Cadre, CadrePeriod, Section, Tag
 from ..permissions import can_browse_roster, can_edit_cadre, can_see_full_personal_data
 from ..services import cadre_create, cadre_set_status, cadre_update
@@ -79,6 +80,7 @@ def _detail_context(request: HttpRequest, cadre: Cadre, status_form: CadreStatus
         "history": _history(user, cadre) if user.is_admin else None,
         "tags": list(cadre.tags.order_by("name")),
         "periods": _periods(cadre),
+        "parts": [part for function in cadre_parts for part in function(user, cadre)],  # the apps above: hooks.py
     }
 
 
