@@ -12,7 +12,7 @@ import contextlib
 import gc
 
 
-class paused_collection(contextlib.ContextDecorator):  # noqa: N801 - used as a context manager and decorator
+class paused_collection(contextlib.ContextDecorator):  # lower case: used as a context manager and decorator
     """``with paused_collection(): …`` or ``@paused_collection()``: the collector is off inside, and back on after
     unless it was already off (so that nested uses, and a caller's own ``gc.disable()``, are respected)."""
 
