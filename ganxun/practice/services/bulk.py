@@ -1,0 +1,377 @@
+"""Many practice records at once (the Excel imports): what ``records.py`` and ``hours.py`` do one by one, in
+batches of statements.
+
+The caller (the import engine) has already checked every row: the cadre is one the actor may see and not the
+actor, the dates are sane and in order, the record is not in the file twice nor already recorded.  Here:
+
+- ``records_create``: each record's attribution (the cadre's 单位 and 科室 on its first day, from the periods of
+  service read once for all the cadres, as ``hours.totals.attribution`` gives it one by one), the places as kept
+  (a merged place: the one it was merged into), ``bulk_create`` a thousand rows a statement, and one audit event
+  per record, the same as ``audit_record`` writes for ``record_create``;
+- ``records_update``: the changed fields of records already there, ``bulk_update``, one audit event per record
+  whose snapshot changed;
+- ``hours_sync``: the 学时 of every cadre and year touched, once each (not once per row), giving what
+  ``practice_hours_sync`` gives.  A cadre and year that have no practice credit yet (a first import) is counted
+  here in bulk: the same claimed days, titles and conversions, the credits and their confirmed ledger entries
+  written with ``bulk_create``, one audit event per entry as ``ledger_record`` writes, and the cadres' totals
+  rebuilt (``hours.totals.refresh``).  One that has credits already (a re-import that changes dates, days
+  claimed by an earlier record) goes through ``practice_hours_sync`` itself, since its entries may change or be
+  withdrawn.
+
+Everything runs inside the caller's transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+
+from ganxun.audit.models import Action, AuditEvent
+from ganxun.audit.services import changed_fields
+from ganxun.core.middleware import current_client_ip
+from ganxun.hours import totals
+from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
+from ganxun.hours.services import conversion_rules
+from ganxun.hours.services.ledger import entry_snapshot
+from ganxun.roster.models import Cadre, CadrePeriod, Unit
+
+from ..models import CommunityReport, Place, PracticeCredit, Secondment, Stint, Visit
+from .common import snapshot
+from .hours import CREDIT_FIELD, MEASURE, ORDER, credit_title, practice_hours_sync, quantity
+from .places import live
+
+BATCH_SIZE = 1000
+# The records whose days are claimed in order (then the community reports, each on its day).
+SPANS = (Stint, Visit, Secondment)
+
+
+def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Author:
+    """Who the audit events name, as ``audit_record`` names them."""
+
+    def __init__(self, actor, *, actor_name: str = "", ip_address: str | None = None) -> None:
+        self.user = actor if getattr(actor, "is_authenticated", False) else None
+        self.name = actor_name or (self.user.get_username() if self.user else "")
+        self.ip_address = ip_address or current_client_ip()
+
+    def event(self, action: str, obj: models.Model, changes: dict[str, Any]) -> AuditEvent:
+        return AuditEvent(
+            actor=self.user,
+            actor_name=self.name,
+            action=action,
+            object_type=obj._meta.model_name or "",
+            object_id=str(obj.pk) if obj.pk is not None else "",
+            object_repr=str(obj)[:200],
+            changes=changes,
+            summary="",
+            ip_address=self.ip_address,
+        )
+
+    def created(self, obj: models.Model, after: dict[str, Any]) -> AuditEvent:
+        return self.event(Action.CREATE, obj, {k: [None, v] for k, v in after.items() if v not in (None, "", [])})
+
+
+def attributions(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], tuple[int, int]]:
+    """(cadre id, day) -> (unit id, 科室 id) the cadre counts toward on that day: the period of service not ended
+    by the day that began first (in force on it, or before the first period the first), else the cadre's own
+    unit and 科室 — ``hours.totals.attribution`` for many at once, a query per thousand cadres."""
+    wanted = set(wanted)
+    cadre_ids = sorted({cadre for cadre, _day in wanted})
+    periods: dict[int, list[tuple[dt.date, dt.date | None, int, int]]] = defaultdict(list)
+    own: dict[int, tuple[int, int]] = {}
+    for chunk in _chunks(cadre_ids):
+        for cadre, valid_from, valid_to, unit, section in (
+            CadrePeriod.objects.filter(cadre_id__in=chunk)
+            .order_by("cadre_id", "valid_from")
+            .values_list("cadre_id", "valid_from", "valid_to", "unit_id", "section_id")
+        ):
+            periods[cadre].append((valid_from, valid_to, unit, section))
+        without = [c for c in chunk if c not in periods]
+        if without:
+            own.update(
+                (pk, (unit, section))
+                for pk, unit, section in Cadre.objects.filter(pk__in=without).values_list(
+                    "pk", "unit_id", "section_id"
+                )
+            )
+    found = {}
+    for cadre, day in wanted:
+        found[(cadre, day)] = next(
+            ((unit, section) for _f, valid_to, unit, section in periods.get(cadre, ()) if valid_to is None or valid_to > day),
+            own.get(cadre, (None, None)),
+        )
+    return found
+
+
+def live_places(records: Sequence[models.Model]) -> None:
+    """A record given a place since merged names the place kept (``records._live_place``), one query in all."""
+    ids = {r.place_id for r in records if getattr(r, "place_id", None) is not None}
+    merged = {}
+    for chunk in _chunks(sorted(ids)):
+        merged.update(
+            (p.pk, live(p)) for p in Place.objects.filter(pk__in=chunk, merged_into__isnull=False).select_related(
+                "merged_into"
+            )
+        )
+    if merged:
+        for record in records:
+            if getattr(record, "place_id", None) in merged:
+                record.place = merged[record.place_id]
+
+
+def check(spec, record: models.Model) -> None:
+    """The checks ``records._validate`` makes that need no query (the caller made the others): the fields'
+    lengths and choices, the model's ``clean``; and the defaults the kind's check fills in (a community
+    report's party branch: the cadre's).  Raises ValidationError."""
+    if isinstance(record, CommunityReport) and not record.party_branch:
+        record.party_branch = record.cadre.party_branch
+    in_hand = [f.name for f in record._meta.concrete_fields if f.is_relation]
+    record.clean_fields(exclude=in_hand)
+    record.clean()
+
+
+def _validate(spec, records: Sequence[models.Model]) -> None:
+    """``check`` each record; the ValidationError carries ``record`` (the one refused)."""
+    for record in records:
+        try:
+            check(spec, record)
+        except ValidationError as exc:
+            exc.record = record
+            raise
+
+
+@transaction.atomic
+def records_create(
+    spec, records: Sequence[models.Model], *, author: Author, checked: bool = False
+) -> list[models.Model]:
+    """Save new records of the kind ``spec`` (unsaved instances with their cadre and fields set), audited one
+    event each; returns them with their keys.  ``checked``: the caller has ``check``-ed each already.  The 学时
+    are the caller's: ``hours_sync`` with ``years_touched``."""
+    if not records:
+        return []
+    live_places(records)
+    if not checked:
+        _validate(spec, records)
+    where = attributions((r.cadre_id, spec.first_day(r)) for r in records)
+    for record in records:
+        record.unit_id, record.section_id = where[(record.cadre_id, spec.first_day(record))]
+    for chunk in _chunks(records):
+        spec.model.objects.bulk_create(chunk)
+    fields = spec.audited()
+    events = [author.created(record, snapshot(record, fields)) for record in records]
+    for chunk in _chunks(events):
+        AuditEvent.objects.bulk_create(chunk)
+    return list(records)
+
+
+@transaction.atomic
+def records_update(spec, changes: Sequence[tuple[models.Model, dict[str, Any]]], *, author: Author) -> dict[int, set[int]]:
+    """Change records already there: (record, {field: value}) each, read again here in full (locked); one audit
+    event per record whose snapshot changed.  The first day (the record's identity in an import) is not among
+    the fields, so its attribution stays.  Returns the years each cadre's 学时 must be synced for (those the
+    records covered and cover) when the kind counts 学时."""
+    touched: dict[int, set[int]] = defaultdict(set)
+    if not changes:
+        return touched
+    wanted = {record.pk: fields for record, fields in changes}
+    related = [f.name for f in spec.model._meta.concrete_fields if f.is_relation and f.name in spec.audited()]
+    stored: list[models.Model] = []
+    for chunk in _chunks(sorted(wanted)):
+        stored.extend(spec.model.objects.select_for_update().select_related(*related).filter(pk__in=chunk))
+    audited = spec.audited()
+    names: set[str] = set()
+    events = []
+    now = timezone.now()
+    for record in stored:
+        before = snapshot(record, audited)
+        if spec.counts_hours:
+            touched[record.cadre_id].update(_years(record))
+        for name, value in wanted[record.pk].items():
+            setattr(record, name, value.strip() if isinstance(value, str) else value)
+            names.add(name)
+        record.updated_at = now
+        if spec.counts_hours:
+            touched[record.cadre_id].update(_years(record))
+        after = snapshot(record, audited)
+        if before != after:
+            events.append(author.event(Action.UPDATE, record, changed_fields(before, after)))
+    _validate(spec, stored)
+    if names:
+        for chunk in _chunks(stored):
+            spec.model.objects.bulk_update(chunk, [*sorted(names), "updated_at"])
+    for chunk in _chunks(events):
+        AuditEvent.objects.bulk_create(chunk)
+    return touched
+
+
+def _years(record) -> set[int]:
+    return set(range(record.start_date.year, record.end_date.year + 1))
+
+
+def years_touched(records: Iterable[models.Model]) -> dict[int, set[int]]:
+    """cadre id -> the years the records' days fall in."""
+    touched: dict[int, set[int]] = defaultdict(set)
+    for record in records:
+        touched[record.cadre_id].update(_years(record))
+    return touched
+
+
+# --- the 学时 ------------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def hours_sync(*, actor, years: dict[int, set[int]], author: Author | None = None) -> None:
+    """``practice_hours_sync`` for every cadre (id) and the years given, each once: in bulk where the cadre has
+    no credit in the year yet, else through ``practice_hours_sync`` (see the module's docstring)."""
+    today = timezone.localdate()
+    pairs = {(cadre, year) for cadre, wanted in years.items() for year in wanted if year <= today.year}
+    if not pairs:
+        return
+    author = author or Author(actor)
+    cadre_ids = sorted({cadre for cadre, _y in pairs})
+    year_set = sorted({year for _c, year in pairs})
+    credited: set[tuple[int, int]] = set()
+    for chunk in _chunks(cadre_ids):
+        credited.update(
+            PracticeCredit.objects.filter(cadre_id__in=chunk, year__in=year_set).values_list("cadre_id", "year")
+        )
+    stale = defaultdict(set)
+    for cadre, year in sorted(pairs & credited):
+        stale[cadre].add(year)
+    if stale:
+        cadres = {}
+        for chunk in _chunks(sorted(stale)):
+            cadres.update(Cadre.objects.in_bulk(chunk))
+        for cadre_id, wanted in stale.items():
+            try:
+                practice_hours_sync(actor=actor, cadre=cadres[cadre_id], years=wanted)
+            except ValidationError as exc:
+                exc.cadre_id = cadre_id
+                raise
+    fresh = pairs - credited
+    if fresh:
+        _count_fresh(fresh, today, author)
+
+
+def _count_fresh(pairs: set[tuple[int, int]], today: dt.date, author: Author) -> None:
+    """The credits and entries of cadres and years that have none yet: ``hours._sync_year`` when every record
+    is new to it (nothing to update or withdraw)."""
+    cadre_ids = sorted({cadre for cadre, _y in pairs})
+    first = dt.date(min(year for _c, year in pairs), 1, 1)
+    last = min(dt.date(max(year for _c, year in pairs), 12, 31), today)
+    spans: dict[int, list[Any]] = defaultdict(list)
+    reports: dict[int, list[Any]] = defaultdict(list)
+    cadres: dict[int, Cadre] = {}
+    for chunk in _chunks(cadre_ids):
+        cadres.update(Cadre.objects.in_bulk(chunk))
+        for model in SPANS:
+            rows = model.objects.filter(cadre_id__in=chunk).overlapping(first, last)
+            if model is Stint:
+                rows = rows.select_related("campaign", "place")
+            elif model is Visit:
+                rows = rows.select_related("place")
+            for record in rows:
+                spans[record.cadre_id].append(record)
+        for report in CommunityReport.objects.filter(cadre_id__in=chunk, date__gte=first, date__lte=last).select_related(
+            "place"
+        ):
+            reports[report.cadre_id].append(report)
+    units: dict[int, Unit] = {}
+    rules: dict[tuple[int, int], dict] = {}
+    credits: list[PracticeCredit] = []
+    planned: list[tuple[PracticeCredit, Any]] = []  # (credit, the rule's hours)
+    for cadre_id, year in sorted(pairs):
+        year_first, year_last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+        if year_last < year_first:
+            continue
+        mine = [r for r in spans.get(cadre_id, ()) if r.start_date <= year_last and r.end_date >= year_first]
+        mine.sort(key=lambda r: (r.start_date, ORDER[type(r)], r.pk))
+        claimed: set[dt.date] = set()
+        plan = []
+        for record in mine:
+            days = []
+            day = max(record.start_date, year_first)
+            end = min(record.end_date, year_last)
+            while day <= end:
+                if day not in claimed:
+                    days.append(day)
+                day += dt.timedelta(days=1)
+            claimed.update(days)
+            plan.append((record, days))
+        in_year = [r for r in reports.get(cadre_id, ()) if year_first <= r.date <= year_last]
+        for report in sorted(in_year, key=lambda r: (r.date, r.pk)):
+            days = [] if report.date in claimed else [report.date]
+            claimed.update(days)
+            plan.append((report, days))
+        for record, days in plan:
+            if not days:
+                continue
+            key = (year, record.unit_id)
+            if key not in rules:
+                if record.unit_id not in units:
+                    units[record.unit_id] = Unit.objects.get(pk=record.unit_id)
+                rules[key] = conversion_rules(year, units[record.unit_id])
+            rule = rules[key].get(MEASURE[type(record)])
+            if rule is None:
+                continue
+            title = credit_title(record, len(days))
+            credit = PracticeCredit(
+                cadre=cadres[cadre_id],
+                year=year,
+                title=title,
+                days=len(days),
+                first_day=days[0],
+                last_day=days[-1],
+                **{CREDIT_FIELD[type(record)]: record},
+            )
+            credits.append(credit)
+            planned.append((credit, rule.convert(quantity(record, len(days)))))
+    if not credits:
+        return
+    for chunk in _chunks(credits):
+        PracticeCredit.objects.bulk_create(chunk)
+    source_type = ContentType.objects.get_for_model(PracticeCredit)
+    now = timezone.now()
+    user = author.user
+    entries = []
+    for credit, hours in planned:
+        entry = LedgerEntry(
+            cadre=credit.cadre,
+            date=credit.last_day,
+            hours=hours,
+            bucket=Bucket.PRACTICE,
+            source=Source.PRACTICE,
+            source_id=credit.pk,
+            source_type=source_type,
+            title=credit.title[:200],
+            status=EntryStatus.CONFIRMED,
+            reason="",
+            evidence="",
+            created_by=user,
+            decided_by=user,
+            decided_at=now,
+        )
+        # ledger_record's checks that need no query (the hours' bounds, the date after the cadre's birth).
+        try:
+            entry.clean()
+        except ValidationError as exc:
+            exc.cadre_id = credit.cadre_id
+            raise
+        entries.append(entry)
+    for chunk in _chunks(entries):
+        LedgerEntry.objects.bulk_create(chunk)
+    events = [author.created(entry, entry_snapshot(entry)) for entry in entries]
+    for chunk in _chunks(events):
+        AuditEvent.objects.bulk_create(chunk)
+    totals.refresh(sorted({entry.cadre_id for entry in entries}))
