@@ -505,9 +505,7 @@ class SecondmentImport(PracticeImport):
     bulk_writes = True
 
     def new_record(self, row: Row) -> Secondment:
-        return Secondment(
-            cadre=self.cadres[row.cadre.pk], kind=row.values["secondment_kind"], **_stripped(row.fields)
-        )
+        return Secondment(cadre=self.cadres[row.cadre.pk], kind=row.values["secondment_kind"], **_stripped(row.fields))
 
     def write_row(self, row: Row) -> None:
         fields = row.fields

@@ -25,26 +25,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import changed_fields
 from ganxun.core.middleware import current_client_ip
 from ganxun.hours import totals
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
-from ganxun.hours.services import conversion_rules
-from ganxun.hours.services.ledger import entry_snapshot
+from ganxun.hours.models import Unit as HoursUnit
+from ganxun.hours.services import conversion_rules, ledger_record, ledger_withdraw
+from ganxun.hours.services.ledger import entry_current, entry_snapshot
 from ganxun.roster.models import Cadre, CadrePeriod, Unit
 
 from ..models import CommunityReport, Place, PracticeCredit, Secondment, Stint, Visit
-from .common import snapshot
-from .hours import CREDIT_FIELD, MEASURE, ORDER, credit_title, practice_hours_sync, quantity
+from .common import snapshot, stored_language
+from .hours import CREDIT_FIELD, MEASURE, ORDER, credit_title, quantity
 from .places import live
 
 BATCH_SIZE = 1000
@@ -101,14 +103,16 @@ def attributions(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.da
         if without:
             own.update(
                 (pk, (unit, section))
-                for pk, unit, section in Cadre.objects.filter(pk__in=without).values_list(
-                    "pk", "unit_id", "section_id"
-                )
+                for pk, unit, section in Cadre.objects.filter(pk__in=without).values_list("pk", "unit_id", "section_id")
             )
     found = {}
     for cadre, day in wanted:
         found[(cadre, day)] = next(
-            ((unit, section) for _f, valid_to, unit, section in periods.get(cadre, ()) if valid_to is None or valid_to > day),
+            (
+                (unit, section)
+                for _f, valid_to, unit, section in periods.get(cadre, ())
+                if valid_to is None or valid_to > day
+            ),
             own.get(cadre, (None, None)),
         )
     return found
@@ -120,9 +124,8 @@ def live_places(records: Sequence[models.Model]) -> None:
     merged = {}
     for chunk in _chunks(sorted(ids)):
         merged.update(
-            (p.pk, live(p)) for p in Place.objects.filter(pk__in=chunk, merged_into__isnull=False).select_related(
-                "merged_into"
-            )
+            (p.pk, live(p))
+            for p in Place.objects.filter(pk__in=chunk, merged_into__isnull=False).select_related("merged_into")
         )
     if merged:
         for record in records:
@@ -176,7 +179,9 @@ def records_create(
 
 
 @transaction.atomic
-def records_update(spec, changes: Sequence[tuple[models.Model, dict[str, Any]]], *, author: Author) -> dict[int, set[int]]:
+def records_update(
+    spec, changes: Sequence[tuple[models.Model, dict[str, Any]]], *, author: Author
+) -> dict[int, set[int]]:
     """Change records already there: (record, {field: value}) each, read again here in full (locked); one audit
     event per record whose snapshot changed.  The first day (the record's identity in an import) is not among
     the fields, so its attribution stays.  Returns the years each cadre's 学时 must be synced for (those the
@@ -232,47 +237,29 @@ def years_touched(records: Iterable[models.Model]) -> dict[int, set[int]]:
 
 @transaction.atomic
 def hours_sync(*, actor, years: dict[int, set[int]], author: Author | None = None) -> None:
-    """``practice_hours_sync`` for every cadre (id) and the years given, each once: in bulk where the cadre has
-    no credit in the year yet, else through ``practice_hours_sync`` (see the module's docstring)."""
+    """``practice_hours_sync`` for every cadre (id) and the years given, each once, with a few queries per
+    thousand cadres: the records, credits and entries of them all read at once (locked), the days claimed in
+    the same order, new credits and their confirmed entries written with ``bulk_create`` (one audit event per
+    entry, as ``ledger_record`` writes it) and the cadres' totals rebuilt; a credit whose facts change is
+    updated in bulk, and an entry that changes or is withdrawn goes through ``ledger_record`` /
+    ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them)."""
     today = timezone.localdate()
     pairs = {(cadre, year) for cadre, wanted in years.items() for year in wanted if year <= today.year}
-    if not pairs:
-        return
-    author = author or Author(actor)
-    cadre_ids = sorted({cadre for cadre, _y in pairs})
-    year_set = sorted({year for _c, year in pairs})
-    credited: set[tuple[int, int]] = set()
-    for chunk in _chunks(cadre_ids):
-        credited.update(
-            PracticeCredit.objects.filter(cadre_id__in=chunk, year__in=year_set).values_list("cadre_id", "year")
-        )
-    stale = defaultdict(set)
-    for cadre, year in sorted(pairs & credited):
-        stale[cadre].add(year)
-    if stale:
-        cadres = {}
-        for chunk in _chunks(sorted(stale)):
-            cadres.update(Cadre.objects.in_bulk(chunk))
-        for cadre_id, wanted in stale.items():
-            try:
-                practice_hours_sync(actor=actor, cadre=cadres[cadre_id], years=wanted)
-            except ValidationError as exc:
-                exc.cadre_id = cadre_id
-                raise
-    fresh = pairs - credited
-    if fresh:
-        _count_fresh(fresh, today, author)
+    if pairs:
+        _sync(pairs, today, actor, author or Author(actor))
 
 
-def _count_fresh(pairs: set[tuple[int, int]], today: dt.date, author: Author) -> None:
-    """The credits and entries of cadres and years that have none yet: ``hours._sync_year`` when every record
-    is new to it (nothing to update or withdraw)."""
+def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) -> None:
+    """``hours._sync_year`` for many cadres and years at once (see ``hours_sync``)."""
     cadre_ids = sorted({cadre for cadre, _y in pairs})
-    first = dt.date(min(year for _c, year in pairs), 1, 1)
-    last = min(dt.date(max(year for _c, year in pairs), 12, 31), today)
+    year_list = sorted({year for _c, year in pairs})
+    first = dt.date(year_list[0], 1, 1)
+    last = min(dt.date(year_list[-1], 12, 31), today)
     spans: dict[int, list[Any]] = defaultdict(list)
     reports: dict[int, list[Any]] = defaultdict(list)
     cadres: dict[int, Cadre] = {}
+    held: dict[tuple[int, int], dict[tuple[str, int], PracticeCredit]] = defaultdict(dict)
+    entries: dict[int, LedgerEntry] = {}
     for chunk in _chunks(cadre_ids):
         cadres.update(Cadre.objects.in_bulk(chunk))
         for model in SPANS:
@@ -283,69 +270,162 @@ def _count_fresh(pairs: set[tuple[int, int]], today: dt.date, author: Author) ->
                 rows = rows.select_related("place")
             for record in rows:
                 spans[record.cadre_id].append(record)
-        for report in CommunityReport.objects.filter(cadre_id__in=chunk, date__gte=first, date__lte=last).select_related(
-            "place"
-        ):
+        for report in CommunityReport.objects.filter(
+            cadre_id__in=chunk, date__gte=first, date__lte=last
+        ).select_related("place"):
             reports[report.cadre_id].append(report)
+        credits = list(PracticeCredit.objects.select_for_update().filter(cadre_id__in=chunk, year__in=year_list))
+        for credit in credits:
+            if (credit.cadre_id, credit.year) in pairs:
+                held[(credit.cadre_id, credit.year)][_credit_key(credit) or ("deleted", credit.pk)] = credit
+        for ids in _chunks([c.pk for c in credits]):
+            entries.update(
+                (entry.source_id, entry)
+                for entry in LedgerEntry.objects.select_for_update().filter(
+                    cadre_id__in=chunk, source=Source.PRACTICE, source_id__in=ids
+                )
+            )
     units: dict[int, Unit] = {}
     rules: dict[tuple[int, int], dict] = {}
-    credits: list[PracticeCredit] = []
-    planned: list[tuple[PracticeCredit, Any]] = []  # (credit, the rule's hours)
+    new: list[tuple[PracticeCredit, Any]] = []  # (credit, the rule's hours)
+    changed_credits: list[PracticeCredit] = []
+    later: list[Callable[[], Any]] = []  # entries changed or withdrawn one by one, after the bulk writes
+    now = timezone.now()
     for cadre_id, year in sorted(pairs):
+        cadre = cadres[cadre_id]
         year_first, year_last = dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
-        if year_last < year_first:
-            continue
-        mine = [r for r in spans.get(cadre_id, ()) if r.start_date <= year_last and r.end_date >= year_first]
-        mine.sort(key=lambda r: (r.start_date, ORDER[type(r)], r.pk))
-        claimed: set[dt.date] = set()
-        plan = []
-        for record in mine:
-            days = []
-            day = max(record.start_date, year_first)
-            end = min(record.end_date, year_last)
-            while day <= end:
-                if day not in claimed:
-                    days.append(day)
-                day += dt.timedelta(days=1)
-            claimed.update(days)
-            plan.append((record, days))
-        in_year = [r for r in reports.get(cadre_id, ()) if year_first <= r.date <= year_last]
-        for report in sorted(in_year, key=lambda r: (r.date, r.pk)):
-            days = [] if report.date in claimed else [report.date]
-            claimed.update(days)
-            plan.append((report, days))
-        for record, days in plan:
-            if not days:
-                continue
+        credits = held.get((cadre_id, year), {})
+        for record, days in _plan(spans.get(cadre_id, ()), reports.get(cadre_id, ()), year_first, year_last):
+            credit = credits.pop(_key(record), None)
             key = (year, record.unit_id)
             if key not in rules:
                 if record.unit_id not in units:
                     units[record.unit_id] = Unit.objects.get(pk=record.unit_id)
                 rules[key] = conversion_rules(year, units[record.unit_id])
             rule = rules[key].get(MEASURE[type(record)])
-            if rule is None:
+            if not days or rule is None:
+                if credit is not None:
+                    with stored_language():
+                        why = (
+                            _("These days are already counted from another practice record.")
+                            if not days
+                            else _("%(year)s has no conversion rule for %(measure)s.")
+                            % {"year": year, "measure": HoursUnit(MEASURE[type(record)]).label}
+                        )
+                    if credit.days:
+                        credit.days, credit.first_day, credit.last_day = 0, None, None
+                        credit.updated_at = now
+                        changed_credits.append(credit)
+                    later.append(_withdrawal(actor, cadre, credit, entries.get(credit.pk), why))
                 continue
             title = credit_title(record, len(days))
-            credit = PracticeCredit(
-                cadre=cadres[cadre_id],
-                year=year,
+            hours = rule.convert(quantity(record, len(days)))
+            facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
+            if credit is None:
+                credit = PracticeCredit(cadre=cadre, year=year, **{CREDIT_FIELD[type(record)]: record}, **facts)
+                new.append((credit, hours))
+                continue
+            if any(getattr(credit, name) != value for name, value in facts.items()):
+                for name, value in facts.items():
+                    setattr(credit, name, value)
+                credit.updated_at = now
+                changed_credits.append(credit)
+            entry = entries.get(credit.pk)
+            if not entry_current(entry, date=days[-1], hours=hours, bucket=Bucket.PRACTICE, title=title):
+                later.append(_recording(actor, cadre, credit, entry, days[-1], hours, title))
+        # What is left no longer has a day in the year: moved out of it, or its record deleted.
+        for credit in credits.values():
+            with stored_language():
+                why = _("The practice record no longer falls in %(year)s.") % {"year": year}
+            later.append(_withdrawal(actor, cadre, credit, entries.get(credit.pk), why))
+    for chunk in _chunks(changed_credits):
+        PracticeCredit.objects.bulk_update(chunk, ["title", "days", "first_day", "last_day", "updated_at"])
+    for write in later:
+        write()
+    if new:
+        _create_entries(new, author, now)
+
+
+def _plan(spans: Iterable[Any], reports: Iterable[Any], first: dt.date, last: dt.date) -> list[tuple[Any, list]]:
+    """``hours.claimed_days`` over records in hand: (record, the days of first..last it counts), in order."""
+    if last < first:
+        return []
+    mine = sorted(
+        (r for r in spans if r.start_date <= last and r.end_date >= first),
+        key=lambda r: (r.start_date, ORDER[type(r)], r.pk),
+    )
+    claimed: set[dt.date] = set()
+    plan = []
+    for record in mine:
+        days = []
+        day, end = max(record.start_date, first), min(record.end_date, last)
+        while day <= end:
+            if day not in claimed:
+                days.append(day)
+            day += dt.timedelta(days=1)
+        claimed.update(days)
+        plan.append((record, days))
+    for report in sorted((r for r in reports if first <= r.date <= last), key=lambda r: (r.date, r.pk)):
+        days = [] if report.date in claimed else [report.date]
+        claimed.update(days)
+        plan.append((report, days))
+    return plan
+
+
+def _key(record) -> tuple[str, int]:
+    return CREDIT_FIELD[type(record)], record.pk
+
+
+def _credit_key(credit: PracticeCredit) -> tuple[str, int] | None:
+    for field in CREDIT_FIELD.values():
+        pk = getattr(credit, f"{field}_id")
+        if pk is not None:
+            return field, pk
+    return None
+
+
+def _recording(actor, cadre, credit, entry, date, hours, title) -> Callable[[], Any]:
+    def write():
+        try:
+            return ledger_record(
+                actor=actor,
+                cadre=cadre,
+                date=date,
+                hours=hours,
+                bucket=Bucket.PRACTICE,
+                source=Source.PRACTICE,
+                source_id=credit.pk,
                 title=title,
-                days=len(days),
-                first_day=days[0],
-                last_day=days[-1],
-                **{CREDIT_FIELD[type(record)]: record},
+                entry=entry,
+                source_object=credit,
             )
-            credits.append(credit)
-            planned.append((credit, rule.convert(quantity(record, len(days)))))
-    if not credits:
-        return
+        except ValidationError as exc:
+            exc.cadre_id = cadre.pk
+            raise
+
+    return write
+
+
+def _withdrawal(actor, cadre, credit, entry, reason: str) -> Callable[[], Any]:
+    def write():
+        if entry is None or entry.status == EntryStatus.REJECTED:
+            return None
+        return ledger_withdraw(
+            actor=actor, cadre=cadre, source=Source.PRACTICE, source_id=credit.pk, reason=reason, entry=entry
+        )
+
+    return write
+
+
+def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) -> None:
+    """New credits and their confirmed entries, ``bulk_create``-d; an audit event per entry; the totals."""
+    credits = [credit for credit, _hours in new]
     for chunk in _chunks(credits):
         PracticeCredit.objects.bulk_create(chunk)
     source_type = ContentType.objects.get_for_model(PracticeCredit)
-    now = timezone.now()
     user = author.user
     entries = []
-    for credit, hours in planned:
+    for credit, hours in new:
         entry = LedgerEntry(
             cadre=credit.cadre,
             date=credit.last_day,
