@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -42,6 +43,7 @@ from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.models import Unit as HoursUnit
 from ganxun.hours.services import conversion_rules, ledger_record, ledger_withdraw
 from ganxun.hours.services.ledger import entry_current, entry_snapshot
+from ganxun.roster.imports.writes import PreparedRows
 from ganxun.roster.models import Cadre, CadrePeriod, Unit
 
 from ..models import CommunityReport, Place, PracticeCredit, Secondment, Stint, Visit
@@ -60,28 +62,40 @@ def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[A
 
 
 class Author:
-    """Who the audit events name, as ``audit_record`` names them."""
+    """Who the audit events name, as ``audit_record`` names them; the events of a bulk write, inserted a
+    thousand a statement (``roster.imports.writes.PreparedRows``: no model instance, no key read back)."""
 
     def __init__(self, actor, *, actor_name: str = "", ip_address: str | None = None) -> None:
         self.user = actor if getattr(actor, "is_authenticated", False) else None
         self.name = actor_name or (self.user.get_username() if self.user else "")
         self.ip_address = ip_address or current_client_ip()
 
-    def event(self, action: str, obj: models.Model, changes: dict[str, Any]) -> AuditEvent:
-        return AuditEvent(
-            actor=self.user,
+    def event(self, action: str, obj: models.Model, changes: dict[str, Any], *, repr_: str | None = None):
+        """The row ``audit_record`` would write about ``obj`` (its fields by column)."""
+        return SimpleNamespace(
+            at=None,
+            actor_id=self.user.pk if self.user else None,
             actor_name=self.name,
             action=action,
             object_type=obj._meta.model_name or "",
             object_id=str(obj.pk) if obj.pk is not None else "",
-            object_repr=str(obj)[:200],
+            object_repr=(str(obj) if repr_ is None else repr_)[:200],
             changes=changes,
             summary="",
             ip_address=self.ip_address,
         )
 
-    def created(self, obj: models.Model, after: dict[str, Any]) -> AuditEvent:
-        return self.event(Action.CREATE, obj, {k: [None, v] for k, v in after.items() if v not in (None, "", [])})
+    def created(self, obj: models.Model, after: dict[str, Any], *, repr_: str | None = None):
+        changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
+        return self.event(Action.CREATE, obj, changes, repr_=repr_)
+
+    @staticmethod
+    def insert(events: Sequence[Any]) -> None:
+        if events:
+            rows = PreparedRows(AuditEvent)
+            for event in events:
+                rows.add(event)
+            rows.execute()
 
 
 def attributions(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], tuple[int, int]]:
@@ -172,9 +186,7 @@ def records_create(
     for chunk in _chunks(records):
         spec.model.objects.bulk_create(chunk)
     fields = spec.audited()
-    events = [author.created(record, snapshot(record, fields)) for record in records]
-    for chunk in _chunks(events):
-        AuditEvent.objects.bulk_create(chunk)
+    author.insert([author.created(record, snapshot(record, fields)) for record in records])
     return list(records)
 
 
@@ -215,8 +227,7 @@ def records_update(
     if names:
         for chunk in _chunks(stored):
             spec.model.objects.bulk_update(chunk, [*sorted(names), "updated_at"])
-    for chunk in _chunks(events):
-        AuditEvent.objects.bulk_create(chunk)
+    author.insert(events)
     return touched
 
 
@@ -290,6 +301,7 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) ->
     new: list[tuple[PracticeCredit, Any]] = []  # (credit, the rule's hours)
     changed_credits: list[PracticeCredit] = []
     later: list[Callable[[], Any]] = []  # entries changed or withdrawn one by one, after the bulk writes
+    titles: dict[tuple, str] = {}
     now = timezone.now()
     for cadre_id, year in sorted(pairs):
         cadre = cadres[cadre_id]
@@ -318,7 +330,7 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) ->
                         changed_credits.append(credit)
                     later.append(_withdrawal(actor, cadre, credit, entries.get(credit.pk), why))
                 continue
-            title = credit_title(record, len(days))
+            title = _title(titles, record, len(days))
             hours = rule.convert(quantity(record, len(days)))
             facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
             if credit is None:
@@ -370,6 +382,17 @@ def _plan(spans: Iterable[Any], reports: Iterable[Any], first: dt.date, last: dt
         claimed.update(days)
         plan.append((report, days))
     return plan
+
+
+def _title(titles: dict[tuple, str], record, days: int) -> str:
+    """``credit_title``, once for all the deployments of a campaign at a place for as many days (a text
+    rendered in the stored language costs more than the rest of a record's sync)."""
+    if not isinstance(record, Stint):
+        return credit_title(record, days)
+    key = (record.campaign_id, record.place_id, days)
+    if key not in titles:
+        titles[key] = credit_title(record, days)
+    return titles[key]
 
 
 def _key(record) -> tuple[str, int]:
@@ -449,9 +472,32 @@ def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) 
             exc.cadre_id = credit.cadre_id
             raise
         entries.append(entry)
+    rows = PreparedRows(LedgerEntry)
+    for entry in entries:
+        rows.add(entry)
+    rows.execute()
+    # The entries' keys, for their audit events: by the credits they count (a source is counted once).
+    keys: dict[int, int] = {}
     for chunk in _chunks(entries):
-        LedgerEntry.objects.bulk_create(chunk)
-    events = [author.created(entry, entry_snapshot(entry)) for entry in entries]
-    for chunk in _chunks(events):
-        AuditEvent.objects.bulk_create(chunk)
+        keys.update(
+            LedgerEntry.objects.filter(
+                cadre_id__in={e.cadre_id for e in chunk},
+                source=Source.PRACTICE,
+                source_id__in=[e.source_id for e in chunk],
+            ).values_list("source_id", "pk")
+        )
+    # entry_snapshot's labels are those of every entry here (confirmed, 实践锻炼, from practice).
+    common = entry_snapshot(entries[0])
+    events = []
+    for entry in entries:
+        entry.pk = keys[entry.source_id]
+        after = {
+            **common,
+            "cadre": entry.cadre.name,
+            "date": entry.date.isoformat(),
+            "hours": str(entry.hours),
+            "title": entry.title,
+        }
+        events.append(author.created(entry, after))
+    author.insert(events)
     totals.refresh(sorted({entry.cadre_id for entry in entries}))
