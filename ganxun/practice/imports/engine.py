@@ -447,7 +447,7 @@ class PracticeImport:
         if not spec.counts_hours:
             return
         try:
-            bulk.hours_sync(actor=self.actor, years=touched, author=author)
+            bulk.hours_sync(actor=self.actor, years=touched, author=author, records=records)
         except ValidationError as exc:
             cadre = getattr(exc, "cadre_id", None)
             row = next((r for r in self.rows if r.cadre.pk == cadre), self.rows[0])

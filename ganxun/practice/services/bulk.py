@@ -247,20 +247,45 @@ def years_touched(records: Iterable[models.Model]) -> dict[int, set[int]]:
 
 
 @transaction.atomic
-def hours_sync(*, actor, years: dict[int, set[int]], author: Author | None = None) -> None:
+def hours_sync(
+    *, actor, years: dict[int, set[int]], author: Author | None = None, records: Iterable[models.Model] = ()
+) -> None:
     """``practice_hours_sync`` for every cadre (id) and the years given, each once, with a few queries per
     thousand cadres: the records, credits and entries of them all read at once (locked), the days claimed in
     the same order, new credits and their confirmed entries written with ``bulk_create`` (one audit event per
     entry, as ``ledger_record`` writes it) and the cadres' totals rebuilt; a credit whose facts change is
     updated in bulk, and an entry that changes or is withdrawn goes through ``ledger_record`` /
-    ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them)."""
+    ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them).
+    ``records``: records just written, as saved and with their related rows (campaign, place) in hand: not read
+    again."""
     today = timezone.localdate()
     pairs = {(cadre, year) for cadre, wanted in years.items() for year in wanted if year <= today.year}
     if pairs:
-        _sync(pairs, today, actor, author or Author(actor))
+        _sync(pairs, today, actor, author or Author(actor), {(type(r), r.pk): r for r in records})
 
 
-def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) -> None:
+def _records(model, chunk, first: dt.date, last: dt.date, in_hand: dict) -> list[Any]:
+    """The cadres' records of ``model`` with a day from ``first`` to ``last``, as ``claimed_days`` reads them
+    (the place, a deployment's campaign); those in hand are not read again."""
+    related = {Stint: ("campaign", "place"), Visit: ("place",), CommunityReport: ("place",)}.get(model, ())
+    rows = model.objects.filter(cadre_id__in=chunk)
+    rows = rows.filter(date__gte=first, date__lte=last) if model is CommunityReport else rows.overlapping(first, last)
+    if not any(kind is model for kind, _pk in in_hand):
+        return list(rows.select_related(*related) if related else rows)
+    found, missing = [], []
+    for pk in rows.values_list("pk", flat=True):
+        record = in_hand.get((model, pk))
+        if record is None:
+            missing.append(pk)
+        else:
+            found.append(record)
+    for ids in _chunks(missing):
+        again = model.objects.filter(pk__in=ids)
+        found.extend(again.select_related(*related) if related else again)
+    return found
+
+
+def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in_hand: dict) -> None:
     """``hours._sync_year`` for many cadres and years at once (see ``hours_sync``)."""
     cadre_ids = sorted({cadre for cadre, _y in pairs})
     year_list = sorted({year for _c, year in pairs})
@@ -274,16 +299,9 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) ->
     for chunk in _chunks(cadre_ids):
         cadres.update(Cadre.objects.in_bulk(chunk))
         for model in SPANS:
-            rows = model.objects.filter(cadre_id__in=chunk).overlapping(first, last)
-            if model is Stint:
-                rows = rows.select_related("campaign", "place")
-            elif model is Visit:
-                rows = rows.select_related("place")
-            for record in rows:
+            for record in _records(model, chunk, first, last, in_hand):
                 spans[record.cadre_id].append(record)
-        for report in CommunityReport.objects.filter(
-            cadre_id__in=chunk, date__gte=first, date__lte=last
-        ).select_related("place"):
+        for report in _records(CommunityReport, chunk, first, last, in_hand):
             reports[report.cadre_id].append(report)
         credits = list(PracticeCredit.objects.select_for_update().filter(cadre_id__in=chunk, year__in=year_list))
         for credit in credits:
@@ -443,8 +461,23 @@ def _withdrawal(actor, cadre, credit, entry, reason: str) -> Callable[[], Any]:
 def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) -> None:
     """New credits and their confirmed entries, ``bulk_create``-d; an audit event per entry; the totals."""
     credits = [credit for credit, _hours in new]
+    rows = PreparedRows(PracticeCredit)
+    for credit in credits:
+        rows.add(credit)
+    rows.execute()
+    # Their keys: a record has one credit a year.
+    fields = [f"{name}_id" for name in CREDIT_FIELD.values()]
+    keys = {}
     for chunk in _chunks(credits):
-        PracticeCredit.objects.bulk_create(chunk)
+        for pk, year, *records in PracticeCredit.objects.filter(
+            cadre_id__in={c.cadre_id for c in chunk}, year__in={c.year for c in chunk}
+        ).values_list("pk", "year", *fields):
+            keys.update(
+                ((field, record, year), pk) for field, record in zip(fields, records, strict=True) if record is not None
+            )
+    for credit in credits:
+        field = next(f for f in fields if getattr(credit, f) is not None)
+        credit.pk = keys[(field, getattr(credit, field), credit.year)]
     source_type = ContentType.objects.get_for_model(PracticeCredit)
     user = author.user
     entries = []
