@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
+from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
@@ -61,41 +62,59 @@ def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[A
         yield items[start : start + size]
 
 
+class Rows:
+    """Rows of one INSERT statement that differ in a few fields only: a template instance's row converted for
+    the database once, each row a copy of it with its own values converted (``PreparedRows`` of the roster
+    import, a thousand rows an ``executemany``; no model instance per row, no key read back)."""
+
+    def __init__(self, template: models.Model) -> None:
+        self.prepared = PreparedRows(type(template))
+        self.template = self.prepared.add(template)
+        self.prepared.rows.clear()
+
+    def add(self, **values: Any) -> None:
+        row = list(self.template)
+        for name, value in values.items():
+            self.prepared.set(row, name, value)
+        self.prepared.rows.append(row)
+
+    def execute(self) -> None:
+        self.prepared.execute()
+
+
 class Author:
-    """Who the audit events name, as ``audit_record`` names them; the events of a bulk write, inserted a
-    thousand a statement (``roster.imports.writes.PreparedRows``: no model instance, no key read back)."""
+    """Who the audit events name, as ``audit_record`` names them; the events of a bulk write (``Rows``)."""
 
     def __init__(self, actor, *, actor_name: str = "", ip_address: str | None = None) -> None:
         self.user = actor if getattr(actor, "is_authenticated", False) else None
         self.name = actor_name or (self.user.get_username() if self.user else "")
         self.ip_address = ip_address or current_client_ip()
 
-    def event(self, action: str, obj: models.Model, changes: dict[str, Any], *, repr_: str | None = None):
-        """The row ``audit_record`` would write about ``obj`` (its fields by column)."""
-        return SimpleNamespace(
-            at=None,
-            actor_id=self.user.pk if self.user else None,
-            actor_name=self.name,
-            action=action,
-            object_type=obj._meta.model_name or "",
-            object_id=str(obj.pk) if obj.pk is not None else "",
-            object_repr=(str(obj) if repr_ is None else repr_)[:200],
-            changes=changes,
-            summary="",
-            ip_address=self.ip_address,
-        )
+    def event(self, action: str, obj: models.Model, changes: dict[str, Any], *, repr_: str | None = None) -> dict:
+        """What ``audit_record`` would write about ``obj`` (but who and whence)."""
+        return {
+            "action": action,
+            "object_type": obj._meta.model_name or "",
+            "object_id": str(obj.pk) if obj.pk is not None else "",
+            "object_repr": (str(obj) if repr_ is None else repr_)[:200],
+            "changes": changes,
+        }
 
-    def created(self, obj: models.Model, after: dict[str, Any], *, repr_: str | None = None):
+    def created(self, obj: models.Model, after: dict[str, Any], *, repr_: str | None = None) -> dict:
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
         return self.event(Action.CREATE, obj, changes, repr_=repr_)
 
-    @staticmethod
-    def insert(events: Sequence[Any]) -> None:
-        if events:
-            rows = PreparedRows(AuditEvent)
-            for event in events:
-                rows.add(event)
-            rows.execute()
+    def insert(self, events: Sequence[dict]) -> None:
+        if not events:
+            return
+        rows = Rows(
+            AuditEvent(
+                actor=self.user, actor_name=self.name, action=Action.CREATE, summary="", ip_address=self.ip_address
+            )
+        )
+        for event in events:
+            rows.add(**event)
+        rows.execute()
 
 
 def attributions(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], tuple[int, int]]:
@@ -459,78 +478,89 @@ def _withdrawal(actor, cadre, credit, entry, reason: str) -> Callable[[], Any]:
 
 
 def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) -> None:
-    """New credits and their confirmed entries, ``bulk_create``-d; an audit event per entry; the totals."""
-    credits = [credit for credit, _hours in new]
-    rows = PreparedRows(PracticeCredit)
-    for credit in credits:
-        rows.add(credit)
+    """New credits and their confirmed entries (``Rows``); an audit event per entry, as ``ledger_record``
+    writes it; the cadres' totals rebuilt."""
+    rows = Rows(PracticeCredit(cadre_id=new[0][0].cadre_id, year=new[0][0].year, title=""))
+    fields = [f"{name}_id" for name in CREDIT_FIELD.values()]
+    for credit, _hours in new:
+        field = next(f for f in fields if getattr(credit, f) is not None)
+        rows.add(
+            cadre=credit.cadre_id,
+            year=credit.year,
+            **{field[:-3]: getattr(credit, field)},
+            title=credit.title,
+            days=credit.days,
+            first_day=credit.first_day,
+            last_day=credit.last_day,
+        )
     rows.execute()
     # Their keys: a record has one credit a year.
-    fields = [f"{name}_id" for name in CREDIT_FIELD.values()]
     keys = {}
-    for chunk in _chunks(credits):
+    for chunk in _chunks([credit for credit, _hours in new]):
         for pk, year, *records in PracticeCredit.objects.filter(
             cadre_id__in={c.cadre_id for c in chunk}, year__in={c.year for c in chunk}
         ).values_list("pk", "year", *fields):
             keys.update(
                 ((field, record, year), pk) for field, record in zip(fields, records, strict=True) if record is not None
             )
-    for credit in credits:
+    for credit, _hours in new:
         field = next(f for f in fields if getattr(credit, f) is not None)
         credit.pk = keys[(field, getattr(credit, field), credit.year)]
-    source_type = ContentType.objects.get_for_model(PracticeCredit)
     user = author.user
-    entries = []
+    template = LedgerEntry(
+        cadre=new[0][0].cadre,
+        date=new[0][0].last_day,
+        hours=Decimal(0),
+        bucket=Bucket.PRACTICE,
+        source=Source.PRACTICE,
+        source_type=ContentType.objects.get_for_model(PracticeCredit),
+        title="",
+        status=EntryStatus.CONFIRMED,
+        reason="",
+        evidence="",
+        created_by=user,
+        decided_by=user,
+        decided_at=now,
+    )
+    rows = Rows(template)
     for credit, hours in new:
-        entry = LedgerEntry(
-            cadre=credit.cadre,
-            date=credit.last_day,
-            hours=hours,
-            bucket=Bucket.PRACTICE,
-            source=Source.PRACTICE,
-            source_id=credit.pk,
-            source_type=source_type,
-            title=credit.title[:200],
-            status=EntryStatus.CONFIRMED,
-            reason="",
-            evidence="",
-            created_by=user,
-            decided_by=user,
-            decided_at=now,
-        )
         # ledger_record's checks that need no query (the hours' bounds, the date after the cadre's birth).
+        facts = SimpleNamespace(
+            hours=hours, date=credit.last_day, cadre_id=credit.cadre_id, cadre=credit.cadre, _meta=LedgerEntry._meta
+        )
         try:
-            entry.clean()
+            LedgerEntry.clean(facts)
         except ValidationError as exc:
             exc.cadre_id = credit.cadre_id
             raise
-        entries.append(entry)
-    rows = PreparedRows(LedgerEntry)
-    for entry in entries:
-        rows.add(entry)
+        rows.add(
+            cadre=credit.cadre_id, date=credit.last_day, hours=hours, source_id=credit.pk, title=credit.title[:200]
+        )
     rows.execute()
     # The entries' keys, for their audit events: by the credits they count (a source is counted once).
-    keys: dict[int, int] = {}
-    for chunk in _chunks(entries):
+    keys = {}
+    for chunk in _chunks([credit for credit, _hours in new]):
         keys.update(
             LedgerEntry.objects.filter(
-                cadre_id__in={e.cadre_id for e in chunk},
+                cadre_id__in={c.cadre_id for c in chunk},
                 source=Source.PRACTICE,
-                source_id__in=[e.source_id for e in chunk],
+                source_id__in=[c.pk for c in chunk],
             ).values_list("source_id", "pk")
         )
     # entry_snapshot's labels are those of every entry here (confirmed, 实践锻炼, from practice).
-    common = entry_snapshot(entries[0])
+    common = entry_snapshot(template)
     events = []
-    for entry in entries:
-        entry.pk = keys[entry.source_id]
+    for credit, hours in new:
+        title = credit.title[:200]
+        template.pk = keys[credit.pk]
         after = {
             **common,
-            "cadre": entry.cadre.name,
-            "date": entry.date.isoformat(),
-            "hours": str(entry.hours),
-            "title": entry.title,
+            "cadre": credit.cadre.name,
+            "date": credit.last_day.isoformat(),
+            "hours": str(hours),
+            "title": title,
         }
-        events.append(author.created(entry, after))
+        # str(entry), as ledger_record's event names it.
+        events.append(author.created(template, after, repr_=f"{credit.cadre} {credit.last_day} {title} {hours}"))
     author.insert(events)
-    totals.refresh(sorted({entry.cadre_id for entry in entries}))
+    totals.refresh(sorted({credit.cadre_id for credit, _hours in new}))
