@@ -6,8 +6,10 @@ records already there (a few queries per thousand rows).  A row is *created*, *u
 differs) or *unchanged*; a bad cell is a row error 第N行 列名: 原因.
 
 Writing, only when no row is bad: one transaction in which the campaign or team the import names is created if
-new, then the new places, then every created or updated record through the practice services (audit trail and
-学时 included).  A service that refuses a row makes it a row error and nothing at all is kept.
+new, then the new places, then the created and updated records.  Deployments, community reports and secondments
+are written in batches (``services.bulk``: what the per-record services write, their audit events and the 学时 of
+every cadre and year touched synced once); team memberships, whose check reads each cadre's other memberships,
+row by row through the practice services.  A refused row is a row error and nothing at all is kept.
 """
 
 from __future__ import annotations
