@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
@@ -39,6 +40,7 @@ from ..models import CommunityReport, PracticeCredit, Secondment, Stint, Visit
 from .common import stored_language
 
 DAYS_PER_MONTH = 30
+CENT = Decimal("0.01")
 
 # The measure each kind of record is converted by, the credit's field naming it, and its order among the
 # records that begin on the same day.
@@ -181,7 +183,8 @@ def _sync_year(actor, cadre, year: int, today: dt.date, reason: str) -> list[Led
                 written.extend(_withdraw(actor, cadre, credit, entries.get(credit.pk), why))
             continue
         title = credit_title(record, len(days))
-        hours = rule.convert(quantity(record, len(days)))
+        # In cents as the ledger stores them: a rule rounding to whole hours gives 36, which is 36.00 stored.
+        hours = rule.convert(quantity(record, len(days))).quantize(CENT)
         facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
         if credit is None:
             credit = PracticeCredit.objects.create(

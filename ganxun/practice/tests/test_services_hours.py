@@ -348,3 +348,26 @@ def test_a_move_to_another_unit_counts_by_its_rules(admin, rules, campaign):
     s.refresh_from_db()
     assert s.unit == branch
     assert counted(s) == {2022: (2, H(4))}
+
+
+def test_a_sync_with_nothing_changed_writes_nothing_whatever_the_rounding(admin, cadre, campaign):
+    from ganxun.audit.models import AuditEvent
+    from ganxun.hours.models import Rounding
+
+    ConversionRule.objects.create(
+        year=2022, unit=Unit.DEPLOYMENT_DAY, per=H(3), hours=H(4), rounding=Rounding.HALF_DOWN
+    )
+    s = stint(admin, cadre, campaign, D(2022, 4, 1), D(2022, 4, 10))  # 10 days × 4/3 = 13.33 → 13
+    assert counted(s) == {2022: (10, H(13))}
+    events = AuditEvent.objects.count()
+    assert services.practice_hours_sync(actor=admin, cadre=cadre, years=[2022]) == []
+    assert AuditEvent.objects.count() == events
+
+
+def test_a_sync_reads_a_constant_number_of_queries(admin, rules, cadre, campaign, django_assert_max_num_queries):
+    for month in range(1, 7):
+        stint(admin, cadre, campaign, D(2022, month, 1), D(2022, month, 5))
+        report(admin, cadre, D(2022, month, 20))
+    # the cadre's records (4), credits and entries (2), the rules of their one unit (2), savepoints
+    with django_assert_max_num_queries(12):
+        assert services.practice_hours_sync(actor=admin, cadre=cadre, years=[2022]) == []
