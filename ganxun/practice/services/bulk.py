@@ -49,7 +49,7 @@ from ganxun.roster.models import Cadre, CadrePeriod, Unit
 
 from ..models import CommunityReport, Place, PracticeCredit, Secondment, Stint, Visit
 from .common import snapshot, stored_language
-from .hours import CREDIT_FIELD, MEASURE, ORDER, credit_title, quantity
+from .hours import CENT, CREDIT_FIELD, MEASURE, ORDER, credit_title, quantity
 from .places import live
 
 BATCH_SIZE = 1000
@@ -391,7 +391,8 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
                     later.append(_withdrawal(actor, cadre, credit, entries.get(credit.pk), why))
                 continue
             title = _title(titles, record, len(days))
-            hours = rule.convert(quantity(record, len(days)))
+            # In cents as the ledger stores them, as practice_hours_sync converts.
+            hours = rule.convert(quantity(record, len(days))).quantize(CENT)
             facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
             if credit is None:
                 credit = PracticeCredit(cadre=cadre, year=year, **{CREDIT_FIELD[type(record)]: record}, **facts)
