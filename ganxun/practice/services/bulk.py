@@ -23,6 +23,7 @@ Everything runs inside the caller's transaction.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -77,9 +78,12 @@ class Rows:
         for name, value in values.items():
             self.prepared.set(row, name, value)
         self.prepared.rows.append(row)
+        if len(self.prepared.rows) >= BATCH_SIZE:
+            self.execute()  # a batch at a time: what is written is not held
 
     def execute(self) -> None:
         self.prepared.execute()
+        self.prepared.rows.clear()
 
 
 class Author:
@@ -104,9 +108,7 @@ class Author:
         changes = {k: [None, v] for k, v in after.items() if v not in (None, "", [])}
         return self.event(Action.CREATE, obj, changes, repr_=repr_)
 
-    def insert(self, events: Sequence[dict]) -> None:
-        if not events:
-            return
+    def insert(self, events: Iterable[dict]) -> None:
         rows = Rows(
             AuditEvent(
                 actor=self.user, actor_name=self.name, action=Action.CREATE, summary="", ip_address=self.ip_address
@@ -204,7 +206,7 @@ def records_create(
         record.unit_id, record.section_id = where[(record.cadre_id, spec.first_day(record))]
     _insert(spec.model, records)
     fields = spec.audited()
-    author.insert([author.created(record, snapshot(record, fields)) for record in records])
+    author.insert(author.created(record, snapshot(record, fields)) for record in records)
     return list(records)
 
 
@@ -358,7 +360,7 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
             )
     units: dict[int, Unit] = {}
     rules: dict[tuple[int, int], dict] = {}
-    new: list[tuple[PracticeCredit, Any]] = []  # (credit, the rule's hours)
+    new: list[tuple[NewCredit, Any]] = []  # (credit, the rule's hours)
     changed_credits: list[PracticeCredit] = []
     later: list[Callable[[], Any]] = []  # entries changed or withdrawn one by one, after the bulk writes
     titles: dict[tuple, str] = {}
@@ -395,8 +397,7 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
             hours = rule.convert(quantity(record, len(days))).quantize(CENT)
             facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
             if credit is None:
-                credit = PracticeCredit(cadre=cadre, year=year, **{CREDIT_FIELD[type(record)]: record}, **facts)
-                new.append((credit, hours))
+                new.append((NewCredit(cadre, year, CREDIT_FIELD[type(record)], record.pk, **facts), hours))
                 continue
             if any(getattr(credit, name) != value for name, value in facts.items()):
                 for name, value in facts.items():
@@ -501,17 +502,35 @@ def _withdrawal(actor, cadre, credit, entry, reason: str) -> Callable[[], Any]:
     return write
 
 
-def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) -> None:
+@dataclasses.dataclass(slots=True)
+class NewCredit:
+    """A ``PracticeCredit`` to insert (a model instance each would cost more than its row)."""
+
+    cadre: Cadre
+    year: int
+    field: str  # the credit's field naming the record (CREDIT_FIELD)
+    record_id: int
+    title: str
+    days: int
+    first_day: dt.date
+    last_day: dt.date
+    pk: int | None = None
+
+    @property
+    def cadre_id(self) -> int:
+        return self.cadre.pk
+
+
+def _create_entries(new: list[tuple[NewCredit, Any]], author: Author, now) -> None:
     """New credits and their confirmed entries (``Rows``); an audit event per entry, as ``ledger_record``
     writes it; the cadres' totals rebuilt."""
     rows = Rows(PracticeCredit(cadre_id=new[0][0].cadre_id, year=new[0][0].year, title=""))
     fields = [f"{name}_id" for name in CREDIT_FIELD.values()]
     for credit, _hours in new:
-        field = next(f for f in fields if getattr(credit, f) is not None)
         rows.add(
             cadre=credit.cadre_id,
             year=credit.year,
-            **{field[:-3]: getattr(credit, field)},
+            **{credit.field: credit.record_id},
             title=credit.title,
             days=credit.days,
             first_day=credit.first_day,
@@ -528,8 +547,7 @@ def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) 
                 ((field, record, year), pk) for field, record in zip(fields, records, strict=True) if record is not None
             )
     for credit, _hours in new:
-        field = next(f for f in fields if getattr(credit, f) is not None)
-        credit.pk = keys[(field, getattr(credit, field), credit.year)]
+        credit.pk = keys[(f"{credit.field}_id", credit.record_id, credit.year)]
     user = author.user
     template = LedgerEntry(
         cadre=new[0][0].cadre,
@@ -573,18 +591,20 @@ def _create_entries(new: list[tuple[PracticeCredit, Any]], author: Author, now) 
         )
     # entry_snapshot's labels are those of every entry here (confirmed, 实践锻炼, from practice).
     common = entry_snapshot(template)
-    events = []
-    for credit, hours in new:
-        title = credit.title[:200]
-        template.pk = keys[credit.pk]
-        after = {
-            **common,
-            "cadre": credit.cadre.name,
-            "date": credit.last_day.isoformat(),
-            "hours": str(hours),
-            "title": title,
-        }
-        # str(entry), as ledger_record's event names it.
-        events.append(author.created(template, after, repr_=f"{credit.cadre} {credit.last_day} {title} {hours}"))
-    author.insert(events)
+
+    def events():
+        for credit, hours in new:
+            title = credit.title[:200]
+            template.pk = keys[credit.pk]
+            after = {
+                **common,
+                "cadre": credit.cadre.name,
+                "date": credit.last_day.isoformat(),
+                "hours": str(hours),
+                "title": title,
+            }
+            # str(entry), as ledger_record's event names it.
+            yield author.created(template, after, repr_=f"{credit.cadre} {credit.last_day} {title} {hours}")
+
+    author.insert(events())
     totals.refresh(sorted({credit.cadre_id for credit, _hours in new}))
