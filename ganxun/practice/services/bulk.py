@@ -33,7 +33,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -64,25 +64,37 @@ def _chunks(items: Sequence[Any], size: int = BATCH_SIZE) -> Iterable[Sequence[A
 
 
 class Rows:
-    """Rows of one INSERT statement that differ in a few fields only: a template instance's row converted for
-    the database once, each row a copy of it with its own values converted (``PreparedRows`` of the roster
-    import, a thousand rows an ``executemany``; no model instance per row, no key read back)."""
+    """Rows of one INSERT statement, a thousand an ``executemany`` (as ``roster.imports.writes.PreparedRows``):
+    a template instance's row converted for the database once, each row a copy of it with its own values
+    converted (``add``), or a whole instance's row (``add_instance``); what is written is not held."""
 
     def __init__(self, template: models.Model) -> None:
         self.prepared = PreparedRows(type(template))
-        self.template = self.prepared.add(template)
-        self.prepared.rows.clear()
+        self.connection = connections[router.db_for_write(type(template))]  # not the proxy: a lookup a value
+        self.fields = self.prepared.fields
+        self.positions = self.prepared.positions
+        self.template = [f.get_db_prep_save(f.pre_save(template, True), self.connection) for f in self.fields]
 
     def add(self, **values: Any) -> None:
         row = list(self.template)
         for name, value in values.items():
-            self.prepared.set(row, name, value)
+            position = self.positions[name]
+            row[position] = self.fields[position].get_db_prep_save(value, self.connection)
+        self._append(row)
+
+    def add_instance(self, obj: models.Model) -> None:
+        """The instance's row as Model.save would insert it (auto_now fields filled on the instance too)."""
+        self._append([f.get_db_prep_save(f.pre_save(obj, True), self.connection) for f in self.fields])
+
+    def _append(self, row: list[Any]) -> None:
         self.prepared.rows.append(row)
         if len(self.prepared.rows) >= BATCH_SIZE:
-            self.execute()  # a batch at a time: what is written is not held
+            self.execute()
 
     def execute(self) -> None:
-        self.prepared.execute()
+        with self.connection.cursor() as cursor:
+            if self.prepared.rows:
+                cursor.executemany(self.prepared.sql, self.prepared.rows)
         self.prepared.rows.clear()
 
 
@@ -219,9 +231,9 @@ def _insert(model: type[models.Model], records: Sequence[models.Model]) -> None:
         if isinstance(c, models.UniqueConstraint) and c.condition is None and "cadre" in c.fields
     )
     columns = [model._meta.get_field(name).attname for name in identity]
-    rows = PreparedRows(model)
+    rows = Rows(records[0])
     for record in records:
-        rows.add(record)
+        rows.add_instance(record)
     rows.execute()
     keys = {}
     for chunk in _chunks(records):
