@@ -73,18 +73,19 @@ class Rows:
         self.connection = connections[router.db_for_write(type(template))]  # not the proxy: a lookup a value
         self.fields = self.prepared.fields
         self.positions = self.prepared.positions
+        self.converters = [_converter(f, self.connection) for f in self.fields]
         self.template = [f.get_db_prep_save(f.pre_save(template, True), self.connection) for f in self.fields]
 
     def add(self, **values: Any) -> None:
         row = list(self.template)
         for name, value in values.items():
             position = self.positions[name]
-            row[position] = self.fields[position].get_db_prep_save(value, self.connection)
+            row[position] = self.converters[position](value)
         self._append(row)
 
     def add_instance(self, obj: models.Model) -> None:
         """The instance's row as Model.save would insert it (auto_now fields filled on the instance too)."""
-        self._append([f.get_db_prep_save(f.pre_save(obj, True), self.connection) for f in self.fields])
+        self._append([convert(f.pre_save(obj, True)) for f, convert in zip(self.fields, self.converters, strict=True)])
 
     def _append(self, row: list[Any]) -> None:
         self.prepared.rows.append(row)
@@ -96,6 +97,35 @@ class Rows:
             if self.prepared.rows:
                 cursor.executemany(self.prepared.sql, self.prepared.rows)
         self.prepared.rows.clear()
+
+
+_INTEGERS = {
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "BigIntegerField",
+}
+
+
+def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
+    """``field.get_db_prep_save`` for ``connection``, short-cut for the plain values most rows hold (a text, a
+    whole number or a key, a date), which it would return as they are (a date: as the backend adapts it)."""
+
+    def slow(value: Any) -> Any:
+        return field.get_db_prep_save(value, connection)
+
+    kind = field.get_internal_type()
+    if kind in ("CharField", "TextField"):
+        return lambda value: value if type(value) is str else slow(value)
+    if kind in _INTEGERS or (
+        kind == "ForeignKey" and field.target_field.get_internal_type() in {"AutoField", "BigAutoField", *_INTEGERS}
+    ):
+        return lambda value: value if type(value) is int or value is None else slow(value)
+    if kind == "DateField":
+        adapt = connection.ops.adapt_datefield_value
+        return lambda value: adapt(value) if type(value) is dt.date else slow(value)
+    return slow
 
 
 class Author:
