@@ -41,7 +41,7 @@ from ganxun.audit.models import Action, AuditEvent
 from ganxun.audit.services import changed_fields
 from ganxun.core.middleware import current_client_ip
 from ganxun.hours import totals
-from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
+from ganxun.hours.models import EARLIEST_DATE, MAX_ENTRY_HOURS, Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.models import Unit as HoursUnit
 from ganxun.hours.services import conversion_rules, ledger_record, ledger_withdraw
 from ganxun.hours.services.ledger import entry_current, entry_snapshot
@@ -608,15 +608,18 @@ def _create_entries(new: list[tuple[NewCredit, Any]], author: Author, now) -> No
     )
     rows = Rows(template)
     for credit, hours in new:
-        # ledger_record's checks that need no query (the hours' bounds, the date after the cadre's birth).
-        facts = SimpleNamespace(
-            hours=hours, date=credit.last_day, cadre_id=credit.cadre_id, cadre=credit.cadre, _meta=LedgerEntry._meta
-        )
-        try:
-            LedgerEntry.clean(facts)
-        except ValidationError as exc:
-            exc.cadre_id = credit.cadre_id
-            raise
+        # ledger_record's checks that need no query (LedgerEntry.clean: the hours' bounds, the date from the
+        # cadre's birth; never after today here), its message when one fails.
+        born = credit.cadre.birth_date
+        if not (0 <= hours <= MAX_ENTRY_HOURS and credit.last_day >= max(EARLIEST_DATE, born or EARLIEST_DATE)):
+            facts = SimpleNamespace(
+                hours=hours, date=credit.last_day, cadre_id=credit.cadre_id, cadre=credit.cadre, _meta=LedgerEntry._meta
+            )
+            try:
+                LedgerEntry.clean(facts)
+            except ValidationError as exc:
+                exc.cadre_id = credit.cadre_id
+                raise
         rows.add(
             cadre=credit.cadre_id, date=credit.last_day, hours=hours, source_id=credit.pk, title=credit.title[:200]
         )

@@ -296,3 +296,21 @@ def test_attributions_read_the_periods_as_the_ledger_does(people, street_office)
     assert found[(zhang.pk, D(2022, 4, 30))] == (home_unit_id(), zhang.section_id)
     assert found[(zhang.pk, D(2022, 5, 1))] == (street_office.pk, Section.objects.get(name="综合科").pk)
     assert found[(wang.pk, D(2022, 5, 1))] == (wang.unit_id, wang.section_id)  # no period: the cadre's own
+
+
+@pytest.mark.parametrize("in_bulk", [False, True])
+def test_a_row_the_ledger_refuses_is_a_row_error_and_nothing_is_kept(tmp_path, monkeypatch, admin, rules, in_bulk):
+    monkeypatch.setattr(PracticeImport, "write_in_bulk", in_bulk)
+    young = cadre(30, "赵敏")
+    # Recorded as born after the deployment's last day (a slip in the roster): the ledger refuses the entry.
+    type(young).objects.filter(pk=young.pk).update(birth_date=D(2021, 12, 25))
+    path = workbook(
+        tmp_path / "list.xlsx",
+        [stint_row(young, start="2021.12.20", end="2021.12.22")],
+        DEPLOYMENT_HEADER,
+    )
+    result = practice_import(path, kind="deployment", file_name=path.name, campaign=CAMPAIGN, write=True, actor=admin)
+    assert not result.written
+    assert [(e.row, e.column) for e in result.errors] == [(3, "姓名")]
+    assert "2021-12-25" in result.errors[0].reason
+    assert not Stint.objects.exists() and not LedgerEntry.objects.exists()
