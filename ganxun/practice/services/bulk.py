@@ -49,7 +49,7 @@ from ganxun.roster.imports.writes import PreparedRows
 from ganxun.roster.models import Cadre, CadrePeriod, Unit
 
 from ..models import CommunityReport, Place, PracticeCredit, Secondment, Stint, Visit
-from .common import snapshot, stored_language
+from .common import display, snapshot, stored_language
 from .hours import CENT, CREDIT_FIELD, MEASURE, ORDER, credit_title, quantity
 from .places import live
 
@@ -161,6 +161,32 @@ class Author:
         rows.execute()
 
 
+class Snapshots:
+    """``common.snapshot`` for many records of one model: the same dict, each field's reading chosen once (and a
+    choice's labels looked up once)."""
+
+    def __init__(self, model: type[models.Model], names: tuple[str, ...]) -> None:
+        self.readers: list[tuple[str, Callable[[models.Model], Any]]] = []
+        for name in names:
+            field = model._meta.get_field(name)
+            if field.choices and not field.is_relation:
+                labels = {value: str(label) for value, label in field.flatchoices}
+                self.readers.append((name, lambda r, a=field.attname, labels=labels: _label(labels, getattr(r, a))))
+            else:
+                self.readers.append((name, lambda r, name=name: display(getattr(r, name))))
+
+    def __call__(self, record: models.Model) -> dict[str, Any]:
+        return {name: read(record) for name, read in self.readers}
+
+
+def _label(labels: dict, value: Any) -> str:
+    """``get_FOO_display``: the label of the value, else the value itself, as text."""
+    try:
+        return str(labels.get(value, value))
+    except TypeError:  # an unhashable value
+        return str(value)
+
+
 def attributions(wanted: Iterable[tuple[int, dt.date]]) -> dict[tuple[int, dt.date], tuple[int, int]]:
     """(cadre id, day) -> (unit id, 科室 id) the cadre counts toward on that day: the period of service not ended
     by the day that began first (in force on it, or before the first period the first), else the cadre's own
@@ -248,7 +274,8 @@ def records_create(
         record.unit_id, record.section_id = where[(record.cadre_id, spec.first_day(record))]
     _insert(spec.model, records)
     fields = spec.audited()
-    author.insert(author.created(record, snapshot(record, fields)) for record in records)
+    take = Snapshots(spec.model, fields)
+    author.insert(author.created(record, take(record)) for record in records)
     return list(records)
 
 
