@@ -424,6 +424,7 @@ class PracticeImport:
         if not self._within_reach(created, updated):
             return
         records = []
+        row_of: dict[int, Row] = {}
         for row in created:
             record = self.new_record(row)
             try:
@@ -432,9 +433,14 @@ class PracticeImport:
                 self._refused(row, exc)
                 continue
             records.append(record)
+            row_of[id(record)] = row
         if self.errors.count:
             return
-        bulk.records_create(spec, records, author=author, checked=True)
+        try:
+            bulk.records_create(spec, records, author=author, checked=True)
+        except ValidationError as exc:
+            self._refused(row_of[id(exc.record)], exc)
+            return
         touched = bulk.years_touched(records) if spec.counts_hours else {}
         by_pk = {row.record.pk: row for row in updated}
         try:

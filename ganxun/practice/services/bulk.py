@@ -32,7 +32,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -269,6 +269,7 @@ def records_create(
     live_places(records)
     if not checked:
         _validate(spec, records)
+    _refuse_recorded(spec.model, records)
     where = attributions((r.cadre_id, spec.first_day(r)) for r in records)
     for record in records:
         record.unit_id, record.section_id = where[(record.cadre_id, spec.first_day(record))]
@@ -279,15 +280,36 @@ def records_create(
     return list(records)
 
 
-def _insert(model: type[models.Model], records: Sequence[models.Model]) -> None:
-    """INSERT the records a thousand a statement (``PreparedRows``), then read their keys back by the model's
-    identity (its unique constraint on the cadre and …): cheaper than ``bulk_create`` building each statement."""
-    identity = next(
-        c.fields
+def _identity(model: type[models.Model]) -> models.UniqueConstraint:
+    """The model's unique constraint on the cadre and what tells their records apart."""
+    return next(
+        c
         for c in model._meta.constraints
         if isinstance(c, models.UniqueConstraint) and c.condition is None and "cadre" in c.fields
     )
-    columns = [model._meta.get_field(name).attname for name in identity]
+
+
+def _refuse_recorded(model: type[models.Model], records: Sequence[models.Model]) -> None:
+    """A record already there (or twice among these) is refused as ``validate_constraints`` refuses it, the
+    ValidationError carrying ``record``."""
+    constraint = _identity(model)
+    columns = [model._meta.get_field(name).attname for name in constraint.fields]
+    taken = set()
+    for chunk in _chunks(records):
+        taken.update(model.objects.filter(cadre_id__in={r.cadre_id for r in chunk}).values_list(*columns).iterator())
+    for record in records:
+        key = tuple(getattr(record, column) for column in columns)
+        if key in taken:
+            exc = ValidationError({NON_FIELD_ERRORS: [constraint.get_violation_error_message()]})
+            exc.record = record
+            raise exc
+        taken.add(key)
+
+
+def _insert(model: type[models.Model], records: Sequence[models.Model]) -> None:
+    """INSERT the records a thousand a statement (``PreparedRows``), then read their keys back by the model's
+    identity (its unique constraint on the cadre and …): cheaper than ``bulk_create`` building each statement."""
+    columns = [model._meta.get_field(name).attname for name in _identity(model).fields]
     rows = Rows(records[0])
     for record in records:
         rows.add_instance(record)

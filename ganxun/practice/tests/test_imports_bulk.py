@@ -314,3 +314,23 @@ def test_a_row_the_ledger_refuses_is_a_row_error_and_nothing_is_kept(tmp_path, m
     assert [(e.row, e.column) for e in result.errors] == [(3, "姓名")]
     assert "2021-12-25" in result.errors[0].reason
     assert not Stint.objects.exists() and not LedgerEntry.objects.exists()
+
+
+@pytest.mark.parametrize("in_bulk", [False, True])
+def test_a_deployment_the_database_already_holds_is_a_row_error_both_ways(
+    tmp_path, monkeypatch, admin, rules, people, in_bulk
+):
+    """The check takes the place written with its street for a new one, while the register finds the place
+    recorded without a street: the write meets the deployment already there."""
+    monkeypatch.setattr(PracticeImport, "write_in_bulk", in_bulk)
+    wang = people[0]
+    campaign = services.campaign_create(actor=admin, name=CAMPAIGN, start_date=D(2022, 1, 1), end_date=None)
+    place = services.place_get_or_create(actor=admin, name="长白一村居委", kind="committee")[0]
+    services.stint_create(
+        actor=admin, cadre=wang, campaign=campaign, place=place, start_date=D(2022, 4, 1), end_date=D(2022, 4, 10)
+    )
+    path = workbook(tmp_path / "list.xlsx", [stint_row(wang, start="2022.4.1", end="2022.4.10")], DEPLOYMENT_HEADER)
+    result = practice_import(path, kind="deployment", file_name=path.name, campaign=CAMPAIGN, write=True, actor=admin)
+    assert not result.written
+    assert [str(e) for e in result.errors] == ["第3行 姓名: 该下沉派驻记录已存在。"]
+    assert Stint.objects.count() == 1
