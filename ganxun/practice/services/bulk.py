@@ -24,6 +24,7 @@ Everything runs inside the caller's transaction.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -242,9 +243,14 @@ def check(spec, record: models.Model) -> None:
     report's party branch: the cadre's).  Raises ValidationError."""
     if isinstance(record, CommunityReport) and not record.party_branch:
         record.party_branch = record.cadre.party_branch
-    in_hand = [f.name for f in record._meta.concrete_fields if f.is_relation]
-    record.clean_fields(exclude=in_hand)
+    record.clean_fields(exclude=_relations(type(record)))
     record.clean()
+
+
+@functools.cache
+def _relations(model: type[models.Model]) -> frozenset[str]:
+    """The record's related rows: in the caller's hands, not read again to be checked."""
+    return frozenset(f.name for f in model._meta.concrete_fields if f.is_relation)
 
 
 def _validate(spec, records: Sequence[models.Model]) -> None:
@@ -431,8 +437,15 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
     cadres: dict[int, Cadre] = {}
     held: dict[tuple[int, int], dict[tuple[str, int], PracticeCredit]] = defaultdict(dict)
     entries: dict[int, LedgerEntry] = {}
+    # The cadres of the records in hand are in hand too (the import read them once).
+    for record in in_hand.values():
+        cadre = record._state.fields_cache.get("cadre")
+        if cadre is not None:
+            cadres[cadre.pk] = cadre
     for chunk in _chunks(cadre_ids):
-        cadres.update(Cadre.objects.in_bulk(chunk))
+        missing = [pk for pk in chunk if pk not in cadres]
+        if missing:
+            cadres.update(Cadre.objects.in_bulk(missing))
         for model in SPANS:
             for record in _records(model, chunk, first, last, in_hand):
                 spans[record.cadre_id].append(record)
