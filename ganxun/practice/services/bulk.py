@@ -1,24 +1,26 @@
 """Many practice records at once (the Excel imports): what ``records.py`` and ``hours.py`` do one by one, in
 batches of statements.
 
-The caller (the import engine) has already checked every row: the cadre is one the actor may see and not the
-actor, the dates are sane and in order, the record is not in the file twice nor already recorded.  Here:
+The caller (the import engine) has already checked every row: the cadre is one the actor may reach and not the
+actor, the dates are sane and in order, the record is not twice in the file.  Here:
 
-- ``records_create``: each record's attribution (the cadre's 单位 and 科室 on its first day, from the periods of
-  service read once for all the cadres, as ``hours.totals.attribution`` gives it one by one), the places as kept
-  (a merged place: the one it was merged into), ``bulk_create`` a thousand rows a statement, and one audit event
-  per record, the same as ``audit_record`` writes for ``record_create``;
+- ``records_create``: the places as kept (a merged place: the one it was merged into), the checks that need no
+  query (``check``), a record already there refused as ``validate_constraints`` refuses it, each record's
+  attribution (the cadre's 单位 and 科室 on its first day, from the periods of service read once for all the
+  cadres, as ``hours.totals.attribution`` gives it one by one), the rows inserted a thousand a statement
+  (``Rows``) and their keys read back, and one audit event per record as ``audit_record`` writes for
+  ``record_create``;
 - ``records_update``: the changed fields of records already there, ``bulk_update``, one audit event per record
   whose snapshot changed;
 - ``hours_sync``: the 学时 of every cadre and year touched, once each (not once per row), giving what
-  ``practice_hours_sync`` gives.  A cadre and year that have no practice credit yet (a first import) is counted
-  here in bulk: the same claimed days, titles and conversions, the credits and their confirmed ledger entries
-  written with ``bulk_create``, one audit event per entry as ``ledger_record`` writes, and the cadres' totals
-  rebuilt (``hours.totals.refresh``).  One that has credits already (a re-import that changes dates, days
-  claimed by an earlier record) goes through ``practice_hours_sync`` itself, since its entries may change or be
-  withdrawn.
+  ``practice_hours_sync`` gives: the same days claimed in the same order (never one twice), the same titles,
+  rules and cents.  New credits and their confirmed ledger entries are inserted in batches, one audit event per
+  entry as ``ledger_record`` writes it, and the cadres' totals rebuilt (``hours.totals.refresh``); a credit
+  whose facts change is updated in bulk, and an entry that changes or is withdrawn goes through
+  ``ledger_record`` / ``ledger_withdraw`` one by one (rare in an import).
 
-Everything runs inside the caller's transaction.
+Everything runs inside the caller's transaction.  ``tests/test_imports_bulk.py`` imports the same files through
+the per-record services and through here and compares records, credits, entries, totals and audit events.
 """
 
 from __future__ import annotations
