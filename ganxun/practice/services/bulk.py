@@ -395,7 +395,7 @@ def hours_sync(
 ) -> None:
     """``practice_hours_sync`` for every cadre (id) and the years given, each once, with a few queries per
     thousand cadres: the records, credits and entries of them all read at once (locked), the days claimed in
-    the same order, new credits and their confirmed entries written with ``bulk_create`` (one audit event per
+    the same order, new credits and their confirmed entries inserted in batches (``Rows``) (one audit event per
     entry, as ``ledger_record`` writes it) and the cadres' totals rebuilt; a credit whose facts change is
     updated in bulk, and an entry that changes or is withdrawn goes through ``ledger_record`` /
     ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them).
