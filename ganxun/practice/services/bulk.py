@@ -36,7 +36,7 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import connections, models, router, transaction
+from django.db import IntegrityError, connections, models, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -277,11 +277,16 @@ def records_create(
     live_places(records)
     if not checked:
         _validate(spec, records)
-    _refuse_recorded(spec.model, records)
     where = attributions((r.cadre_id, spec.first_day(r)) for r in records)
     for record in records:
         record.unit_id, record.section_id = where[(record.cadre_id, spec.first_day(record))]
-    _insert(spec.model, records)
+    try:
+        with transaction.atomic():
+            _insert(spec.model, records)
+    except IntegrityError:
+        # Which record the database already holds, refused as the services refuse it (else: as it was).
+        _refuse_recorded(spec.model, records)
+        raise
     fields = spec.audited()
     take = Snapshots(spec.model, fields)
     author.insert(author.created(record, take(record)) for record in records)
