@@ -8,6 +8,7 @@ from collections import Counter
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
@@ -334,3 +335,14 @@ def test_a_deployment_the_database_already_holds_is_a_row_error_both_ways(
     assert not result.written
     assert [str(e) for e in result.errors] == ["第3行 姓名: 该下沉派驻记录已存在。"]
     assert Stint.objects.count() == 1
+
+
+def test_bulk_check_refuses_what_clean_fields_refuses(people):
+    record = Stint(cadre=people[0], start_date=D(2022, 4, 1), end_date=D(2022, 4, 2), task="核酸")
+    bulk.check(None, record)  # plain values: passes
+    for field, value in (("task", "长" * 201), ("start_date", "2022-13-45")):
+        bad = Stint(cadre=people[0], start_date=D(2022, 4, 1), end_date=D(2022, 4, 2))
+        setattr(bad, field, value)
+        with pytest.raises(ValidationError) as refused:
+            bulk.check(None, bad)
+        assert field in refused.value.message_dict
