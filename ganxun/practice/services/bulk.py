@@ -582,13 +582,11 @@ def _plan(spans: Iterable[Any], reports: Iterable[Any], first: dt.date, last: dt
     )
     claimed: set[dt.date] = set()
     plan = []
+    one = dt.timedelta(days=1)
     for record in mine:
-        days = []
-        day, end = max(record.start_date, first), min(record.end_date, last)
-        while day <= end:
-            if day not in claimed:
-                days.append(day)
-            day += dt.timedelta(days=1)
+        day = max(record.start_date, first)
+        span = [day + one * n for n in range((min(record.end_date, last) - day).days + 1)]
+        days = [d for d in span if d not in claimed] if claimed else span
         claimed.update(days)
         plan.append((record, days))
     for report in sorted((r for r in reports if first <= r.date <= last), key=lambda r: (r.date, r.pk)):
