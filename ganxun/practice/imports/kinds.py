@@ -57,6 +57,11 @@ def _day_or_kept(cell: CellDate | None, kept: dt.date | None, *, end: bool = Fal
     return end_of_month(cell) if end else cell.first()
 
 
+def _stripped(fields: dict[str, Any]) -> dict[str, Any]:
+    """The fields as the services assign them (texts stripped)."""
+    return {name: value.strip() if isinstance(value, str) else value for name, value in fields.items()}
+
+
 def find_group(model, name: str, actor):
     """The campaign or team of that name the account reaches (``None``: not there yet); ExcelFileError when
     several units have one of that name and none is the account's own."""
@@ -207,6 +212,16 @@ class DeploymentImport(PracticeImport):
             )
         self.places.create(self.actor)
 
+    bulk_writes = True
+
+    def new_record(self, row: Row) -> Stint:
+        return Stint(
+            cadre=self.cadres[row.cadre.pk],
+            campaign=self.campaign,
+            place=resolved(row.values["place"]),
+            **_stripped(row.fields),
+        )
+
     def write_row(self, row: Row) -> None:
         fields = row.fields
         if row.record is None:
@@ -290,6 +305,17 @@ class CommunityImport(PracticeImport):
 
     def write_group(self) -> None:
         self.places.create(self.actor)
+
+    bulk_writes = True
+
+    def new_record(self, row: Row) -> CommunityReport:
+        cadre = self.cadres[row.cadre.pk]
+        report = CommunityReport(cadre=cadre, place=resolved(row.values["place"]), **_stripped(row.fields))
+        # As the service: the reporting party member's branch unless the file says another (the place is a
+        # 居委 and the cadre a party member on the day: both checked with the row).
+        if not report.party_branch:
+            report.party_branch = cadre.party_branch
+        return report
 
     def write_row(self, row: Row) -> None:
         fields = row.fields
@@ -475,6 +501,11 @@ class SecondmentImport(PracticeImport):
             self.error(row.number, "actual_end", _("The end date cannot come before the start date."))
             return False
         return True
+
+    bulk_writes = True
+
+    def new_record(self, row: Row) -> Secondment:
+        return Secondment(cadre=self.cadres[row.cadre.pk], kind=row.values["secondment_kind"], **_stripped(row.fields))
 
     def write_row(self, row: Row) -> None:
         fields = row.fields
