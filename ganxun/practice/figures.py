@@ -81,7 +81,7 @@ LABELS = {
     "team_members": _("Team members on 31 December"),
     "secondment_people": _("People on secondment"),
     "competition_entries": _("Competition entries"),
-    "awards": _("Awards"),
+    "awards": _("Number of awards"),
     "hours": _("Practice hours confirmed"),
 }
 

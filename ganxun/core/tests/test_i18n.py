@@ -34,6 +34,18 @@ def test_every_committed_entry_is_translated_and_not_fuzzy():
     assert not fuzzy, f"Fuzzy entries in django.po (translate them in a fragment): {fuzzy}"
 
 
+def test_no_msgid_is_translated_two_ways_in_the_fragments():
+    """One English word, one Chinese word: two areas translating the same msgid differently would leave the page
+    to whichever fragment the catalogue read last (队伍 or 团队, 活动 or 专项行动)."""
+    seen: dict[str, dict[str, str]] = {}
+    for fragment in sorted((BASE_DIR / "locale" / "fragments").glob("*.po")):
+        for entry in polib.pofile(str(fragment)):
+            if entry.msgstr:
+                seen.setdefault(key(entry), {}).setdefault(entry.msgstr, fragment.name)
+    twice = {msgid: ways for msgid, ways in seen.items() if len(ways) > 1}
+    assert not twice, f"translated differently in two fragments (keep one): {twice}"
+
+
 def test_translations_keep_the_placeholders():
     wrong = []
     for entry in polib.pofile(str(CATALOGUE)).translated_entries():

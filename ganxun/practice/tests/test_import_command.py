@@ -37,7 +37,7 @@ def test_imports_creates_the_campaign_and_ends_with_the_counts(tmp_path, people)
     assert code == 0
     assert lines == [
         "新增地点：长白新村街道、长白新村街道 长白一村居委",
-        "已新建活动“2022年社区抗疫”（2022-04-01 至 2022-04-30）。",
+        "已新建专项行动“2022年社区抗疫”（2022-04-01 至 2022-04-30）。",
         "created=3 updated=0 unchanged=0",
     ]
     campaign = Campaign.objects.get()

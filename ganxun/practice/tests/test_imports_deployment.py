@@ -232,7 +232,7 @@ def test_the_same_record_twice_in_a_file(tmp_path, people):
 def test_dry_run_writes_nothing(tmp_path, people):
     result = run(workbook(tmp_path / "p.xlsx", [stint_row(p) for p in people], DEPLOYMENT_HEADER), write=False)
     assert (result.created, result.written) == (3, False)
-    assert result.created_group == "活动“2022年社区抗疫”（2022-04-01 至 2022-04-30）"
+    assert result.created_group == "专项行动“2022年社区抗疫”（2022-04-01 至 2022-04-30）"
     assert result.new_places == ["长白新村街道", "长白新村街道 长白一村居委"]
     assert not Stint.objects.exists() and not Campaign.objects.exists() and not Place.objects.exists()
     assert not AuditEvent.objects.exists()
@@ -305,7 +305,7 @@ def test_an_existing_campaign_widens_to_hold_the_rows(tmp_path, people):
     campaign = CampaignFactory(name=CAMPAIGN, start_date=dt.date(2022, 4, 10), end_date=dt.date(2022, 4, 20))
     path = workbook(tmp_path / "w.xlsx", [stint_row(people[0])], DEPLOYMENT_HEADER)
     preview = run(path, write=False)
-    assert preview.widened_group == "活动“2022年社区抗疫”的起止日期将扩展为 2022-04-01 至 2022-04-30。"
+    assert preview.widened_group == "专项行动“2022年社区抗疫”的起止日期将扩展为 2022-04-01 至 2022-04-30。"
     assert run(path).written
     campaign.refresh_from_db()
     assert (campaign.start_date, campaign.end_date) == (dt.date(2022, 4, 1), dt.date(2022, 4, 30))

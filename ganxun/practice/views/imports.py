@@ -14,6 +14,7 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -57,7 +58,7 @@ class PracticeUploadForm(forms.Form):
             model = Campaign if kind == "deployment" else Team
             field = self.fields["group"]
             field.required = True
-            field.label = _("Campaign") if kind == "deployment" else _("Team")
+            field.label = capfirst(_("campaign") if kind == "deployment" else _("team"))
             field.help_text = (
                 _("Choose a campaign or type the name of a new one; a new campaign takes its period from the rows.")
                 if kind == "deployment"
