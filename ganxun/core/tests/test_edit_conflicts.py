@@ -26,6 +26,7 @@ from ganxun.core import concurrency
 from ganxun.core.concurrency import VERSION_FIELD, read_token
 from ganxun.core.tests.editing import form_data
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.roster.models import Cadre, Status, Tag
 from ganxun.roster.services import cadre_set_status
 from ganxun.roster.tests.factories import CadreFactory, TagFactory, UserFactory
@@ -67,6 +68,14 @@ EDIT_FORMS = [
         late_role="system_admin",
     ),
     EditForm("hours:outside_class_update", "outside_class", "note", "结业证书已收", "证书待补"),
+    EditForm("practice:place_update", "place", "note", "原长白一村", "原长白二村"),
+    EditForm("practice:campaign_update", "campaign", "description", "核酸检测", "物资保障"),
+    EditForm("practice:team_update", "team", "description", "防汛防台", "抢险救灾"),
+    EditForm("practice:stint_update", "stint_own", "task", "楼道消杀", "物资配送"),
+    EditForm("practice:community_report_update", "community_report_own", "service", "垃圾分类宣传", "独居老人走访"),
+    EditForm("practice:team_membership_update", "team_membership_own", "note", "抢险", "值守"),
+    EditForm("practice:secondment_update", "secondment_own", "post", "规划科副科长", "局长助理"),
+    EditForm("practice:visit_update", "visit_own", "task", "学习旧改经验", "交流征收做法"),
 ]
 
 
@@ -75,6 +84,7 @@ def world(settings):
     settings.MEDIA_ROOT = tempfile.mkdtemp(prefix="ganxun-conflicts-")
     world = HoursWorld()
     add_targets(world)
+    practice_targets(world)
     yield world
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 

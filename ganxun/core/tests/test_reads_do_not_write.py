@@ -26,6 +26,8 @@ from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
 from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.practice.tests import policy_practice
+from ganxun.practice.tests.test_pages_permissions import PracticeWorld
 from ganxun.training.tests import policy_activities
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
@@ -64,6 +66,13 @@ def hours_urls(world: HoursWorld) -> Iterator[tuple[str, str]]:
             yield name, world.hours_url(name, rule["target"])
 
 
+def practice_urls(world: PracticeWorld) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_practice.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
 def training_world() -> World:
     world = World()
     policy_activities.add_targets(world)
@@ -76,6 +85,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "training": (training_world, training_urls),
     "attendance": (AttendanceWorld, attendance_urls),
     "hours": (HoursWorld, hours_urls),
+    "practice": (PracticeWorld, practice_urls),
 }
 
 
