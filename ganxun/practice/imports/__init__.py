@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ganxun.core.collector import paused_collection
+
 from .columns import COLUMNS, DEPLOYMENT, KINDS, Column
 from .engine import KIND_LABELS
 from .kinds import KINDS as IMPORTS
@@ -28,6 +30,7 @@ __all__ = [
 ]
 
 
+@paused_collection()  # the rows, records and events of a whole list live until it is written (core/collector.py)
 def practice_import(
     path: Path,
     *,
