@@ -241,6 +241,13 @@ def header_matcher(kind: str):
         for column in COLUMNS[kind]:
             for name in column.synonyms:
                 index.setdefault(normalize_header(name), column.key)
+        # Offices write a date column's header as …日期 or …时间 alike (截止时间, 入队日期): each synonym of one is
+        # also the other, unless another column already has that spelling.
+        for column in COLUMNS[kind]:
+            for name in column.synonyms:
+                for written, alike in (("日期", "时间"), ("时间", "日期")):
+                    if name.endswith(written):
+                        index.setdefault(normalize_header(name.removesuffix(written) + alike), column.key)
         for column in COLUMNS[kind]:
             index.setdefault(normalize_header(str(column.label)), column.key)
     return index.get
