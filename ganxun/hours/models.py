@@ -43,6 +43,7 @@ class Source(models.TextChoices):
     SELF_REPORT = "self_report", _("Self-report")
     LECTURE = "lecture", _("Lecture given")
     PRACTICE = "practice", _("Practice record")  # a year's 学时 of one practice record (practice.PracticeCredit)
+    MICRO_LESSON = "micro_lesson", _("Micro-classroom lesson")  # a 微课堂 lesson completed (ganxun.microclass)
 
 
 # The model each kind of source is counted from ("app_label.ModelName"), as a string so that the ledger imports
@@ -409,11 +410,16 @@ class Unit(models.TextChoices):
     COMMUNITY_REPORT = "community_report", pgettext_lazy("conversion unit", "Community report")
     SECONDMENT_MONTH = "secondment_month", pgettext_lazy("conversion unit", "Month of secondment")
     VISIT_DAY = "visit_day", pgettext_lazy("conversion unit", "Day of visit or frontline work")
+    # The theory classroom's measures: a platform's own 学时 or points (ganxun.online), a 微课堂 lesson.
+    ONLINE_HOUR = "online_hour", pgettext_lazy("conversion unit", "Platform study hour")
+    ONLINE_POINTS = "online_points", pgettext_lazy("conversion unit", "Platform points")
+    MICRO_LESSON = "micro_lesson", pgettext_lazy("conversion unit", "Micro-classroom lesson")
 
 
 PRACTICE_UNITS = frozenset({Unit.DEPLOYMENT_DAY, Unit.COMMUNITY_REPORT, Unit.SECONDMENT_MONTH, Unit.VISIT_DAY})
-# What a kind of session may be counted by: every measure but the practice classroom's.
-SESSION_UNIT_CHOICES = [(unit.value, unit.label) for unit in Unit if unit not in PRACTICE_UNITS]
+THEORY_UNITS = frozenset({Unit.ONLINE_HOUR, Unit.ONLINE_POINTS, Unit.MICRO_LESSON})
+# What a kind of session may be counted by: every measure but the practice and theory classrooms' own.
+SESSION_UNIT_CHOICES = [(unit.value, unit.label) for unit in Unit if unit not in PRACTICE_UNITS | THEORY_UNITS]
 
 
 class Rounding(models.TextChoices):
