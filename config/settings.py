@@ -54,6 +54,9 @@ INSTALLED_APPS = [
     "ganxun.training",
     "ganxun.attendance",
     "ganxun.practice",
+    "ganxun.online",
+    "ganxun.microclass",
+    "ganxun.study",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

@@ -10,5 +10,8 @@ urlpatterns = [
     path("attendance/", include("ganxun.attendance.urls")),
     path("hours/", include("ganxun.hours.urls")),
     path("practice/", include("ganxun.practice.urls")),
+    path("online/", include("ganxun.online.urls")),
+    path("microclass/", include("ganxun.microclass.urls")),
+    path("study/", include("ganxun.study.urls")),
     path("django-admin/", admin.site.urls),
 ]
