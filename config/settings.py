@@ -200,13 +200,15 @@ TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
-# --- Static files: Bootstrap and icons come pinned from npm (package-lock.json) -----------
+# --- Static files: Bootstrap, icons and PDF.js come pinned from npm (package-lock.json) -----------
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
 NODE_MODULES = BASE_DIR / "node_modules"
 STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    # PDF.js shows a 微课堂 document in the browser (pdf.min.mjs with its worker pdf.worker.min.mjs).
+    ("vendor/pdfjs", NODE_MODULES / "pdfjs-dist" / "build"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
