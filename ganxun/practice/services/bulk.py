@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -112,22 +113,45 @@ _INTEGERS = {
 
 
 def _converter(field: models.Field, connection) -> Callable[[Any], Any]:
-    """``field.get_db_prep_save`` for ``connection``, short-cut for the plain values most rows hold (a text, a
-    whole number or a key, a date), which it would return as they are (a date: as the backend adapts it)."""
+    """``field.get_db_prep_save`` for ``connection``, short-cut for the plain values most rows hold: a text (or a
+    text choice, as its value), a whole number or a key, a date, an aware datetime, a finite decimal, a dict for a
+    JSON field — each as the field would hand it to the backend's own adapter, once its checks passed."""
 
     def slow(value: Any) -> Any:
         return field.get_db_prep_save(value, connection)
 
     kind = field.get_internal_type()
+    ops = connection.ops
     if kind in ("CharField", "TextField"):
-        return lambda value: value if type(value) is str else slow(value)
+
+        def text(value: Any) -> Any:
+            if type(value) is str:
+                return value
+            if isinstance(value, enum.Enum) and isinstance(value, str):
+                return value.value  # a TextChoices member: what the field would store
+            return slow(value)
+
+        return text
     if kind in _INTEGERS or (
         kind == "ForeignKey" and field.target_field.get_internal_type() in {"AutoField", "BigAutoField", *_INTEGERS}
     ):
         return lambda value: value if type(value) is int or value is None else slow(value)
     if kind == "DateField":
-        adapt = connection.ops.adapt_datefield_value
-        return lambda value: adapt(value) if type(value) is dt.date else slow(value)
+        adapt_date = ops.adapt_datefield_value
+        return lambda value: adapt_date(value) if type(value) is dt.date else slow(value)
+    if kind == "DateTimeField":
+        adapt_datetime = ops.adapt_datetimefield_value
+        return lambda value: (
+            adapt_datetime(value) if type(value) is dt.datetime and value.tzinfo is not None else slow(value)
+        )
+    if kind == "DecimalField":
+        adapt_decimal, digits, places = ops.adapt_decimalfield_value, field.max_digits, field.decimal_places
+        return lambda value: (
+            adapt_decimal(value, digits, places) if type(value) is Decimal and value.is_finite() else slow(value)
+        )
+    if kind == "JSONField":
+        adapt_json, encoder = ops.adapt_json_value, field.encoder
+        return lambda value: adapt_json(value, encoder) if type(value) is dict else slow(value)
     return slow
 
 

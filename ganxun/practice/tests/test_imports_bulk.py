@@ -346,3 +346,28 @@ def test_bulk_check_refuses_what_clean_fields_refuses(people):
         with pytest.raises(ValidationError) as refused:
             bulk.check(None, bad)
         assert field in refused.value.message_dict
+
+
+@pytest.mark.parametrize(
+    ("model", "name", "value"),
+    [
+        (AuditEvent, "action", Action.CREATE),
+        (AuditEvent, "object_repr", "张三 2022-04-01"),
+        (AuditEvent, "changes", {"hours": [None, "4.00"], "title": [None, "下沉（社区抗疫）"]}),
+        (AuditEvent, "changes", {}),
+        (Stint, "created_at", dt.datetime(2022, 4, 1, 8, 30, tzinfo=dt.UTC)),
+        (Stint, "start_date", D(2022, 4, 1)),
+        (Stint, "cadre", 7),
+        (LedgerEntry, "hours", Decimal("4.00")),
+        (LedgerEntry, "hours", Decimal("0")),
+        (LedgerEntry, "source_id", 123),
+    ],
+)
+def test_a_bulk_rows_value_is_what_the_field_would_hand_the_database(model, name, value):
+    """``Rows`` short-cuts ``get_db_prep_save`` for plain values: it must hand the backend the same thing."""
+    field = model._meta.get_field(name)
+    converted = bulk._converter(field, connection)(value)
+    expected = field.get_db_prep_save(value, connection)
+    # A JSON value is an adapter object on PostgreSQL: compare what it holds.
+    assert getattr(converted, "obj", converted) == getattr(expected, "obj", expected)
+    assert type(converted) is not type(value) or not isinstance(value, Action)  # a choice is stored as its text
