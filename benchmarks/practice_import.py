@@ -15,7 +15,8 @@ fastest of ``--repeat`` runs each:
 
 It also times the check alone (``write=False``: the preview and ``--dry-run``) and the re-import of the same
 file (everything already there: all unchanged), and measures peak memory (tracemalloc) at two sizes, of the check
-(the file is streamed: flat in the rows) and of the import (which holds the checked rows until it writes them).
+(the file is streamed: flat in the rows) and of the import (which writes each batch of rows as it is checked,
+inside the import's one transaction: flat too).
 The last line is ``ratio=<import time / baseline time>``; the target is 4 or less.
 """
 

@@ -1,15 +1,18 @@
-"""Practice lists from Excel: read and check the whole file first, then write it in one transaction or not at all.
+"""Practice lists from Excel: every row is checked, and written only when every row of the file is good.
 
-Reading (nothing written, nothing locked): the first sheet is streamed row by row (openpyxl read-only, so memory
-stays flat in the file's size), each cell parsed, and each batch of rows matched with the cadres it names and the
-records already there (a few queries per thousand rows).  A row is *created*, *updated* (a field the file gives
-differs) or *unchanged*; a bad cell is a row error 第N行 列名: 原因.
+Reading: the first sheet is streamed row by row (openpyxl read-only), each cell parsed, and each batch of a
+thousand rows matched with the cadres it names and the records already there (a few queries per batch).  A row
+is *created*, *updated* (a field the file gives differs) or *unchanged*; a bad cell is a row error 第N行 列名: 原因.
 
-Writing, only when no row is bad: one transaction in which the campaign or team the import names is created if
-new, then the new places, then the created and updated records.  Deployments, community reports and secondments
-are written in batches (``services.bulk``: what the per-record services write, their audit events and the 学时 of
-every cadre and year touched synced once); team memberships, whose check reads each cadre's other memberships,
-row by row through the practice services.  A refused row is a row error and nothing at all is kept.
+A check (the preview, ``--dry-run``) writes and locks nothing and keeps no rows.  An import of deployments,
+community reports or secondments *streams*: in one transaction that holds the whole import, each batch is
+written as soon as it is checked (``services.bulk``: the records, their audit events; the campaign the import
+names created with the first batch, new places as they come) and let go, so memory stays flat in the file's
+size; after the last row, the campaign's period is widened to every row and the 学时 of every cadre and year
+touched synced once.  A bad row anywhere stops the writing and rolls the whole transaction back: nothing is kept.
+A later batch is compared with what was there before the import (``already_there``), as the check compares it.
+Team memberships, whose check reads each cadre's other memberships, are written row by row through the practice
+services after the whole file is checked.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
@@ -111,6 +115,10 @@ class PracticeImport:
         self.headers: dict[str, str] = {}
         self.positions: dict[str, int] = {}
         self.group_name = " ".join(group_name.split())  # as the campaign and team services keep names
+        self.high_water: int | None = None  # the last record's key before this import wrote any (streams)
+        self.touched: dict[int, set[int]] = {}  # cadre -> the years whose 学时 the written rows change
+        self.first_row_of: dict[int, int] = {}  # cadre -> the first row written of them (a refusal of their 学时)
+        self.author = bulk.Author(self.actor, actor_name=actor_name, ip_address=ip_address)
         self.setup()
 
     def setup(self) -> None:
@@ -118,7 +126,32 @@ class PracticeImport:
 
     # --- reading ---------------------------------------------------------------------------------------------
 
+    @property
+    def streams(self) -> bool:
+        """Whether the rows are written as they are read, a batch at a time (``services.bulk``), in the one
+        transaction that holds the whole import: the memory an import needs stays flat in the file's size."""
+        return self.writing and self.bulk_writes and self.write_in_bulk
+
     def read(self, path: Path) -> None:
+        """Check the file; an import that streams (``streams``) writes it too, all or nothing."""
+        if not self.streams:
+            self._read(path)
+            return
+        try:
+            with transaction.atomic():
+                self._read(path)
+                if not self.errors.count:
+                    self._close()
+                if self.errors.count:
+                    raise _Rollback
+                self._record_import()
+        except _Rollback:
+            self.result.errors = self.errors.sorted()
+            self.result.error_count = self.errors.count
+            return
+        self.result.written = True
+
+    def _read(self, path: Path) -> None:
         with open_xlsx(path, self.limits) as workbook:
             if not workbook.worksheets:
                 raise ExcelFileError(_("The workbook has no worksheet."))
@@ -141,8 +174,10 @@ class PracticeImport:
                     batch.append(row)
                 if len(batch) >= BATCH_SIZE:
                     self._resolve(batch)
+                    self._flush()
                     batch = []
             self._resolve(batch)
+            self._flush()
         if not self.result.rows:
             raise ExcelFileError(_("There are no rows below the header row."))
         self.finish()
@@ -385,7 +420,8 @@ class PracticeImport:
     # --- writing ---------------------------------------------------------------------------------------------
 
     def write(self) -> None:
-        """Every created and updated row through the services, in one transaction; nothing when any fails."""
+        """Every created and updated row through the per-record services, in one transaction; nothing when any
+        fails (the kinds that do not stream: team memberships, and every kind when ``write_in_bulk`` is off)."""
         cadres: dict[int, Cadre] = {}
         keys = list(dict.fromkeys(row.cadre.pk for row in self.rows if row.record is None))
         for start in range(0, len(keys), BATCH_SIZE):
@@ -394,17 +430,14 @@ class PracticeImport:
         try:
             with transaction.atomic():
                 self.write_group()
-                if self.write_in_bulk and self.bulk_writes:
-                    self._write_bulk()
-                else:
-                    for row in self.rows:
-                        try:
-                            with transaction.atomic():
-                                self.write_row(row)
-                        except ValidationError as exc:
-                            self._refused(row, exc)
-                        except PermissionDenied:
-                            self.error(row.number, "name", _("You may not enter records of this cadre."))
+                for row in self.rows:
+                    try:
+                        with transaction.atomic():
+                            self.write_row(row)
+                    except ValidationError as exc:
+                        self._refused(row, exc)
+                    except PermissionDenied:
+                        self.error(row.number, "name", _("You may not enter records of this cadre."))
                 if self.errors.count:
                     raise _Rollback
                 self._record_import()
@@ -414,14 +447,41 @@ class PracticeImport:
             return
         self.result.written = True
 
-    def _write_bulk(self) -> None:
-        """The rows in batches (``services.bulk``): the records created and changed, their audit events, then
-        the 学时 of every cadre and year touched, once each.  What the services would refuse is a row error."""
+    # --- writing as the rows are read (``streams``) --------------------------------------------------------
+
+    def _flush(self) -> None:
+        """Write the rows checked so far (a batch) and let them go; once any row is bad, only check the rest
+        (the transaction is rolled back at the end)."""
+        if not self.streams:
+            return
+        rows, self.rows = self.rows, []
+        if self.errors.count or not rows:
+            return
+        if self.high_water is None:
+            # Records this import writes come after the last one there now: ``existing`` leaves them out, so
+            # that a later row is compared with what was there before the import, as the check compares it.
+            self.high_water = self.service_kind.model.objects.aggregate(last=Max("pk"))["last"] or 0
+            self.open_group()
+        self.write_places()
+        keys = sorted({row.cadre.pk for row in rows if row.record is None})
+        self.cadres = {}
+        for start in range(0, len(keys), BATCH_SIZE):
+            self.cadres.update(Cadre.objects.in_bulk(keys[start : start + BATCH_SIZE]))
+        self._write_batch(rows)
+
+    def already_there(self, records):
+        """``existing``'s queryset without the records this import has written (see ``_flush``)."""
+        return records if self.high_water is None else records.filter(pk__lte=self.high_water)
+
+    def _write_batch(self, rows: list[Row]) -> None:
+        """A batch of rows through ``services.bulk``: the records created and changed with their audit events;
+        the cadres and years whose 学时 change are noted for ``_close``.  What the services would refuse is a
+        row error."""
         spec = self.service_kind
-        author = bulk.Author(self.actor)
-        created = [row for row in self.rows if row.record is None]
-        updated = [row for row in self.rows if row.record is not None]
-        if not self._within_reach(created, updated):
+        author = self.author
+        created = [row for row in rows if row.record is None]
+        updated = [row for row in rows if row.record is not None]
+        if not self._within_reach(rows, created, updated):
             return
         records = []
         row_of: dict[int, Row] = {}
@@ -441,7 +501,12 @@ class PracticeImport:
         except ValidationError as exc:
             self._refused(row_of[id(exc.record)], exc)
             return
-        touched = bulk.years_touched(records) if spec.counts_hours else {}
+        touched = self.touched
+        for row in rows:
+            self.first_row_of.setdefault(row.cadre.pk, row.number)
+        if spec.counts_hours:
+            for cadre, years in bulk.years_touched(records).items():
+                touched.setdefault(cadre, set()).update(years)
         by_pk = {row.record.pk: row for row in updated}
         try:
             more = bulk.records_update(
@@ -452,16 +517,31 @@ class PracticeImport:
             return
         for cadre, years in more.items():
             touched.setdefault(cadre, set()).update(years)
-        if not spec.counts_hours:
+
+    def _close(self) -> None:
+        """After the last row, in the import's transaction: the campaign's period as the rows give it, then the
+        学时 of every cadre and year touched, once each."""
+        if self.high_water is None:
+            return  # nothing written: every row unchanged
+        self.close_group()
+        if not (self.service_kind.counts_hours and self.touched):
             return
         try:
-            bulk.hours_sync(actor=self.actor, years=touched, author=author, records=records)
+            bulk.hours_sync(actor=self.actor, years=self.touched, author=self.author)
         except ValidationError as exc:
-            cadre = getattr(exc, "cadre_id", None)
-            row = next((r for r in self.rows if r.cadre.pk == cadre), self.rows[0])
-            self._refused(row, exc)
+            # The ledger refused an entry of the cadre (a date before their birth …): the cadre's first row.
+            self.error(self.first_row_of.get(getattr(exc, "cadre_id", None), 0), "name", "；".join(exc.messages))
 
-    def _within_reach(self, created: list[Row], updated: list[Row]) -> bool:
+    def open_group(self) -> None:
+        """Before the first record is written: the campaign or team the import names, created if new."""
+
+    def close_group(self) -> None:
+        """After the last row: the campaign's period widened to hold every row (audited)."""
+
+    def write_places(self) -> None:
+        """The places the rows so far name that are not in the register yet."""
+
+    def _within_reach(self, rows: list[Row], created: list[Row], updated: list[Row]) -> bool:
         """The services' reach, for all the rows at once: the actor may enter records of the cadre (a new record)
         and change the record (one already there); else the row's error, as the services refuse it."""
         if self.actor is None:
@@ -483,7 +563,7 @@ class PracticeImport:
                 .filter(pk__in=keys[start : start + BATCH_SIZE])
                 .values_list("pk", flat=True)
             )
-        for row in self.rows:
+        for row in rows:
             if (row.cadre.pk not in cadres) if row.record is None else (row.record.pk not in records):
                 self.error(row.number, "name", _("You may not enter records of this cadre."))
         return not self.errors.count

@@ -91,6 +91,7 @@ class DeploymentImport(PracticeImport):
         if not self.group_name:
             raise ExcelFileError(_("Name the campaign the deployments belong to."))
         self.campaign = find_group(Campaign, self.group_name, self.actor)
+        self.campaign_before = self.campaign  # None: the import creates it (perhaps already, with a first batch)
         self.result.campaign = self.group_name
         self.places = PlaceResolver()
         self.first_day: dt.date | None = None
@@ -149,7 +150,7 @@ class DeploymentImport(PracticeImport):
         if self.campaign is None:
             return {}
         found: dict[tuple, list[Any]] = {}
-        for stint in Stint.objects.filter(campaign=self.campaign, cadre_id__in=cadre_ids).only(
+        for stint in self.already_there(Stint.objects.filter(campaign=self.campaign, cadre_id__in=cadre_ids)).only(
             "pk", "cadre_id", "place_id", "start_date", "end_date", "task", "updated_at"
         ):
             found.setdefault((stint.cadre_id, stint.place_id), []).append(stint)
@@ -181,20 +182,40 @@ class DeploymentImport(PracticeImport):
         self.result.new_places = [p.full_name for p in self.places.new]
         if self.first_day is None:
             return
-        if self.campaign is None:
+        if self.campaign_before is None:
             self.result.created_group = _("campaign “%(name)s” (%(start)s to %(end)s)") % {
                 "name": self.group_name,
                 "start": self.first_day.isoformat(),
                 "end": self.last_day.isoformat(),
             }
             return
-        start, end = self.campaign.start_date, self.campaign.end_date
+        start, end = self.campaign_before.start_date, self.campaign_before.end_date
         if self.first_day < start or (end is not None and self.last_day > end):
             self.result.widened_group = _("The period of the campaign “%(name)s” widens to %(start)s to %(end)s.") % {
                 "name": self.campaign.name,
                 "start": min(start, self.first_day).isoformat(),
                 "end": max(end, self.last_day).isoformat() if end is not None else "…",
             }
+
+    def open_group(self) -> None:
+        if self.campaign is None:
+            # Over the rows read so far; ``close_group`` widens it to the rest.
+            self.campaign = campaign_create(
+                actor=self.actor, name=self.group_name, start_date=self.first_day, end_date=self.last_day
+            )
+
+    def close_group(self) -> None:
+        if self.first_day is not None:
+            self.campaign, _created = campaign_get_or_create(
+                actor=self.actor,
+                name=self.campaign.name,
+                start_date=self.first_day,
+                end_date=self.last_day,
+                unit=self.campaign.unit,
+            )
+
+    def write_places(self) -> None:
+        self.places.create(self.actor)
 
     def write_group(self) -> None:
         if self.campaign is None:
@@ -285,7 +306,7 @@ class CommunityImport(PracticeImport):
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         found: dict[tuple, list[Any]] = {}
-        for report in CommunityReport.objects.filter(cadre_id__in=cadre_ids):
+        for report in self.already_there(CommunityReport.objects.filter(cadre_id__in=cadre_ids)):
             found.setdefault((report.cadre_id, report.place_id), []).append(report)
         return found
 
@@ -306,6 +327,7 @@ class CommunityImport(PracticeImport):
     def write_group(self) -> None:
         self.places.create(self.actor)
 
+    write_places = write_group
     bulk_writes = True
 
     def new_record(self, row: Row) -> CommunityReport:
@@ -464,7 +486,7 @@ class SecondmentImport(PracticeImport):
 
     def existing(self, cadre_ids: list[int]) -> dict[tuple, list[Any]]:
         found: dict[tuple, list[Any]] = {}
-        for secondment in Secondment.objects.filter(cadre_id__in=cadre_ids):
+        for secondment in self.already_there(Secondment.objects.filter(cadre_id__in=cadre_ids)):
             found.setdefault((secondment.cadre_id, SECONDMENT_KINDS.index(secondment.kind)), []).append(secondment)
         return found
 

@@ -78,6 +78,8 @@ class PlaceResolver:
     def create(self, actor) -> None:
         """Create the planned places, parents first (a parent is always planned before its children)."""
         for new in self.new:
+            if new.place is not None:
+                continue  # created with an earlier batch
             parent = new.parent.place if isinstance(new.parent, NewPlace) else new.parent
             new.place, _created = place_get_or_create(actor=actor, name=new.name, kind=new.kind, parent=parent)
 

@@ -472,9 +472,13 @@ def hours_sync(
     ``records``: records just written, as saved and with their related rows (campaign, place) in hand: not read
     again."""
     today = timezone.localdate()
-    pairs = {(cadre, year) for cadre, wanted in years.items() for year in wanted if year <= today.year}
-    if pairs:
-        _sync(pairs, today, actor, author or Author(actor), {(type(r), r.pk): r for r in records})
+    author = author or Author(actor)
+    in_hand = {(type(r), r.pk): r for r in records}
+    # A thousand cadres at a time: what is read for them is let go before the next (memory flat in the rows).
+    for chunk in _chunks(sorted(years)):
+        pairs = {(cadre, year) for cadre in chunk for year in years[cadre] if year <= today.year}
+        if pairs:
+            _sync(pairs, today, actor, author, in_hand)
 
 
 def _records(model, chunk, first: dt.date, last: dt.date, in_hand: dict) -> list[Any]:
@@ -484,7 +488,8 @@ def _records(model, chunk, first: dt.date, last: dt.date, in_hand: dict) -> list
     rows = model.objects.filter(cadre_id__in=chunk)
     rows = rows.filter(date__gte=first, date__lte=last) if model is CommunityReport else rows.overlapping(first, last)
     if not any(kind is model for kind, _pk in in_hand):
-        return list(rows.select_related(*related) if related else rows)
+        # The few campaigns and places once each (a join would build them again for every record).
+        return list(rows.prefetch_related(*related) if related else rows)
     found, missing = [], []
     for pk in rows.values_list("pk", flat=True):
         record = in_hand.get((model, pk))
