@@ -14,7 +14,20 @@ from pathlib import Path
 import pytest
 
 # Lowest first.  An app may import itself and any app before it in this list.
-LAYERS = ("core", "audit", "accounts", "roster", "hours", "training", "attendance", "practice", "online", "microclass", "study", "demo")
+LAYERS = (
+    "core",
+    "audit",
+    "accounts",
+    "roster",
+    "hours",
+    "training",
+    "attendance",
+    "practice",
+    "online",
+    "microclass",
+    "study",
+    "demo",
+)
 
 PACKAGE = Path(__file__).resolve().parents[2]  # ganxun/
 
