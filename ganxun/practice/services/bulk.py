@@ -545,6 +545,7 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
     changed_credits: list[PracticeCredit] = []
     later: list[Callable[[], Any]] = []  # entries changed or withdrawn one by one, after the bulk writes
     titles: dict[tuple, str] = {}
+    conversions: dict[tuple, Decimal] = {}
     now = timezone.now()
     for cadre_id, year in sorted(pairs):
         cadre = cadres[cadre_id]
@@ -574,8 +575,11 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
                     later.append(_withdrawal(actor, cadre, credit, entries.get(credit.pk), why))
                 continue
             title = _title(titles, record, len(days))
-            # In cents as the ledger stores them, as practice_hours_sync converts.
-            hours = rule.convert(quantity(record, len(days))).quantize(CENT)
+            # In cents as the ledger stores them, as practice_hours_sync converts (once per rule, kind and days).
+            converted = (id(rule), type(record), len(days))  # the rules stay in hand (``rules``)
+            hours = conversions.get(converted)
+            if hours is None:
+                hours = conversions[converted] = rule.convert(quantity(record, len(days))).quantize(CENT)
             facts = {"title": title, "days": len(days), "first_day": days[0], "last_day": days[-1]}
             if credit is None:
                 new.append((NewCredit(cadre, year, CREDIT_FIELD[type(record)], record.pk, **facts), hours))
