@@ -29,6 +29,7 @@ import dataclasses
 import datetime as dt
 import enum
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
@@ -79,6 +80,14 @@ class Rows:
         self.positions = self.prepared.positions
         self.converters = [_converter(f, self.connection) for f in self.fields]
         self.template = [f.get_db_prep_save(f.pre_save(template, True), self.connection) for f in self.fields]
+        # What Model.save inserts of each field: the attribute itself, unless the field fills it (auto_now …).
+        self.readers = [
+            operator.attrgetter(f.attname)
+            if type(f).pre_save is models.Field.pre_save
+            or (isinstance(f, models.DateField) and not (f.auto_now or f.auto_now_add))
+            else functools.partial(_pre_save, f)
+            for f in self.fields
+        ]
 
     def add(self, **values: Any) -> None:
         row = list(self.template)
@@ -89,7 +98,7 @@ class Rows:
 
     def add_instance(self, obj: models.Model) -> None:
         """The instance's row as Model.save would insert it (auto_now fields filled on the instance too)."""
-        self._append([convert(f.pre_save(obj, True)) for f, convert in zip(self.fields, self.converters, strict=True)])
+        self._append([convert(read(obj)) for read, convert in zip(self.readers, self.converters, strict=True)])
 
     def _append(self, row: list[Any]) -> None:
         self.prepared.rows.append(row)
@@ -101,6 +110,10 @@ class Rows:
             if self.prepared.rows:
                 cursor.executemany(self.prepared.sql, self.prepared.rows)
         self.prepared.rows.clear()
+
+
+def _pre_save(field: models.Field, obj: models.Model) -> Any:
+    return field.pre_save(obj, True)
 
 
 _INTEGERS = {
