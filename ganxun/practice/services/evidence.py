@@ -58,4 +58,8 @@ def evidence_delete(*, actor, evidence: Evidence) -> None:
         object_repr=str(evidence) if record is None else "",
         summary=_("Evidence removed: %(what)s") % {"what": evidence.file.name or evidence.note[:50]},
     )
+    storage, name = evidence.file.storage, evidence.file.name
     evidence.delete()
+    if name:
+        # The file goes once the removal is committed (a rolled-back removal keeps it).
+        transaction.on_commit(lambda: storage.delete(name))

@@ -133,6 +133,15 @@ POLICY: dict[str, list[Rule]] = {
         Rule(target="evidence_own", get=EVERYONE, post=GET_ONLY),
         Rule(target="evidence_elsewhere", get=ELSEWHERE_READERS, post=GET_ONLY),
     ],
+    # Whoever may add evidence to the record removes it; the roles after find it gone.
+    "practice:evidence_delete": [
+        Rule(target="evidence_own", get=POST_ONLY, post=roles(NOT_FOUND, cadre=FORBIDDEN, section_head=REDIRECT)),
+        Rule(
+            target="evidence_elsewhere",
+            get=POST_ONLY,
+            post=roles(NOT_FOUND, cadre=FORBIDDEN, training_admin=REDIRECT),
+        ),
+    ],
     "practice:cadre_practice": [
         Rule(target="own_cadre", get=EVERYONE, post=GET_ONLY),
         Rule(target="peer", get=roles(OK, cadre=NOT_FOUND), post=GET_ONLY),

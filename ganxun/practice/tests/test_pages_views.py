@@ -245,3 +245,40 @@ def test_the_cadres_roster_page_links_their_practice(admin):
     page = client_for(admin).get(reverse("roster:cadre_detail", args=[cadre.pk]))
     assert reverse("practice:cadre_practice", args=[cadre.pk]) in page.content.decode()
     assert "查看实践记录" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_section_head_removes_evidence_uploaded_by_mistake_and_its_file_goes(
+    tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from ganxun.audit.models import AuditEvent
+    from ganxun.practice import services
+    from ganxun.practice.models import Evidence
+
+    settings.MEDIA_ROOT = tmp_path
+    head = UserFactory(role=Role.SECTION_HEAD)
+    stint = StintFactory(cadre=CadreFactory(section=head.cadre.section))
+    evidence = services.evidence_add(
+        actor=head, record=stint, file=SimpleUploadedFile("错的通知.pdf", b"%PDF-1.4 wrong"), note=""
+    )
+    stored = tmp_path / evidence.file.name
+    assert stored.is_file()
+    client = client_for(head)
+    page = client.get(stint.get_absolute_url())
+    removal = reverse("practice:evidence_delete", args=[evidence.pk])
+    assert removal in page.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(removal)
+    assert response.status_code == 302 and response["Location"].endswith("#evidence")
+    assert not Evidence.objects.exists() and not stored.exists()
+    assert (
+        AuditEvent.objects.filter(object_type="stint", object_id=str(stint.pk), summary__contains="错的通知").count()
+        == 2
+    )
+    # A cadre sees the record's evidence but no button to remove it.
+    cadre_user = UserFactory(role=Role.CADRE, cadre=stint.cadre)
+    note = services.evidence_add(actor=head, record=stint, note="报到单")
+    shown = client_for(cadre_user).get(stint.get_absolute_url()).content.decode()
+    assert "报到单" in shown and reverse("practice:evidence_delete", args=[note.pk]) not in shown

@@ -610,6 +610,23 @@ def evidence_view(key: str):
     return view
 
 
+@require_POST
+def evidence_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Remove a piece of evidence (a file uploaded by mistake), for whoever may add evidence to its record."""
+    require_entry(request.user)
+    evidence = get_object_or_404(Evidence.objects.visible_to(request.user), pk=pk)
+    record = evidence.record
+    if record is None:
+        raise Http404
+    record = _evidence_target(request, _key_of(record), record.pk)
+    try:
+        _service("evidence_delete")(actor=request.user, evidence=evidence)
+    except (ValidationError, PermissionDenied) as error:
+        raise PermissionDenied from error
+    messages.success(request, _("The evidence was removed."))
+    return redirect(f"{record.get_absolute_url()}#evidence")
+
+
 @require_GET
 def evidence_file(request: HttpRequest, pk: int) -> HttpResponse:
     """An evidence file, for whoever may see its record."""
@@ -1143,5 +1160,6 @@ urlpatterns = [
         gettext_lazy("Edit the visit or frontline assignment"),
     ),
     path("evidence/<int:pk>/", evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/delete/", evidence_delete, name="evidence_delete"),
     path("cadres/<int:pk>/", cadre_practice, name="cadre_practice"),
 ]
