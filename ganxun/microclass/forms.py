@@ -31,7 +31,7 @@ class CourseForm(BootstrapFormMixin, forms.ModelForm):
 
 
 def _clean_lesson_file(form: forms.BaseForm, required: bool):
-    upload = form.cleaned_data.get("file")
+    upload = form.cleaned_data.get("upload")
     if not upload or upload is False:
         if required:
             raise forms.ValidationError(_("Choose the lesson's file."))
@@ -49,16 +49,20 @@ def _clean_lesson_file(form: forms.BaseForm, required: bool):
 class LessonForm(BootstrapFormMixin, forms.ModelForm):
     """A lesson's file (a new one replaces the old when editing), its length and its share to complete."""
 
-    file = forms.FileField(label=_("file"), required=False)
+    # Not named after the model's field: the stored file is no value the form shows or compares (edit conflicts).
+    upload = forms.FileField(label=_("file"), required=False)
+
+    field_order = ["title", "upload", "length_seconds", "completion_percent", "sort_order", "session"]
 
     class Meta:
         model = Lesson
-        fields = ["title", "file", "length_seconds", "completion_percent", "sort_order", "session"]
+        fields = ["title", "length_seconds", "completion_percent", "sort_order", "session"]
 
     def __init__(self, *args: Any, user=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["file"].widget = forms.ClearableFileInput(attrs={"accept": ACCEPT, "class": "form-control"})
-        self.fields["file"].help_text = _("A PDF, or a video the browser plays (MP4, WebM); at most %(mb)s MB.") % {
+        self.fields["upload"].widget = forms.FileInput(attrs={"accept": ACCEPT, "class": "form-control"})
+        self.fields["upload"].required = self.instance.pk is None
+        self.fields["upload"].help_text = _("A PDF, or a video the browser plays (MP4, WebM); at most %(mb)s MB.") % {
             "mb": lesson_max_bytes() // 1048576
         }
         self.fields["length_seconds"].widget.attrs["data-length"] = "1"
@@ -73,14 +77,8 @@ class LessonForm(BootstrapFormMixin, forms.ModelForm):
         session.label_from_instance = lambda s: f"{s.date:%Y-%m-%d} {s.activity.title}"
         session.help_text = _("The lecture (e.g. a 月末讲坛) this lesson is the recording of, if any.")
 
-    def clean_file(self):
+    def clean_upload(self):
         return _clean_lesson_file(self, required=self.instance.pk is None)
-
-    def _post_clean(self) -> None:
-        # The file is the service's to set (its kind follows it): the model is checked there.
-        file = self.cleaned_data.pop("file", None)
-        super()._post_clean()
-        self.cleaned_data["file"] = file
 
 
 class RecordingForm(BootstrapFormMixin, forms.Form):
@@ -89,7 +87,7 @@ class RecordingForm(BootstrapFormMixin, forms.Form):
     session = forms.ModelChoiceField(label=_("lecture"), queryset=Session.objects.none())
     course = forms.ModelChoiceField(label=_("course"), queryset=Course.objects.none())
     title = forms.CharField(label=_("title"), max_length=200)
-    file = forms.FileField(label=_("file"))
+    upload = forms.FileField(label=_("file"))
     length_seconds = forms.IntegerField(label=_("length (seconds)"), min_value=1, max_value=4 * 3600)
 
     def __init__(self, *args: Any, sessions=None, courses=None, **kwargs: Any) -> None:
@@ -97,8 +95,8 @@ class RecordingForm(BootstrapFormMixin, forms.Form):
         self.fields["session"].queryset = sessions if sessions is not None else Session.objects.none()
         self.fields["session"].label_from_instance = lambda s: f"{s.date:%Y-%m-%d} {s.activity.title}"
         self.fields["course"].queryset = courses if courses is not None else Course.objects.none()
-        self.fields["file"].widget.attrs["accept"] = ACCEPT
+        self.fields["upload"].widget.attrs["accept"] = ACCEPT
         self.fields["length_seconds"].widget.attrs["data-length"] = "1"
 
-    def clean_file(self):
+    def clean_upload(self):
         return _clean_lesson_file(self, required=True)

@@ -240,7 +240,7 @@ class LessonCreateView(LessonFormMixin, AdminRequiredMixin, CreateView):
     def form_valid(self, form) -> HttpResponse:
         try:
             self.object = lesson_create(
-                actor=self.request.user, course=self.course, file=form.cleaned_data["file"], **self.fields_of(form)
+                actor=self.request.user, course=self.course, file=form.cleaned_data["upload"], **self.fields_of(form)
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -269,7 +269,7 @@ class _LessonSave:
             self.object = lesson_update(
                 actor=self.request.user,
                 lesson=lesson,
-                file=form.cleaned_data.get("file"),
+                file=form.cleaned_data.get("upload"),
                 **self.fields_of(form),  # type: ignore[attr-defined]
             )
         except ValidationError as error:
@@ -286,9 +286,6 @@ class LessonUpdateView(EditConflictMixin, LessonFormMixin, AdminRequiredMixin, _
 
     def get_queryset(self):
         return Lesson.objects.editable_by(self.request.user).select_related("course")
-
-    def version_fields_of(self, form) -> list[str]:
-        return [name for name in super().version_fields_of(form) if name != "file"]
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return {
@@ -320,7 +317,7 @@ def recording_create(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                     course=data["course"],
                     session=data["session"],
-                    file=data["file"],
+                    file=data["upload"],
                     title=data["title"],
                     length_seconds=data["length_seconds"],
                 )

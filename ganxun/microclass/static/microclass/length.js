@@ -1,7 +1,7 @@
 // A video chosen for a lesson: its running time is read in the browser and written into the length field
 // (the administrator may still change it).  A PDF's reading time is the administrator's to set.
 (function () {
-  const file = document.querySelector("input[type=file][name=file]");
+  const file = document.querySelector("input[type=file][name=upload]");
   const length = document.querySelector("input[data-length]");
   if (!file || !length) return;
   file.addEventListener("change", function () {
