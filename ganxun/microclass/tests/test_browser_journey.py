@@ -1,0 +1,123 @@
+"""A cadre watches (reads) a lesson to completion on a phone, the server crediting the heartbeats, and the hours
+appear once on 我的学习; the administrator's pages on a desktop.  Screenshots in test-artifacts/microclass-*.png.
+
+The lesson is four seconds long and the heartbeat comes every second (settings), so that the journey is short."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+from playwright.sync_api import Browser, expect
+
+from ganxun.accounts.models import Role
+from ganxun.hours.models import LedgerEntry, Source
+from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
+from ganxun.roster.tests.test_browser import TIMEOUT_MS, browser, shot  # noqa: F401  (the browser fixture)
+
+from ..models import LessonProgress
+from .factories import AssignmentFactory, CourseFactory, LessonFactory, lesson_rule, minimal_pdf
+
+pytestmark = pytest.mark.browser
+
+IPHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 3,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+        "Version/17.0 Mobile/15E148 Safari/604.1"
+    ),
+    "locale": "zh-CN",
+}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cadre_reads_a_lesson_on_a_phone_to_completion_and_the_hours_count_once(
+    live_server, browser: Browser, settings  # noqa: F811
+):
+    settings.MICROCLASS_HEARTBEAT_SECONDS = 1
+    settings.MICROCLASS_HEARTBEAT_GRACE_SECONDS = 1
+    try:
+        journey(live_server, browser)
+    finally:
+        connections.close_all()
+
+
+def journey(live_server, browser: Browser) -> None:
+    section = SectionFactory(name="住房保障科")
+    cadre = CadreFactory(name="陈微课", section=section)
+    UserFactory(username="weike", role=Role.CADRE, cadre=cadre)
+    UserFactory(username="peixun_w", role=Role.TRAINING_ADMIN, cadre=None)
+    lesson_rule(timezone.localdate().year, "0.5")
+    course = CourseFactory(title="住房保障政策解读", description="三个短课时，随时随地学习。")
+    lesson = LessonFactory(
+        course=course,
+        title="第一讲 公租房申请条件",
+        file=ContentFile(minimal_pdf("Public rental housing: who may apply"), name="第一讲.pdf"),
+        length_seconds=4,
+    )
+    LessonFactory(course=course, title="第二讲 保障房轮候", length_seconds=300)
+    AssignmentFactory(course=course, cadre=cadre)
+    AssignmentFactory(course=course, cadre=CadreFactory(name="林同事", section=section))
+
+    context = browser.new_context(**IPHONE)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(live_server.url + reverse("accounts:login"))
+    page.fill("#id_username", "weike")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.goto(live_server.url + reverse("microclass:course_list"))
+    expect(page.locator("h2").first).to_have_text("我的微课堂")
+    expect(page.locator(f"[data-course='{course.pk}']")).to_contain_text("已完成0/2")
+    shot(page, "microclass-my-courses-phone")
+
+    page.get_by_role("link", name="第一讲 公租房申请条件").click()
+    expect(page.locator("#pdf-viewer canvas")).to_have_count(1)  # PDF.js drew the page
+    expect(page.locator("#progress-state")).to_contain_text("已完成，学时已计入", timeout=30_000)
+    expect(page.locator("#progress-text")).to_have_text("100%")
+    shot(page, "microclass-player-phone")
+
+    progress = LessonProgress.objects.get(cadre=cadre, lesson=lesson)
+    assert progress.completed_at is not None
+    assert progress.credited_ms >= 3600  # 90% of four seconds, measured by the server
+    # Staying on the page after completion counts nothing more.
+    page.wait_for_timeout(2500)
+    entries = LedgerEntry.objects.filter(cadre=cadre, source=Source.MICRO_LESSON)
+    assert [(e.title, str(e.hours)) for e in entries] == [("微课堂：第一讲 公租房申请条件", "0.50")]
+
+    page.goto(live_server.url + reverse("hours:my_learning"))
+    # 我的学习 sums the ledger per category: the lesson's half 学时, once, in 网络培训.
+    expect(page.locator("li[data-bucket=online]")).to_have_text("网络培训0.5")
+    shot(page, "microclass-my-learning-phone")
+    context.close()
+
+    # The administrator, on a desktop: the course, and who has completed what.
+    desk = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+    desk.set_default_timeout(TIMEOUT_MS)
+    desk.goto(live_server.url + reverse("accounts:login"))
+    desk.fill("#id_username", "peixun_w")
+    desk.fill("#id_password", PASSWORD)
+    desk.click("button[type=submit]")
+    desk.goto(live_server.url + reverse("microclass:course_list"))
+    expect(desk.locator("#course-table")).to_contain_text("住房保障政策解读")
+    shot(desk, "microclass-course-list-desktop")
+    desk.goto(live_server.url + course.get_absolute_url())
+    expect(desk.locator("#lesson-list")).to_contain_text("第二讲 保障房轮候")
+    shot(desk, "microclass-course-desktop")
+    desk.goto(live_server.url + reverse("microclass:course_progress", args=[course.pk]))
+    row = desk.locator("#progress-table tr", has_text="陈微课")
+    expect(row).to_contain_text(f"已完成 {timezone.localtime(progress.completed_at):%m-%d}")
+    expect(desk.locator("#progress-table tr", has_text="林同事")).to_contain_text("—")
+    shot(desk, "microclass-progress-desktop")
+    desk.goto(live_server.url + reverse("microclass:lesson_create", args=[course.pk]))
+    expect(desk.locator("form.card")).to_contain_text("时长（秒）")
+    shot(desk, "microclass-lesson-form-desktop")
+    desk.close()
+    assert dt.date.today()  # the journey ran to its end
