@@ -66,6 +66,8 @@ class LessonForm(BootstrapFormMixin, forms.ModelForm):
             "mb": lesson_max_bytes() // 1048576
         }
         self.fields["length_seconds"].widget.attrs["data-length"] = "1"
+        self.fields["sort_order"].required = False
+        self.fields["sort_order"].help_text = _("Empty: after the last lesson.")
         session = self.fields["session"]
         activities = Activity.objects.editable_by(user) if user is not None else Activity.objects.none()
         since = timezone.localdate().replace(year=timezone.localdate().year - 1)

@@ -224,7 +224,10 @@ class LessonFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}  # type: ignore[misc]
 
     def fields_of(self, form) -> dict[str, Any]:
-        return {name: form.cleaned_data.get(name) for name in ("title", "length_seconds", "completion_percent", "sort_order", "session")}
+        fields = {name: form.cleaned_data.get(name) for name in ("title", "length_seconds", "completion_percent", "session")}
+        if form.cleaned_data.get("sort_order") is not None:
+            fields["sort_order"] = form.cleaned_data["sort_order"]
+        return fields
 
 
 class LessonCreateView(LessonFormMixin, AdminRequiredMixin, CreateView):
