@@ -20,6 +20,8 @@ from fractions import Fraction
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F, Value
+from django.db.models.functions import Least
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -92,53 +94,71 @@ def heartbeat(
     now: dt.datetime | None = None,
 ) -> Beat:
     """Credit one heartbeat of the cadre's viewing ``token`` (see the module's rules); ``now`` is the server's
-    time, passed in by tests."""
+    time, passed in by tests.
+
+    Everything is read before the write: the write is a compare-and-set on the viewing (its sequence number and
+    last heartbeat as read, still active), so that two heartbeats of one viewing racing each other credit once,
+    and the write lock (SQLite's one lock, while hundreds of viewers beat) is held for two short UPDATEs."""
     if state not in BEAT_STATES:
         raise ValidationError(_("Unknown player state."))
     now = now or timezone.now()
     interval, grace = heartbeat_settings()
+    viewing = (
+        Viewing.objects.select_related("progress__lesson__course").filter(token=token, cadre=cadre).first()
+    )
+    if viewing is None:
+        return Beat(status="unknown")
+    progress = viewing.progress
+    lesson = progress.lesson
+    beat = Beat(status="ok", total_ms=progress.credited_ms, completed=progress.completed_at is not None)
+    beat.percent = progress.percent()
+    if not viewing.active:
+        beat.status = "superseded"
+        return beat
+    if seq <= viewing.seq:
+        beat.status = "replayed"
+        return beat
+    credit = 0
+    if viewing.state == ViewingState.PLAYING:
+        elapsed = max(0, int((now - viewing.last_beat_at).total_seconds() * 1000))
+        credit = min(elapsed, (interval + grace) * 1000)
+    length_ms = lesson.length_seconds * 1000
+    fields: dict = {"updated_at": now}
+    if 0 <= position <= lesson.length_seconds * 2:
+        fields["position_seconds"] = float(position)
     with transaction.atomic():
-        viewing = (
-            Viewing.objects.select_for_update(of=("self", "progress"))
-            .select_related("progress__lesson__course")
-            .filter(token=token, cadre=cadre)
-            .first()
-        )
-        if viewing is None:
-            return Beat(status="unknown")
-        progress = viewing.progress
-        beat = Beat(status="ok", total_ms=progress.credited_ms, completed=progress.completed_at is not None)
-        beat.percent = progress.percent()
-        if not viewing.active:
-            beat.status = "superseded"
+        claimed = Viewing.objects.filter(
+            pk=viewing.pk, active=True, seq=viewing.seq, last_beat_at=viewing.last_beat_at
+        ).update(seq=seq, state=state, last_beat_at=now)
+        if not claimed:  # another heartbeat of this viewing, or another tab, came first: nothing to credit
+            current = Viewing.objects.filter(pk=viewing.pk).values_list("active", flat=True).first()
+            beat.status = "replayed" if current else "superseded"
             return beat
-        if seq <= viewing.seq:
-            beat.status = "replayed"
-            return beat
-        credit = 0
-        if viewing.state == ViewingState.PLAYING:
-            elapsed = max(0, int((now - viewing.last_beat_at).total_seconds() * 1000))
-            credit = min(elapsed, (interval + grace) * 1000)
-        lesson = progress.lesson
+        if credit:
+            fields["credited_ms"] = Least(F("credited_ms") + credit, Value(length_ms))
+        LessonProgress.objects.filter(pk=progress.pk).update(**fields)
         before = progress.credited_ms
-        progress.credited_ms = min(lesson.length_seconds * 1000, before + credit)
-        if 0 <= position <= lesson.length_seconds * 2:
-            progress.position_seconds = float(position)
-        progress.updated_at = now
-        Viewing.objects.filter(pk=viewing.pk).update(seq=seq, state=state, last_beat_at=now)
+        progress.credited_ms = (
+            LessonProgress.objects.filter(pk=progress.pk).values_list("credited_ms", flat=True).get()
+            if credit
+            else before
+        )
         completes = progress.completed_at is None and Fraction(progress.credited_ms) >= lesson.needed_ms
         if completes:
-            progress.completed_at = now
-        progress.save(update_fields=["credited_ms", "position_seconds", "updated_at", "completed_at"])
+            # Once: only the heartbeat that sets it finds it empty.
+            completes = bool(
+                LessonProgress.objects.filter(pk=progress.pk, completed_at__isnull=True).update(completed_at=now)
+            )
         if completes:
+            progress.completed_at = now
             progress.cadre = cadre
             progress_count_hours(progress=progress)
-        beat.credited_ms = progress.credited_ms - before
-        beat.total_ms = progress.credited_ms
-        beat.percent = progress.percent()
-        beat.completed = progress.completed_at is not None
-        beat.completed_now = completes
-        return beat
+    beat.credited_ms = progress.credited_ms - before
+    beat.total_ms = progress.credited_ms
+    beat.percent = progress.percent()
+    beat.completed = progress.completed_at is not None
+    beat.completed_now = completes
+    return beat
 
 
 def lesson_hours(*, year: int, cadre: Cadre):
