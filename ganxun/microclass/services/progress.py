@@ -138,11 +138,9 @@ def heartbeat(
             fields["credited_ms"] = Least(F("credited_ms") + credit, Value(length_ms))
         LessonProgress.objects.filter(pk=progress.pk).update(**fields)
         before = progress.credited_ms
-        progress.credited_ms = (
-            LessonProgress.objects.filter(pk=progress.pk).values_list("credited_ms", flat=True).get()
-            if credit
-            else before
-        )
+        # The claimed viewing is the cadre's one active viewing, so no other heartbeat wrote this row since it was
+        # read: the figure the UPDATE wrote is this one.
+        progress.credited_ms = min(before + credit, length_ms)
         completes = progress.completed_at is None and Fraction(progress.credited_ms) >= lesson.needed_ms
         if completes:
             # Once: only the heartbeat that sets it finds it empty.

@@ -181,3 +181,23 @@ def test_an_unknown_state_is_refused():
 
     with pytest.raises(ValidationError):
         heartbeat(cadre=CadreFactory(), token="x", seq=1, state="fast-forward")
+
+
+@pytest.mark.django_db
+def test_the_command_counts_completions_made_before_the_rule_once():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    cadre = CadreFactory()
+    lesson = LessonFactory()
+    LessonProgress.objects.create(cadre=cadre, lesson=lesson, credited_ms=900_000, completed_at=at(900))
+    out = StringIO()
+    call_command("microclass_hours", "--year", "2026", stdout=out)
+    assert out.getvalue().strip() == "counted=0 without_rule=1"
+    lesson_rule(2026, "0.5")
+    for _ in range(2):
+        out = StringIO()
+        call_command("microclass_hours", "--year", "2026", stdout=out)
+        assert out.getvalue().strip() == "counted=1 without_rule=0"
+    assert LedgerEntry.objects.filter(cadre=cadre, source=Source.MICRO_LESSON).count() == 1
