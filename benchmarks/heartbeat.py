@@ -172,7 +172,7 @@ class Baseline(threading.Thread):
 
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))] if ordered else float("nan")
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))] if ordered else float("nan")
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -230,7 +230,9 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
     credited = sum(viewer.credited_ms for viewer in viewers) / 1000
     # What the server may have credited at most: each viewer's span between its first and last beat.
     spans = sum((v.last_beat - v.first_beat) for v in viewers if v.first_beat and v.last_beat)
-    print(f"wall time {wall:.1f} s; heartbeats {len(beats)} ({len(beats) / wall:.1f}/s); /healthz {len(baseline.latencies)}")
+    print(
+        f"wall time {wall:.1f} s; heartbeats {len(beats)} ({len(beats) / wall:.1f}/s); /healthz {len(baseline.latencies)}"
+    )
     print(f"errors={len(errors)}" + (f" first: {errors[:3]}" if errors else ""))
     for name, values in (("heartbeat", beats), ("healthz", baseline.latencies)):
         if values:
@@ -240,7 +242,9 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
             )
     print(f"credited {credited:.1f} s of viewing against {spans:.1f} s of beats sent (never more)")
     ok = not errors and bool(beats) and credited <= spans + 1 * len(viewers)
-    ratio = percentile(beats, 0.95) / percentile(baseline.latencies, 0.95) if beats and baseline.latencies else float("nan")
+    ratio = (
+        percentile(beats, 0.95) / percentile(baseline.latencies, 0.95) if beats and baseline.latencies else float("nan")
+    )
     print(f"ratio={ratio:.2f}")
     return ok
 

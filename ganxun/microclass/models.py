@@ -214,7 +214,9 @@ class Lesson(models.Model):
         from django.core.exceptions import ValidationError
 
         if self.file and self.kind and lesson_kind_of(self.file.name) != self.kind:
-            raise ValidationError({"file": _("Upload a PDF for a document lesson, or a video file for a video lesson.")})
+            raise ValidationError(
+                {"file": _("Upload a PDF for a document lesson, or a video file for a video lesson.")}
+            )
 
     @property
     def share(self) -> Decimal:

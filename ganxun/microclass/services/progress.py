@@ -103,9 +103,7 @@ def heartbeat(
         raise ValidationError(_("Unknown player state."))
     now = now or timezone.now()
     interval, grace = heartbeat_settings()
-    viewing = (
-        Viewing.objects.select_related("progress__lesson__course").filter(token=token, cadre=cadre).first()
-    )
+    viewing = Viewing.objects.select_related("progress__lesson__course").filter(token=token, cadre=cadre).first()
     if viewing is None:
         return Beat(status="unknown")
     progress = viewing.progress

@@ -7,9 +7,15 @@ from __future__ import annotations
 
 from ganxun.core.tests.test_permissions import FORBIDDEN, INVALID, NOT_ALLOWED, NOT_FOUND, OK, roles
 
-ADMIN_PAGE = {"get": roles(FORBIDDEN, training_admin=OK, system_admin=OK), "post": roles(NOT_ALLOWED, section_head=FORBIDDEN, cadre=FORBIDDEN)}
+ADMIN_PAGE = {
+    "get": roles(FORBIDDEN, training_admin=OK, system_admin=OK),
+    "post": roles(NOT_ALLOWED, section_head=FORBIDDEN, cadre=FORBIDDEN),
+}
 # Forms: an empty POST is the form again with its errors (200), or 400 where the view says so.
-ADMIN_FORM = {"get": roles(FORBIDDEN, training_admin=OK, system_admin=OK), "post": roles(FORBIDDEN, training_admin=OK, system_admin=OK)}
+ADMIN_FORM = {
+    "get": roles(FORBIDDEN, training_admin=OK, system_admin=OK),
+    "post": roles(FORBIDDEN, training_admin=OK, system_admin=OK),
+}
 GET_ONLY = roles(NOT_ALLOWED)
 POST_ONLY = roles(NOT_ALLOWED)
 

@@ -39,7 +39,9 @@ IPHONE = {
 
 @pytest.mark.django_db(transaction=True)
 def test_a_cadre_reads_a_lesson_on_a_phone_to_completion_and_the_hours_count_once(
-    live_server, browser: Browser, settings  # noqa: F811
+    live_server,
+    browser: Browser,  # noqa: F811
+    settings,
 ):
     settings.MICROCLASS_HEARTBEAT_SECONDS = 1
     settings.MICROCLASS_HEARTBEAT_GRACE_SECONDS = 1
@@ -49,7 +51,7 @@ def test_a_cadre_reads_a_lesson_on_a_phone_to_completion_and_the_hours_count_onc
         connections.close_all()
 
 
-def journey(live_server, browser: Browser) -> None:
+def journey(live_server, browser: Browser) -> None:  # noqa: F811
     section = SectionFactory(name="住房保障科")
     cadre = CadreFactory(name="陈微课", section=section)
     UserFactory(username="weike", role=Role.CADRE, cadre=cadre)

@@ -66,4 +66,7 @@ def test_another_bureaus_courses_are_not_found_and_not_written():
     response = bureau_a.post(reverse("microclass:course_update", args=[course_b.pk]), {"title": "改了"})
     assert response.status_code == 404
     assert Course.objects.get(pk=course_b.pk).title == "乙局的微课"
-    assert district.client(district.org_admin).get(reverse("microclass:course_detail", args=[course_b.pk])).status_code == 200
+    assert (
+        district.client(district.org_admin).get(reverse("microclass:course_detail", args=[course_b.pk])).status_code
+        == 200
+    )

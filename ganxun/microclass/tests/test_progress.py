@@ -38,7 +38,9 @@ class HeartbeatTests(TestCase):
         self.viewing = viewing_start(cadre=self.cadre, lesson=self.lesson, now=T0)
         self.seq = 0
 
-    def beat(self, seconds: float, state: str = "playing", position: float = 0.0, viewing: Viewing | None = None, seq=None):
+    def beat(
+        self, seconds: float, state: str = "playing", position: float = 0.0, viewing: Viewing | None = None, seq=None
+    ):
         if seq is None:
             self.seq += 1
             seq = self.seq
@@ -96,8 +98,12 @@ class HeartbeatTests(TestCase):
         second = viewing_start(cadre=self.cadre, lesson=self.lesson, now=at(6))
         first_tab = self.beat(10)
         self.assertEqual((first_tab.status, first_tab.credited_ms), ("superseded", 0))
-        self.assertEqual(heartbeat(cadre=self.cadre, token=second.token, seq=1, state="playing", now=at(7)).credited_ms, 0)
-        self.assertEqual(heartbeat(cadre=self.cadre, token=second.token, seq=2, state="playing", now=at(12)).credited_ms, 5000)
+        self.assertEqual(
+            heartbeat(cadre=self.cadre, token=second.token, seq=1, state="playing", now=at(7)).credited_ms, 0
+        )
+        self.assertEqual(
+            heartbeat(cadre=self.cadre, token=second.token, seq=2, state="playing", now=at(12)).credited_ms, 5000
+        )
         self.assertEqual(self.beat(12).status, "superseded")
         self.assertEqual(self.credited(), 10000)
         self.assertEqual(Viewing.objects.filter(cadre=self.cadre, active=True).count(), 1)

@@ -56,7 +56,9 @@ class AdminPagesTests(TestCase):
 
     def test_a_share_outside_1_to_100_is_refused(self):
         for value in ("0.99", "100.01"):
-            response = self.client.post(reverse("microclass:course_create"), {"title": "x", "completion_percent": value})
+            response = self.client.post(
+                reverse("microclass:course_create"), {"title": "x", "completion_percent": value}
+            )
             self.assertEqual(response.status_code, 200)
             self.assertIn("completion_percent", response.context["form"].errors)
         self.assertFalse(Course.objects.exists())
@@ -90,7 +92,8 @@ class AdminPagesTests(TestCase):
         self.assertIn("请上传PDF文档或视频", str(response.context["form"].errors))
         with override_settings(MICROCLASS_UPLOAD_MAX_BYTES=1024):
             response = self.client.post(
-                url, {"title": "x", "upload": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 2048), "length_seconds": "60"}
+                url,
+                {"title": "x", "upload": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 2048), "length_seconds": "60"},
             )
         self.assertIn("的上限", str(response.context["form"].errors["upload"]))
         self.assertFalse(Lesson.objects.exists())
@@ -170,10 +173,14 @@ class CadrePagesTests(TestCase):
     def test_garbage_heartbeats_are_400(self):
         url = reverse("microclass:viewing_beat", args=[self.lesson.pk])
         token = self.client.post(reverse("microclass:viewing_start", args=[self.lesson.pk])).json()["token"]
-        for body in ("not json", json.dumps({"token": token}), json.dumps({"token": token, "seq": "-1", "state": "playing"}),
-                     json.dumps({"token": token, "seq": 99999999999999999999, "state": "playing"}),
-                     json.dumps({"token": token, "seq": 1, "state": "rewind"}),
-                     json.dumps({"token": token, "seq": 1, "state": "playing", "position": "NaN"})):
+        for body in (
+            "not json",
+            json.dumps({"token": token}),
+            json.dumps({"token": token, "seq": "-1", "state": "playing"}),
+            json.dumps({"token": token, "seq": 99999999999999999999, "state": "playing"}),
+            json.dumps({"token": token, "seq": 1, "state": "rewind"}),
+            json.dumps({"token": token, "seq": 1, "state": "playing", "position": "NaN"}),
+        ):
             self.assertEqual(self.client.post(url, body, content_type="application/json").status_code, 400, body)
 
     def test_the_cadres_list_shows_their_progress(self):

@@ -6,12 +6,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import CreateView, UpdateView
 from openpyxl import Workbook
@@ -22,7 +21,7 @@ from ganxun.core.excel import safe_cell, upload_limit, workbook_response
 from ganxun.training.forms import EnrolForm
 
 from ..forms import CourseForm, LessonForm, RecordingForm, lesson_max_bytes
-from ..models import Assignment, Course, Lesson, LessonProgress
+from ..models import Course, Lesson, LessonProgress
 from ..services import assign_audience, course_create, course_update, lesson_create, lesson_update, recording_publish
 from ..services.courses import is_lecturer, lecturer_sessions
 
@@ -50,9 +49,7 @@ def course_list(request: HttpRequest) -> HttpResponse:
 def my_courses(user) -> list[Course]:
     """The cadre's published assigned courses, each with ``lesson_list`` and each lesson's ``mine`` (the cadre's
     progress or None) and the course's ``done`` count.  Three queries, whatever the number of courses."""
-    progress = {
-        p.lesson_id: p for p in LessonProgress.objects.filter(cadre_id=user.cadre_id).select_related("lesson")
-    }
+    progress = {p.lesson_id: p for p in LessonProgress.objects.filter(cadre_id=user.cadre_id).select_related("lesson")}
     courses = list(
         Course.objects.filter(published=True, assignments__cadre_id=user.cadre_id)
         .prefetch_related(Prefetch("lessons", queryset=Lesson.objects.order_by("sort_order", "pk")))
@@ -81,7 +78,9 @@ def course_detail(request: HttpRequest, pk: int) -> HttpResponse:
     lessons = list(course.lessons.select_related("session__activity").order_by("sort_order", "pk"))
     mine = {}
     if request.user.cadre_id:
-        mine = {p.lesson_id: p for p in LessonProgress.objects.filter(cadre_id=request.user.cadre_id, lesson__course=course)}
+        mine = {
+            p.lesson_id: p for p in LessonProgress.objects.filter(cadre_id=request.user.cadre_id, lesson__course=course)
+        }
     for lesson in lessons:
         lesson.mine = mine.get(lesson.pk)
     manager = Course.objects.editable_by(request.user).filter(pk=course.pk).exists()
@@ -109,7 +108,11 @@ class CourseCreateView(AdminRequiredMixin, CreateView):
         return HttpResponseRedirect(self.object.get_absolute_url())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return {**super().get_context_data(**kwargs), "heading": _("New course"), "cancel_url": reverse("microclass:course_list")}
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": _("New course"),
+            "cancel_url": reverse("microclass:course_list"),
+        }
 
 
 class _CourseSave:
@@ -159,10 +162,14 @@ def course_assign(request: HttpRequest, pk: int) -> HttpResponse:
             result = assign_audience(actor=request.user, course=course, **form.service_fields())
             messages.success(
                 request,
-                _("%(added)s assigned, %(already)s already assigned.") % {"added": result.added, "already": result.already},
+                _("%(added)s assigned, %(already)s already assigned.")
+                % {"added": result.added, "already": result.already},
             )
             if result.outside:
-                messages.warning(request, _("%(count)s named cadres are not in post in this course's units.") % {"count": result.outside})
+                messages.warning(
+                    request,
+                    _("%(count)s named cadres are not in post in this course's units.") % {"count": result.outside},
+                )
             return redirect(course.get_absolute_url())
         status = 400
     return render(request, "microclass/course_assign.html", {"course": course, "form": form}, status=status)
@@ -173,13 +180,18 @@ def _progress_rows(course: Course) -> tuple[list[Lesson], list[dict[str, Any]]]:
     Three queries whatever the number of cadres."""
     lessons = list(course.lessons.order_by("sort_order", "pk"))
     progress: dict[tuple[int, int], LessonProgress] = {
-        (p.cadre_id, p.lesson_id): p for p in LessonProgress.objects.filter(lesson__course=course).select_related("lesson")
+        (p.cadre_id, p.lesson_id): p
+        for p in LessonProgress.objects.filter(lesson__course=course).select_related("lesson")
     }
     rows = []
-    for assignment in course.assignments.select_related("cadre", "section").order_by("section__sort_order", "cadre__name"):
+    for assignment in course.assignments.select_related("cadre", "section").order_by(
+        "section__sort_order", "cadre__name"
+    ):
         cells = [progress.get((assignment.cadre_id, lesson.pk)) for lesson in lessons]
         done = sum(1 for p in cells if p and p.completed_at)
-        rows.append({"assignment": assignment, "cells": cells, "done": done, "all_done": bool(lessons) and done == len(lessons)})
+        rows.append(
+            {"assignment": assignment, "cells": cells, "done": done, "all_done": bool(lessons) and done == len(lessons)}
+        )
     return lessons, rows
 
 
@@ -224,7 +236,9 @@ class LessonFormMixin:
         return {**super().get_form_kwargs(), "user": self.request.user}  # type: ignore[misc]
 
     def fields_of(self, form) -> dict[str, Any]:
-        fields = {name: form.cleaned_data.get(name) for name in ("title", "length_seconds", "completion_percent", "session")}
+        fields = {
+            name: form.cleaned_data.get(name) for name in ("title", "length_seconds", "completion_percent", "session")
+        }
         if form.cleaned_data.get("sort_order") is not None:
             fields["sort_order"] = form.cleaned_data["sort_order"]
         return fields
@@ -333,6 +347,11 @@ def recording_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "microclass/form.html",
-        {"form": form, "heading": _("Publish a lecture recording"), "upload": True, "cancel_url": reverse("microclass:course_list")},
+        {
+            "form": form,
+            "heading": _("Publish a lecture recording"),
+            "upload": True,
+            "cancel_url": reverse("microclass:course_list"),
+        },
         status=status,
     )

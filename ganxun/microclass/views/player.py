@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganxun.core.params import id_from
 
-from ..models import Course, Lesson, LessonKind, LessonProgress
+from ..models import Lesson, LessonKind, LessonProgress
 from ..ranges import ranged_file_response
 from ..services import heartbeat, heartbeat_settings, viewing_start
 from ..services.progress import lesson_hours
