@@ -194,6 +194,8 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
         "SECRET_KEY": secrets.token_urlsafe(50),
         "LOG_LEVEL": "ERROR",
     }
+    if args.database_url:  # PostgreSQL as deployed: each gunicorn thread keeps its connection between requests
+        env.setdefault("CONN_MAX_AGE", "60")
     os.environ.update(env)
     import django
 
@@ -218,6 +220,7 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
             for cookie, (_user, token, lesson_id) in zip(cookies, world, strict=True)
         ]
         baseline = Baseline(port, stop_at)
+        print(f"load average before: {os.getloadavg()[0]:.2f} (the machine's other work shows in both figures)")
         started = time.monotonic()
         for viewer in viewers:
             viewer.start()
@@ -225,6 +228,7 @@ def run(args: argparse.Namespace, workdir: Path) -> bool:
         for thread in [*viewers, baseline]:
             thread.join(args.seconds + 60)
         wall = time.monotonic() - started
+        print(f"load average after: {os.getloadavg()[0]:.2f}")
     beats = [latency for viewer in viewers for latency in viewer.latencies]
     errors = [error for viewer in viewers for error in viewer.errors] + baseline.errors
     credited = sum(viewer.credited_ms for viewer in viewers) / 1000
