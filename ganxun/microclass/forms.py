@@ -67,6 +67,8 @@ class LessonForm(BootstrapFormMixin, forms.ModelForm):
         }
         self.fields["length_seconds"].widget.attrs["data-length"] = "1"
         self.fields["sort_order"].required = False
+        if self.instance.pk is None:
+            self.initial["sort_order"] = None  # not the model's 0: empty places it after the last lesson
         self.fields["sort_order"].help_text = _("Empty: after the last lesson.")
         session = self.fields["session"]
         activities = Activity.objects.editable_by(user) if user is not None else Activity.objects.none()
