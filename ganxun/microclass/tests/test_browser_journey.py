@@ -123,3 +123,84 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     shot(desk, "microclass-lesson-form-desktop")
     desk.close()
     assert dt.date.today()  # the journey ran to its end
+
+
+# A real WebM made by Chromium itself (a canvas recorded by MediaRecorder): no ffmpeg on the machine.
+RECORD_WEBM = """async () => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 160; canvas.height = 90;
+  const context = canvas.getContext("2d");
+  const stream = canvas.captureStream(15);
+  const recorder = new MediaRecorder(stream, { mimeType: "video/webm" });
+  const chunks = [];
+  recorder.ondataavailable = (event) => chunks.push(event.data);
+  let frame = 0;
+  const timer = setInterval(() => {
+    context.fillStyle = `hsl(${(frame++ * 12) % 360} 70% 50%)`;
+    context.fillRect(0, 0, 160, 90);
+  }, 66);
+  recorder.start();
+  await new Promise((resolve) => setTimeout(resolve, 6000));
+  recorder.stop();
+  await new Promise((resolve) => { recorder.onstop = resolve; });
+  clearInterval(timer);
+  const bytes = new Uint8Array(await new Blob(chunks, { type: "video/webm" }).arrayBuffer());
+  let text = "";
+  for (const byte of bytes) text += String.fromCharCode(byte);
+  return btoa(text);
+}"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_video_lesson_counts_only_while_it_plays_and_seeks_with_ranges(
+    live_server,
+    browser: Browser,  # noqa: F811
+    settings,
+):
+    import base64
+
+    settings.MICROCLASS_HEARTBEAT_SECONDS = 1
+    settings.MICROCLASS_HEARTBEAT_GRACE_SECONDS = 1
+    try:
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page.set_default_timeout(TIMEOUT_MS)
+        page.goto(live_server.url + reverse("accounts:login"))
+        webm = base64.b64decode(page.evaluate(RECORD_WEBM))
+        assert webm[:4] == b"\x1a\x45\xdf\xa3"  # an EBML (WebM) header
+        cadre = CadreFactory(name="赵视频")
+        UserFactory(username="shipin", role=Role.CADRE, cadre=cadre)
+        lesson_rule(timezone.localdate().year, "0.5")
+        course = CourseFactory(title="视频课程")
+        # Twenty seconds long: six seconds of playing cannot complete it.
+        lesson = LessonFactory(
+            course=course,
+            title="录像：旧改政策",
+            kind="video",
+            file=ContentFile(webm, name="clip.webm"),
+            length_seconds=20,
+        )
+        AssignmentFactory(course=course, cadre=cadre)
+        page.fill("#id_username", "shipin")
+        page.fill("#id_password", PASSWORD)
+        page.click("button[type=submit]")
+        ranged = []
+        page.on("response", lambda r: ranged.append(r.status) if "/file/" in r.url else None)
+        page.goto(live_server.url + lesson.get_absolute_url())
+        page.wait_for_function("document.getElementById('lesson-video').readyState >= 1")
+        page.wait_for_timeout(1500)  # paused: nothing counts
+        assert LessonProgress.objects.get(cadre=cadre).credited_ms == 0
+        page.evaluate("(() => { const v = document.getElementById('lesson-video'); v.muted = true; v.play(); })()")
+        page.wait_for_timeout(4000)
+        page.evaluate("document.getElementById('lesson-video').pause()")
+        page.wait_for_timeout(500)
+        credited = LessonProgress.objects.get(cadre=cadre).credited_ms
+        assert 2000 <= credited <= 6000, credited  # about the four seconds it played, by the server's clock
+        page.wait_for_timeout(2500)  # paused again: nothing more
+        assert LessonProgress.objects.get(cadre=cadre).credited_ms == credited
+        expect(page.locator("#progress-state")).to_contain_text("已暂停")
+        shot(page, "microclass-video-desktop")
+        assert 206 in ranged, ranged  # the browser asked for the video by byte ranges
+        assert not LedgerEntry.objects.filter(cadre=cadre).exists()
+        page.close()
+    finally:
+        connections.close_all()
