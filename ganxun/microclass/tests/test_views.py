@@ -190,6 +190,23 @@ class CadrePagesTests(TestCase):
         self.assertContains(response, "我的微课堂")
         self.assertNotContains(response, "course-table")
 
+    def test_my_courses_queries_do_not_grow_with_the_courses(self):
+        def grow():
+            lesson = LessonFactory()
+            LessonFactory(course=lesson.course)
+            AssignmentFactory(course=lesson.course, cadre=self.cadre)
+            LessonProgress.objects.create(cadre=self.cadre, lesson=lesson, credited_ms=5000)
+
+        grow()
+        with CaptureQueriesContext(connection) as small:
+            self.client.get(reverse("microclass:course_list"))
+        for _ in range(4):
+            grow()
+        with CaptureQueriesContext(connection) as large:
+            response = self.client.get(reverse("microclass:course_list"))
+        self.assertEqual(len(response.context["my_courses"]), 6)
+        self.assertEqual(len(small), len(large))
+
     def test_an_unpublished_course_is_not_found(self):
         Course.objects.filter(pk=self.lesson.course_id).update(published=False)
         self.assertEqual(self.client.get(self.lesson.get_absolute_url()).status_code, 404)
