@@ -281,7 +281,8 @@ class LessonProgress(models.Model):
         return f"{self.cadre_id} @ {self.lesson_id}: {self.credited_ms} ms"
 
     def get_absolute_url(self) -> str:
-        return self.lesson.get_absolute_url()
+        # By its own id only: the ledger links an entry's source without reading it (LedgerEntry.source_url).
+        return reverse("microclass:progress_detail", args=[self.pk])
 
     @property
     def ledger_title(self) -> str:

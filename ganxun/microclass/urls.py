@@ -28,5 +28,6 @@ urlpatterns = [
     path("lessons/<int:pk>/file/", player.lesson_file, name="lesson_file"),
     path("lessons/<int:pk>/viewing/", player.viewing_start_view, name="viewing_start"),
     path("lessons/<int:pk>/beat/", player.viewing_beat, name="viewing_beat"),
+    path("progress/<int:pk>/", player.progress_detail, name="progress_detail"),
     path("recordings/new/", pages.recording_create, name="recording_create"),
 ]

@@ -71,6 +71,8 @@ def viewing_start(*, cadre: Cadre, lesson: Lesson, now: dt.datetime | None = Non
             with transaction.atomic():
                 progress, _created = LessonProgress.objects.get_or_create(cadre=cadre, lesson=lesson)
                 Viewing.objects.filter(cadre=cadre, active=True).update(active=False)
+                # Yesterday's closed viewings have nothing left to answer: the table keeps about a day per cadre.
+                Viewing.objects.filter(cadre=cadre, active=False, last_beat_at__lt=now - dt.timedelta(days=1)).delete()
                 return Viewing.objects.create(
                     token=secrets.token_urlsafe(24),
                     cadre=cadre,

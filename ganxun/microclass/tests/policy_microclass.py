@@ -5,7 +5,7 @@ course is a 404) and may open a viewing of their lessons; the heartbeat needs a 
 
 from __future__ import annotations
 
-from ganxun.core.tests.test_permissions import FORBIDDEN, INVALID, NOT_ALLOWED, NOT_FOUND, OK, roles
+from ganxun.core.tests.test_permissions import FORBIDDEN, INVALID, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, roles
 
 ADMIN_PAGE = {
     "get": roles(FORBIDDEN, training_admin=OK, system_admin=OK),
@@ -61,6 +61,11 @@ POLICY: dict[str, list[dict]] = {
     "microclass:viewing_beat": [
         {"target": "lesson", "get": POST_ONLY, "post": roles(FORBIDDEN, cadre=INVALID, section_head=INVALID)}
     ],
+    # A ledger entry's source: the cadre's own progress, or any in a course an administrator reaches.
+    "microclass:progress_detail": [
+        {"target": "progress", "get": roles(REDIRECT, section_head=NOT_FOUND), "post": GET_ONLY},
+        {"target": "progress_other", "get": roles(REDIRECT, section_head=NOT_FOUND, cadre=NOT_FOUND), "post": GET_ONLY},
+    ],
     # The matrix's cadre is an internal lecturer (内训师); the other roles are not.
     "microclass:recording_create": [
         {"target": "", "get": roles(FORBIDDEN, cadre=OK), "post": roles(FORBIDDEN, cadre=INVALID)}
@@ -73,7 +78,7 @@ def add_targets(world) -> None:
     published course and lesson assigned to nobody; the cadre is tagged 内训师."""
     from ganxun.roster.models import Tag
 
-    from ..models import LECTURER_TAG
+    from ..models import LECTURER_TAG, LessonProgress
     from .factories import AssignmentFactory, CourseFactory, LessonFactory
 
     world.course = CourseFactory(title="住房保障政策解读", unit=world.home_unit, open_to_lecturers=True)
@@ -81,5 +86,8 @@ def add_targets(world) -> None:
     AssignmentFactory(course=world.course, cadre=world.own_cadre)
     world.course_unassigned = CourseFactory(title="物业管理条例", unit=world.home_unit)
     world.lesson_unassigned = LessonFactory(course=world.course_unassigned, title="条例总则")
+    world.progress = LessonProgress.objects.create(cadre=world.own_cadre, lesson=world.lesson, credited_ms=1000)
+    AssignmentFactory(course=world.course, cadre=world.peer)
+    world.progress_other = LessonProgress.objects.create(cadre=world.peer, lesson=world.lesson, credited_ms=2000)
     tag, _created = Tag.objects.get_or_create(name=LECTURER_TAG)
     world.own_cadre.tags.add(tag)

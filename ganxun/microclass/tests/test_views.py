@@ -252,3 +252,29 @@ class RecordingTests(TestCase):
         response = self.post(self.other_session)
         self.assertEqual(response.status_code, 400)
         self.assertFalse(Lesson.objects.exists())
+
+
+class LedgerPagesTests(TestCase):
+    """A completed lesson's entry reads on the cadre's archive and links back to the lesson."""
+
+    def test_the_archive_shows_the_lessons_entry(self):
+        import datetime as dt
+
+        from django.utils import timezone
+
+        from ..services import progress_count_hours
+        from .factories import lesson_rule
+
+        cadre = CadreFactory(name="档案干部")
+        lesson = LessonFactory(title="征收补偿标准")
+        AssignmentFactory(course=lesson.course, cadre=cadre)
+        lesson_rule(timezone.localdate().year, "0.5")
+        progress = LessonProgress.objects.create(
+            cadre=cadre, lesson=lesson, credited_ms=900_000, completed_at=timezone.now() - dt.timedelta(minutes=1)
+        )
+        entry = progress_count_hours(progress=progress)
+        self.assertEqual(entry.source_url(), progress.get_absolute_url())
+        self.client.force_login(UserFactory(username="mc_archive", role=Role.CADRE, cadre=cadre))
+        self.assertRedirects(self.client.get(entry.source_url()), lesson.get_absolute_url())
+        response = self.client.get(reverse("hours:cadre_archive", args=[cadre.pk]))
+        self.assertContains(response, "微课堂：征收补偿标准")

@@ -8,8 +8,9 @@ from __future__ import annotations
 import json
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -67,6 +68,19 @@ def lesson_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "next_id": siblings[position + 1] if position + 1 < len(siblings) else None,
     }
     return render(request, "microclass/lesson_detail.html", context)
+
+
+@require_GET
+def progress_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ledger entry's source: the cadre's progress on a lesson, shown as the lesson's page.  The cadre's own, or
+    one of a course the administrator reaches."""
+    progress = get_object_or_404(
+        LessonProgress.objects.filter(lesson__in=Lesson.objects.visible_to(request.user)).filter(
+            Q(cadre_id=request.user.cadre_id) if not request.user.is_admin else Q()
+        ),
+        pk=pk,
+    )
+    return redirect("microclass:lesson_detail", progress.lesson_id)
 
 
 @require_http_methods(["GET", "HEAD"])
