@@ -204,3 +204,66 @@ def test_a_video_lesson_counts_only_while_it_plays_and_seeks_with_ranges(
         page.close()
     finally:
         connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hidden_page_and_a_second_tab_count_nothing(
+    live_server,
+    browser: Browser,  # noqa: F811
+    settings,
+):
+    """The player's own rules in the browser: hidden, it stops counting; opened in a second tab, the first tab is
+    told it no longer counts and the time is counted once."""
+    settings.MICROCLASS_HEARTBEAT_SECONDS = 1
+    settings.MICROCLASS_HEARTBEAT_GRACE_SECONDS = 1
+    try:
+        cadre = CadreFactory(name="钱两窗")
+        UserFactory(username="liangchuang", role=Role.CADRE, cadre=cadre)
+        lesson = LessonFactory(title="长文档", length_seconds=300)
+        AssignmentFactory(course=lesson.course, cadre=cadre)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        first = context.new_page()
+        first.set_default_timeout(TIMEOUT_MS)
+        first.goto(live_server.url + reverse("accounts:login"))
+        first.fill("#id_username", "liangchuang")
+        first.fill("#id_password", PASSWORD)
+        first.click("button[type=submit]")
+        first.goto(live_server.url + lesson.get_absolute_url())
+        expect(first.locator("#progress-state")).to_contain_text("课时显示在屏幕上时计时")
+        first.wait_for_timeout(3000)
+        counted = LessonProgress.objects.get(cadre=cadre).credited_ms
+        assert counted >= 1000, counted
+
+        # The page is hidden (another app in front): the browser says so, and nothing more is counted.
+        first.evaluate(
+            """() => {
+                Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "hidden" });
+                document.dispatchEvent(new Event("visibilitychange"));
+            }"""
+        )
+        first.wait_for_timeout(1000)
+        hidden_from = LessonProgress.objects.get(cadre=cadre).credited_ms
+        first.wait_for_timeout(3000)
+        assert LessonProgress.objects.get(cadre=cadre).credited_ms == hidden_from
+        first.evaluate(
+            """() => {
+                Object.defineProperty(document, "visibilityState", { configurable: true, get: () => "visible" });
+                document.dispatchEvent(new Event("visibilitychange"));
+            }"""
+        )
+
+        # A second tab on the same lesson takes over; the first is told, and stops counting.
+        second = context.new_page()
+        second.set_default_timeout(TIMEOUT_MS)
+        second.goto(live_server.url + lesson.get_absolute_url())
+        expect(first.locator("#progress-state")).to_contain_text("正在另一个窗口播放", timeout=10_000)
+        expect(first.locator("#resume-here")).to_be_visible()
+        shot(first, "microclass-second-tab-desktop")
+        before = LessonProgress.objects.get(cadre=cadre).credited_ms
+        second.wait_for_timeout(4000)
+        gained = LessonProgress.objects.get(cadre=cadre).credited_ms - before
+        # Both tabs were open four seconds; only one counted: at most four seconds and the grace, not eight.
+        assert 1000 <= gained <= 5500, gained
+        context.close()
+    finally:
+        connections.close_all()

@@ -92,7 +92,7 @@ if (config.counts) {
       const answer = await response.json();
       if (answer.status === "superseded") {
         token = null;
-        say("elsewhere", "text-warning");
+        say("elsewhere", "text-warning-emphasis");
         resume.classList.remove("d-none");
         return;
       }
