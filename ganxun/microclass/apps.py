@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MicroclassConfig(AppConfig):
@@ -6,3 +7,10 @@ class MicroclassConfig(AppConfig):
 
     name = "ganxun.microclass"
     label = "microclass"
+    verbose_name = _("Micro-classroom")
+
+    def ready(self) -> None:
+        from ganxun.hours.models import Source, register_source
+
+        # A completed lesson's entry points to the cadre's progress on it (one per cadre and lesson).
+        register_source(Source.MICRO_LESSON, "microclass.LessonProgress")

@@ -26,6 +26,7 @@ from ganxun.core import concurrency
 from ganxun.core.concurrency import VERSION_FIELD, read_token
 from ganxun.core.tests.editing import form_data
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.roster.models import Cadre, Status, Tag
 from ganxun.roster.services import cadre_set_status
@@ -76,6 +77,8 @@ EDIT_FORMS = [
     EditForm("practice:team_membership_update", "team_membership_own", "note", "抢险", "值守"),
     EditForm("practice:secondment_update", "secondment_own", "post", "规划科副科长", "局长助理"),
     EditForm("practice:visit_update", "visit_own", "task", "学习旧改经验", "交流征收做法"),
+    EditForm("microclass:course_update", "course", "description", "政策解读", "案例分析"),
+    EditForm("microclass:lesson_update", "lesson", "title", "第一讲 总则", "第一讲 概述"),
 ]
 
 
@@ -85,6 +88,7 @@ def world(settings):
     world = HoursWorld()
     add_targets(world)
     practice_targets(world)
+    microclass_targets(world)
     yield world
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 

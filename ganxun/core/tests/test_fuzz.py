@@ -63,6 +63,7 @@ from ganxun.core.tests.test_permissions import (
     all_routes,
 )
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.training.tests.policy_activities import add_targets
 
@@ -90,6 +91,7 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         super().__init__()
         add_targets(self)
         practice_targets(self)
+        microclass_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

@@ -192,6 +192,10 @@ AREA_POLICIES = {
     "hours": ("ganxun.hours.tests.policy_hours", "ganxun/hours/tests/test_permissions_hours.py"),
     # Every area of the practice classroom (pages, imports, competitions, figures), merged there.
     "practice": ("ganxun.practice.tests.policy_practice", "ganxun/practice/tests/test_pages_permissions.py"),
+    "microclass": (
+        "ganxun.microclass.tests.policy_microclass",
+        "ganxun/microclass/tests/test_permissions_microclass.py",
+    ),
 }
 
 
