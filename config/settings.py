@@ -263,6 +263,11 @@ GANXUN = {
 # Evaluation of class and lecture sessions (kinds marked so) is open by default until this many days after the
 # session ends; the administrator may change or clear it per session.
 GANXUN["EVALUATION_OPEN_DAYS"] = int(os.environ.get("EVALUATION_OPEN_DAYS", "3"))
+# 微课堂: the player's heartbeat interval and the lateness forgiven (a heartbeat credits at most their sum), and
+# the largest lesson file accepted (a recorded lecture is large).
+MICROCLASS_HEARTBEAT_SECONDS = int(os.environ.get("MICROCLASS_HEARTBEAT_SECONDS", "5"))
+MICROCLASS_HEARTBEAT_GRACE_SECONDS = int(os.environ.get("MICROCLASS_HEARTBEAT_GRACE_SECONDS", "2"))
+MICROCLASS_UPLOAD_MAX_BYTES = int(os.environ.get("MICROCLASS_UPLOAD_MAX_BYTES", str(500 * 1024 * 1024)))
 
 LOGGING = {
     "version": 1,
