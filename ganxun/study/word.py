@@ -171,6 +171,8 @@ class Writer:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if bold else WD_ALIGN_PARAGRAPH.LEFT
                 _spacing(paragraph, TABLE_LINE, indent=False)
                 set_font(paragraph.add_run(str(value)), BODY_FONT, TABLE_SIZE, bold=bold)
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)  # the grid: LibreOffice lays out by it, Word by the cells
         header_row = table.rows[0]._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
@@ -194,7 +196,8 @@ def _sitting(writer: Writer, number: int, sitting: Sitting) -> None:
     session = sitting.session
     writer.subheading(f"（{chinese_number(number)}）{session.date.month}月{session.date.day}日 {sitting.title}")
     writer.body(
-        f"{session.date:%Y年%m月%d日} {session.start_time:%H:%M}—{session.end_time:%H:%M}"
+        f"{session.date.year}年{session.date.month}月{session.date.day}日 "
+        f"{session.start_time:%H:%M}—{session.end_time:%H:%M}"
         + (f"，{session.place}" if session.place else ""),
         label="时间地点：",
     )
@@ -248,7 +251,7 @@ def archive_docx(archive: YearArchive) -> bytes:
         writer.table(
             ["序号", "学习专题", "计划月份", "主讲/领学", "备注"],
             [[str(t.number), t.topic, f"{t.month}月", t.lead, t.note] for t in archive.topics],
-            [14, 76, 20, 26, 20],
+            [14, 72, 24, 26, 20],
         )
         if archive.plan.note:
             writer.body(archive.plan.note)
@@ -262,7 +265,7 @@ def archive_docx(archive: YearArchive) -> bytes:
                 [str(n), f"{s.date:%m-%d}", s.title, s.session.host, str(s.expected), str(s.present)]
                 for n, s in enumerate(sittings, start=1)
             ],
-            [12, 18, 80, 20, 13, 13],
+            [14, 18, 76, 20, 14, 14],
         )
         for number, sitting in enumerate(sittings, start=1):
             _sitting(writer, number, sitting)
@@ -295,5 +298,6 @@ def archive_docx(archive: YearArchive) -> bytes:
                 writer.body(record.notes, label=f"《{record.title}》学习心得：")
 
     writer.blank()
-    writer.centred(f"（{timezone.localdate():%Y年%m月%d日}导出）")
+    today = timezone.localdate()
+    writer.centred(f"（{today.year}年{today.month}月{today.day}日导出）")
     return writer.save()
