@@ -19,7 +19,13 @@ ATTACHMENT_EXTENSIONS = ("pdf", "doc", "docx", "txt", "jpg", "jpeg", "png", "xls
 
 
 class SelfStudyForm(BootstrapFormMixin, forms.ModelForm):
-    """An administrator picks the leader; a leader enters their own (no choice)."""
+    """An administrator picks the leader; a leader enters their own (no choice).  The attachment is a new upload
+    (or removing the one kept), not the stored file itself: a file is no value two people can edit over."""
+
+    new_attachment = forms.FileField(
+        label=_("Attachment"), required=False, help_text=_("Notes, a scan or a photo; replaces the one kept.")
+    )
+    remove_attachment = forms.BooleanField(label=_("Remove the attachment"), required=False, initial=False)
 
     class Meta:
         model = SelfStudy
@@ -33,7 +39,6 @@ class SelfStudyForm(BootstrapFormMixin, forms.ModelForm):
             "pages",
             "hours",
             "notes",
-            "attachment",
         ]
         widgets = {
             "start_date": DateInput(),
@@ -43,7 +48,9 @@ class SelfStudyForm(BootstrapFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["attachment"].validators.append(_attachment_check)
+        self.fields["new_attachment"].validators.append(_attachment_check)
+        if not self.instance.attachment:
+            del self.fields["remove_attachment"]
         if self.instance.pk or not user.is_admin:
             del self.fields["cadre"]  # the record's leader does not change; a leader enters their own
         else:
@@ -53,6 +60,8 @@ class SelfStudyForm(BootstrapFormMixin, forms.ModelForm):
     def fields_for_service(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
         data.pop("cadre", None)
+        upload, remove = data.pop("new_attachment", None), data.pop("remove_attachment", False)
+        data["attachment"] = upload if upload else (False if remove else None)
         return data
 
 
@@ -73,6 +82,10 @@ class PlanForm(BootstrapFormMixin, forms.ModelForm):
         model = StudyPlan
         fields = ["title", "note"]
         widgets = {"note": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["title"].required = True  # the Word document's plan is named
 
 
 class TopicForm(BootstrapFormMixin, forms.ModelForm):

@@ -188,7 +188,8 @@ def topic_create(*, actor, plan: StudyPlan, **fields: Any) -> PlanTopic:
 
 
 @transaction.atomic
-def topic_update(*, actor, topic: PlanTopic, **fields: Any) -> PlanTopic:
+def topic_update(*, actor, plan_topic: PlanTopic, **fields: Any) -> PlanTopic:
+    topic = plan_topic
     _require_plan_admin(actor, topic.plan.unit_id)
     stored = PlanTopic.objects.select_for_update().get(pk=topic.pk)
     before = snapshot(stored, TOPIC_FIELDS)
@@ -208,7 +209,8 @@ def topic_update(*, actor, topic: PlanTopic, **fields: Any) -> PlanTopic:
 
 
 @transaction.atomic
-def topic_delete(*, actor, topic: PlanTopic) -> None:
+def topic_delete(*, actor, plan_topic: PlanTopic) -> None:
+    topic = plan_topic
     _require_plan_admin(actor, topic.plan.unit_id)
     audit_record(
         actor=actor,

@@ -444,7 +444,7 @@ class TopicUpdateView(EditConflictMixin, AdminFormMixin, UpdateView):
         return super().get_context_data(plan=self.object.plan, **kwargs)
 
     def save(self, form: TopicForm) -> PlanTopic:
-        return services.topic_update(actor=self.request.user, topic=self.object, **form.cleaned_data)
+        return services.topic_update(actor=self.request.user, plan_topic=self.object, **form.cleaned_data)
 
     def get_success_url(self) -> str:
         return _archive_url(self.object.plan)
@@ -455,7 +455,7 @@ def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     plans = StudyPlan.objects.editable_by(request.user)
     topic = get_object_or_404(PlanTopic.objects.filter(plan__in=plans).select_related("plan"), pk=pk)
-    services.topic_delete(actor=request.user, topic=topic)
+    services.topic_delete(actor=request.user, plan_topic=topic)
     messages.success(request, _("The topic was deleted."))
     return redirect(_archive_url(topic.plan))
 

@@ -27,6 +27,7 @@ from ganxun.core.concurrency import VERSION_FIELD, read_token
 from ganxun.core.tests.editing import form_data
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
+from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.roster.models import Cadre, Status, Tag
 from ganxun.roster.services import cadre_set_status
 from ganxun.roster.tests.factories import CadreFactory, TagFactory, UserFactory
@@ -76,6 +77,9 @@ EDIT_FORMS = [
     EditForm("practice:team_membership_update", "team_membership_own", "note", "抢险", "值守"),
     EditForm("practice:secondment_update", "secondment_own", "post", "规划科副科长", "局长助理"),
     EditForm("practice:visit_update", "visit_own", "task", "学习旧改经验", "交流征收做法"),
+    EditForm("study:self_study_update", "self_study", "title", "论党的自我革命（上）", "论党的自我革命（下）"),
+    EditForm("study:plan_update", "plan", "title", "中心组学习计划", "中心组学习安排"),
+    EditForm("study:topic_update", "topic", "lead", "王局长", "李副局长"),
 ]
 
 
@@ -85,6 +89,7 @@ def world(settings):
     world = HoursWorld()
     add_targets(world)
     practice_targets(world)
+    study_targets(world)
     yield world
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 

@@ -28,6 +28,8 @@ from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
+from ganxun.study.tests import policy_study
+from ganxun.study.tests.test_permissions_study import StudyWorld
 from ganxun.training.tests import policy_activities
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
@@ -73,6 +75,13 @@ def practice_urls(world: PracticeWorld) -> Iterator[tuple[str, str]]:
             yield name, world.url(routes[name], rule)
 
 
+def study_urls(world: StudyWorld) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_study.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
 def training_world() -> World:
     world = World()
     policy_activities.add_targets(world)
@@ -86,6 +95,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "attendance": (AttendanceWorld, attendance_urls),
     "hours": (HoursWorld, hours_urls),
     "practice": (PracticeWorld, practice_urls),
+    "study": (StudyWorld, study_urls),
 }
 
 
