@@ -118,9 +118,9 @@ def default_unit(user) -> Unit:
 
 def study_sessions(unit: Unit, year: int):
     """The year's sittings of the study-register kinds organised by ``unit``."""
-    return Session.objects.filter(
-        activity__unit=unit, activity__kind__is_study_session=True, date__year=year
-    ).order_by("date", "start_time", "pk")
+    return Session.objects.filter(activity__unit=unit, activity__kind__is_study_session=True, date__year=year).order_by(
+        "date", "start_time", "pk"
+    )
 
 
 def year_archive(unit: Unit, year: int) -> YearArchive:
@@ -140,9 +140,11 @@ def year_archive(unit: Unit, year: int) -> YearArchive:
     ):
         enrolled[activity_id].append((cadre_id, name))
     rows: dict[int, dict[int, tuple[str, str, str]]] = defaultdict(dict)
-    for session_id, cadre_id, name, status, reason in attendance_rows().filter(
-        session_id__in=[s.pk for s in sessions]
-    ).values_list("session_id", "cadre_id", "cadre__name", "status", "reason"):
+    for session_id, cadre_id, name, status, reason in (
+        attendance_rows()
+        .filter(session_id__in=[s.pk for s in sessions])
+        .values_list("session_id", "cadre_id", "cadre__name", "status", "reason")
+    ):
         rows[session_id][cadre_id] = (name, status, reason)
     labels = dict(AttendanceStatus.choices)
     sittings = []

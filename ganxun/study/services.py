@@ -40,6 +40,8 @@ def _value(value: Any) -> Any:
         return value
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")  # 3.0 as read and 3 as typed are one value
     if isinstance(value, models.fields.files.FieldFile):
         return value.name.rsplit("/", 1)[-1] if value else ""
     return str(value)
@@ -109,9 +111,7 @@ def self_study_create(*, actor, cadre: Cadre, **fields: Any) -> SelfStudy:
     _assign(record, fields, SELF_STUDY_FIELDS)
     record.full_clean()
     record.save()
-    audit_record(
-        actor=actor, action=Action.CREATE, obj=record, after=snapshot(record, ("cadre", *SELF_STUDY_FIELDS))
-    )
+    audit_record(actor=actor, action=Action.CREATE, obj=record, after=snapshot(record, ("cadre", *SELF_STUDY_FIELDS)))
     return record
 
 
@@ -125,7 +125,9 @@ def self_study_update(*, actor, record: SelfStudy, **fields: Any) -> SelfStudy:
     record.cadre_id = stored.cadre_id
     record.full_clean()
     record.save()
-    audit_record(actor=actor, action=Action.UPDATE, obj=record, before=before, after=snapshot(record, SELF_STUDY_FIELDS))
+    audit_record(
+        actor=actor, action=Action.UPDATE, obj=record, before=before, after=snapshot(record, SELF_STUDY_FIELDS)
+    )
     return record
 
 
@@ -272,8 +274,6 @@ def demo_study(*, unit: Unit, year: int, topics: dict[int, str], today: dt.date,
                 pages=rng.randint(20, 120) if kind == MaterialKind.BOOK else None,
                 hours=Decimal(rng.randint(2, 8)),
                 notes=rng.choice(DEMO_NOTES),
-                attachment=ContentFile(
-                    f"{leader.name}学习心得：{title}\n".encode(), name=f"{leader.name}学习心得.txt"
-                ),
+                attachment=ContentFile(f"{leader.name}学习心得：{title}\n".encode(), name=f"{leader.name}学习心得.txt"),
             )
     return plan

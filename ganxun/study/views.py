@@ -221,7 +221,18 @@ def self_study_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-EXPORT_HEADERS = ("领导干部", "职务", "开始日期", "结束日期", "类别", "书目/文件", "作者/发文机关", "页数", "小时", "学习心得")
+EXPORT_HEADERS = (
+    "领导干部",
+    "职务",
+    "开始日期",
+    "结束日期",
+    "类别",
+    "书目/文件",
+    "作者/发文机关",
+    "页数",
+    "小时",
+    "学习心得",
+)
 
 
 @require_GET
@@ -297,7 +308,7 @@ class SelfStudyCreateView(SelfStudyFormMixin, CreateView):
 
     def save(self, form: SelfStudyForm) -> SelfStudy:
         user = self.request.user
-        cadre = form.cleaned_data["cadre"] if "cadre" in form.cleaned_data else user.cadre
+        cadre = form.cleaned_data.get("cadre", user.cadre)
         if cadre is None or not (user.is_admin or is_leader(user)):
             raise PermissionDenied
         return services.self_study_create(actor=user, cadre=cadre, **form.fields_for_service())
@@ -344,7 +355,9 @@ def plan_create(request: HttpRequest, year: int) -> HttpResponse:
     if existing is not None:
         return redirect("study:plan_update", existing.pk)
     form = PlanForm(
-        request.POST or None, initial={"title": f"{year}年理论学习中心组学习计划"}, instance=StudyPlan(unit=unit, year=year)
+        request.POST or None,
+        initial={"title": f"{year}年理论学习中心组学习计划"},
+        instance=StudyPlan(unit=unit, year=year),
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -409,7 +422,9 @@ class TopicCreateView(AdminFormMixin, CreateView):
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         require_admin(request.user)
-        self.plan = get_object_or_404(StudyPlan.objects.editable_by(request.user).select_related("unit"), pk=kwargs["pk"])
+        self.plan = get_object_or_404(
+            StudyPlan.objects.editable_by(request.user).select_related("unit"), pk=kwargs["pk"]
+        )
         return super().dispatch(request, *args, **kwargs)
 
     def get_form_kwargs(self) -> dict[str, Any]:
@@ -458,4 +473,3 @@ def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
     services.topic_delete(actor=request.user, plan_topic=topic)
     messages.success(request, _("The topic was deleted."))
     return redirect(_archive_url(topic.plan))
-

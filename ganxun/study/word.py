@@ -197,8 +197,7 @@ def _sitting(writer: Writer, number: int, sitting: Sitting) -> None:
     writer.subheading(f"（{chinese_number(number)}）{session.date.month}月{session.date.day}日 {sitting.title}")
     writer.body(
         f"{session.date.year}年{session.date.month}月{session.date.day}日 "
-        f"{session.start_time:%H:%M}—{session.end_time:%H:%M}"
-        + (f"，{session.place}" if session.place else ""),
+        f"{session.start_time:%H:%M}—{session.end_time:%H:%M}" + (f"，{session.place}" if session.place else ""),
         label="时间地点：",
     )
     writer.body(session.host or "—", label="主持人：")

@@ -138,6 +138,7 @@ def test_the_word_document_is_laid_out_as_an_official_document(media):
     year = Year()
     document = Document(io.BytesIO(archive_docx(year_archive(year.unit, 2026))))
     section = document.sections[0]
+
     def mm(length) -> float:  # Word keeps lengths in twips: a millimetre is 56.7 of them
         return round(length.mm, 1)
 
@@ -178,7 +179,15 @@ def test_a_year_without_plan_or_sittings_still_makes_a_document(media):
 
 
 def test_chinese_numbers():
-    assert [chinese_number(n) for n in (1, 10, 11, 12, 20, 21, 99)] == ["一", "十", "十一", "十二", "二十", "二十一", "九十九"]
+    assert [chinese_number(n) for n in (1, 10, 11, 12, 20, 21, 99)] == [
+        "一",
+        "十",
+        "十一",
+        "十二",
+        "二十",
+        "二十一",
+        "九十九",
+    ]
 
 
 @pytest.mark.django_db
