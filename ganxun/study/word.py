@@ -281,9 +281,12 @@ def archive_docx(archive: YearArchive) -> bytes:
         if not leader.records:
             writer.body("本年度未登记自学记录。")
             continue
-        writer.body(
-            f"本年度登记自学{len(leader.records)}次，阅读{leader.pages}页，用时{leader.hours.normalize():f}小时。"
-        )
+        sums = [f"本年度登记自学{len(leader.records)}次"]
+        if leader.pages:
+            sums.append(f"阅读{leader.pages}页")
+        if leader.hours:
+            sums.append(f"用时{leader.hours.normalize():f}小时")
+        writer.body("，".join(sums) + "。")
         writer.table(
             ["日期", "书目/文件", "作者/发文机关", "页数", "小时"],
             [

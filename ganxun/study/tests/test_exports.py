@@ -130,6 +130,7 @@ def test_the_word_document_holds_the_plan_every_sitting_and_the_self_study(media
     assert "习近平谈治国理政（第四卷）" in text and "2026-01-05 至 2026-01-20" in text
     assert "《习近平谈治国理政（第四卷）》学习心得：读原著、学原文、悟原理。" in text
     assert "上海市城市更新条例" in text
+    assert "本年度登记自学1次，用时2小时。" in text  # no pages read: none said
     assert "普通干部" not in text
 
 
