@@ -27,10 +27,10 @@ from ganxun.core.concurrency import VERSION_FIELD, read_token
 from ganxun.core.tests.editing import form_data
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
-from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.roster.models import Cadre, Status, Tag
 from ganxun.roster.services import cadre_set_status
 from ganxun.roster.tests.factories import CadreFactory, TagFactory, UserFactory
+from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
 
 
