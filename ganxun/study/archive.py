@@ -15,8 +15,8 @@ from decimal import Decimal
 
 from django.db.models import Prefetch
 
-from ganxun.roster.models import Cadre, DerivedGroup, Unit, home_unit_id
-from ganxun.training.models import Activity, AttendanceStatus, Enrolment, Material, Session, attendance_rows
+from ganxun.roster.models import Cadre, DerivedGroup, Status, Unit, home_unit_id
+from ganxun.training.models import AttendanceStatus, Enrolment, Material, Session, attendance_rows
 
 from .models import SelfStudy, StudyPlan
 
@@ -176,19 +176,16 @@ def year_archive(unit: Unit, year: int) -> YearArchive:
 
 
 def leader_studies(unit: Unit, year: int) -> list[LeaderStudy]:
-    """Each leader of the unit (now, or with a record of the year) with their self-study of the year."""
+    """Each leader of the unit in post now, and anyone with a record of the year, with their self-study of it."""
     records = (
         SelfStudy.objects.filter(cadre__unit=unit, start_date__year=year)
         .select_related("cadre")
         .order_by("cadre__name", "start_date", "pk")
     )
     by_cadre: dict[int, LeaderStudy] = {}
-    for leader in Cadre.objects.in_group(DerivedGroup.LEADER).filter(unit=unit).order_by("name", "pk"):
+    leaders = Cadre.objects.in_group(DerivedGroup.LEADER).filter(unit=unit, status=Status.ACTIVE)
+    for leader in leaders.order_by("name", "pk"):
         by_cadre[leader.pk] = LeaderStudy(leader, [])
     for record in records:
         by_cadre.setdefault(record.cadre_id, LeaderStudy(record.cadre, [])).records.append(record)
     return list(by_cadre.values())
-
-
-def activity_ids(unit: Unit, year: int):
-    return Activity.objects.filter(pk__in=study_sessions(unit, year).values("activity_id"))

@@ -222,3 +222,15 @@ def test_the_word_download(media):
     assert response["Content-Type"].startswith("application/vnd.openxmlformats-officedocument.wordprocessingml")
     text = _text(Document(io.BytesIO(response.content)))
     assert "全国两会精神" in text
+
+
+@pytest.mark.django_db
+def test_a_leader_who_left_is_listed_only_in_a_year_of_their_records(media):
+    from ganxun.roster.models import Status
+
+    year = Year()
+    gone = LeaderFactory(name="退休老局长", section=year.section, status=Status.RETIRED)
+    SelfStudyFactory(cadre=gone, start_date=dt.date(2025, 4, 1), title="老局长的书")
+    names = [leader.cadre.name for leader in year_archive(year.unit, 2026).leaders]
+    assert "退休老局长" not in names and {"王局长", "钱副局长"} <= set(names)
+    assert "退休老局长" in [leader.cadre.name for leader in year_archive(year.unit, 2025).leaders]
