@@ -201,3 +201,26 @@ def test_queries_do_not_grow_with_the_rows(name, args, params):
     few = _queries(client, url, params)
     _more(year, 4)
     assert _queries(client, url, params) == few
+
+
+def test_an_admin_makes_the_years_plan_and_adds_topics():
+    year = Year()
+    admin = client_of(year.admin)
+    url = reverse("study:plan_create", args=[2027])
+    assert admin.get(url).context["form"]["title"].value() == "2027年理论学习中心组学习计划"
+    response = admin.post(url, {"title": "2027年理论学习中心组学习计划", "note": "每月一次"})
+    plan = year.plan.__class__.objects.get(unit=year.unit, year=2027)
+    assert response.status_code == 302 and response["Location"] == reverse("study:topic_create", args=[plan.pk])
+    form = admin.get(response["Location"]).context["form"]
+    assert form["number"].value() == 1
+    added = admin.post(
+        response["Location"], {"number": "1", "topic": "人民城市", "month": "2", "lead": "王局长", "another": "1"}
+    )
+    assert added["Location"] == reverse("study:topic_create", args=[plan.pk])
+    assert admin.get(added["Location"]).context["form"]["number"].value() == 2
+    twice = admin.post(added["Location"], {"number": "1", "topic": "重复", "month": "3"})
+    assert twice.status_code == 200
+    assert "计划中已有该序号的专题。" in twice.content.decode()
+    assert [t.topic for t in plan.topics.all()] == ["人民城市"]
+    # Opening the plan's first page again goes to the plan kept.
+    assert admin.get(url)["Location"] == reverse("study:plan_update", args=[plan.pk])
