@@ -77,9 +77,9 @@ EDIT_FORMS = [
     EditForm("practice:team_membership_update", "team_membership_own", "note", "抢险", "值守"),
     EditForm("practice:secondment_update", "secondment_own", "post", "规划科副科长", "局长助理"),
     EditForm("practice:visit_update", "visit_own", "task", "学习旧改经验", "交流征收做法"),
-    EditForm("study:self_study_update", "self_study", "title", "论党的自我革命（上）", "论党的自我革命（下）"),
-    EditForm("study:plan_update", "plan", "title", "中心组学习计划", "中心组学习安排"),
-    EditForm("study:topic_update", "topic", "lead", "王局长", "李副局长"),
+    EditForm("study:self_study_update", "study_self_study", "title", "论党的自我革命（上）", "论党的自我革命（下）"),
+    EditForm("study:plan_update", "study_plan", "title", "中心组学习计划", "中心组学习安排"),
+    EditForm("study:topic_update", "study_topic", "lead", "王局长", "李副局长"),
 ]
 
 

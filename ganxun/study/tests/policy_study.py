@@ -27,25 +27,25 @@ DELETED_ONCE = roles(FORBIDDEN, training_admin=REDIRECT, system_admin=NOT_FOUND)
 
 POLICY: dict[str, list[Rule]] = {
     "study:index": [Rule(get=admins(OK), post=GET_ONLY)],
-    "study:archive": [Rule(target="year", get=admins(OK), post=GET_ONLY)],
-    "study:archive_docx": [Rule(target="year", get=admins(OK), post=GET_ONLY)],
-    "study:archive_zip": [Rule(target="year", get=admins(OK), post=GET_ONLY)],
+    "study:archive": [Rule(target="study_year", get=admins(OK), post=GET_ONLY)],
+    "study:archive_docx": [Rule(target="study_year", get=admins(OK), post=GET_ONLY)],
+    "study:archive_zip": [Rule(target="study_year", get=admins(OK), post=GET_ONLY)],
     "study:plan_create": [
         # Last year has no plan: the form; an empty POST lacks the title (400).
-        Rule(target="last_year", get=admins(OK), post=admins(INVALID)),
+        Rule(target="study_last_year", get=admins(OK), post=admins(INVALID)),
         # This year's plan exists: its edit page instead.
-        Rule(target="year", get=admins(REDIRECT), post=admins(REDIRECT)),
+        Rule(target="study_year", get=admins(REDIRECT), post=admins(REDIRECT)),
     ],
-    "study:plan_update": [Rule(target="plan", get=admins(OK), post=admins(OK))],
-    "study:topic_create": [Rule(target="plan", get=admins(OK), post=admins(OK))],
-    "study:topic_update": [Rule(target="topic", get=admins(OK), post=admins(OK))],
-    "study:topic_delete": [Rule(target="topic", get=POST_ONLY, post=DELETED_ONCE)],
+    "study:plan_update": [Rule(target="study_plan", get=admins(OK), post=admins(OK))],
+    "study:topic_create": [Rule(target="study_plan", get=admins(OK), post=admins(OK))],
+    "study:topic_update": [Rule(target="study_topic", get=admins(OK), post=admins(OK))],
+    "study:topic_delete": [Rule(target="study_topic", get=POST_ONLY, post=DELETED_ONCE)],
     "study:self_study_list": [Rule(get=admins(OK), post=GET_ONLY)],
     "study:self_study_export": [Rule(get=admins(OK), post=GET_ONLY)],
     "study:self_study_create": [Rule(get=admins(OK), post=admins(OK))],
-    "study:self_study_update": [Rule(target="self_study", get=admins(OK), post=admins(OK))],
-    "study:self_study_delete": [Rule(target="self_study", get=POST_ONLY, post=DELETED_ONCE)],
-    "study:self_study_attachment": [Rule(target="self_study", get=admins(OK), post=GET_ONLY)],
+    "study:self_study_update": [Rule(target="study_self_study", get=admins(OK), post=admins(OK))],
+    "study:self_study_delete": [Rule(target="study_self_study", get=POST_ONLY, post=DELETED_ONCE)],
+    "study:self_study_attachment": [Rule(target="study_self_study", get=admins(OK), post=GET_ONLY)],
 }
 
 
@@ -65,16 +65,16 @@ def add_targets(world) -> None:
     from ..models import PlanTopic, SelfStudy, StudyPlan
 
     this = dt.date.today().year
-    world.year, world.last_year = Year(this), Year(this - 1)
-    world.leader = CadreFactory(
+    world.study_year, world.study_last_year = Year(this), Year(this - 1)
+    world.study_leader = CadreFactory(
         section=world.head_section, name="王局长", leadership_level="division_chief", post="局长"
     )
-    world.self_study = SelfStudy.objects.create(
-        cadre=world.leader,
+    world.study_self_study = SelfStudy.objects.create(
+        cadre=world.study_leader,
         start_date=dt.date(this, 1, 5),
         title="论党的自我革命",
         pages=40,
         attachment=ContentFile("心得".encode(), name="心得.txt"),
     )
-    world.plan = StudyPlan.objects.create(unit=Unit.objects.get(pk=home_unit_id()), year=this, title="学习计划")
-    world.topic = PlanTopic.objects.create(plan=world.plan, number=1, topic="人民城市重要理念", month=3)
+    world.study_plan = StudyPlan.objects.create(unit=Unit.objects.get(pk=home_unit_id()), year=this, title="学习计划")
+    world.study_topic = PlanTopic.objects.create(plan=world.study_plan, number=1, topic="人民城市重要理念", month=3)
