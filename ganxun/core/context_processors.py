@@ -3,6 +3,11 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .hooks import Hook
+
+# Whether the user reads the leadership's study archive (administrators and 领导干部): the study app provides it.
+study_archive_reader = Hook("study_archive_reader", default=lambda user: False)
+
 
 def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
     """(main bar, 管理 menu) as (label, url, icon) for this user's role."""
@@ -13,6 +18,8 @@ def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]
     # Everyone: an administrator or 科室负责人 enters and reads their records there, a cadre reads their own.
     main.append((_("Practice classroom"), reverse("practice:index"), "flag"))
     main.append((_("Micro-classroom"), reverse("microclass:course_list"), "play-btn"))
+    if study_archive_reader(user):  # administrators and 领导干部: the leadership's study record
+        main.append((_("Study archive"), reverse("study:index"), "journal-bookmark"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
         main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))

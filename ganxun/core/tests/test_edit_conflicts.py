@@ -31,6 +31,7 @@ from ganxun.practice.tests.policy_practice import add_targets as practice_target
 from ganxun.roster.models import Cadre, Status, Tag
 from ganxun.roster.services import cadre_set_status
 from ganxun.roster.tests.factories import CadreFactory, TagFactory, UserFactory
+from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
 
 
@@ -79,6 +80,9 @@ EDIT_FORMS = [
     EditForm("practice:visit_update", "visit_own", "task", "学习旧改经验", "交流征收做法"),
     EditForm("microclass:course_update", "course", "description", "政策解读", "案例分析"),
     EditForm("microclass:lesson_update", "lesson", "title", "第一讲 总则", "第一讲 概述"),
+    EditForm("study:self_study_update", "study_self_study", "title", "论党的自我革命（上）", "论党的自我革命（下）"),
+    EditForm("study:plan_update", "study_plan", "title", "中心组学习计划", "中心组学习安排"),
+    EditForm("study:topic_update", "study_topic", "lead", "王局长", "李副局长"),
 ]
 
 
@@ -89,6 +93,7 @@ def world(settings):
     add_targets(world)
     practice_targets(world)
     microclass_targets(world)
+    study_targets(world)
     yield world
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 

@@ -196,6 +196,7 @@ AREA_POLICIES = {
         "ganxun.microclass.tests.policy_microclass",
         "ganxun/microclass/tests/test_permissions_microclass.py",
     ),
+    "study": ("ganxun.study.tests.policy_study", "ganxun/study/tests/test_permissions_study.py"),
 }
 
 

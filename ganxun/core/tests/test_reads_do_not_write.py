@@ -25,11 +25,13 @@ from ganxun.attendance.tests.test_attendance_permissions import AttendanceWorld
 from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
 from ganxun.hours.tests import policy_hours
+from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.microclass.tests import policy_microclass
 from ganxun.microclass.tests.test_permissions_microclass import MicroclassWorld
-from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
+from ganxun.study.tests import policy_study
+from ganxun.study.tests.test_permissions_study import StudyWorld
 from ganxun.training.tests import policy_activities
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
@@ -82,6 +84,13 @@ def microclass_urls(world: MicroclassWorld) -> Iterator[tuple[str, str]]:
             yield name, world.url(routes[name], rule)
 
 
+def study_urls(world: StudyWorld) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_study.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
 def training_world() -> World:
     world = World()
     policy_activities.add_targets(world)
@@ -96,6 +105,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "hours": (HoursWorld, hours_urls),
     "practice": (PracticeWorld, practice_urls),
     "microclass": (MicroclassWorld, microclass_urls),
+    "study": (StudyWorld, study_urls),
 }
 
 
