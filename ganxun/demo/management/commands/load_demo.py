@@ -11,6 +11,7 @@ from ganxun.accounts.models import User
 from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
 from ganxun.demo.loader import load_training_year
 from ganxun.demo.practice import load_practice_year
+from ganxun.demo.theory import load_theory_year
 from ganxun.roster.models import Cadre
 
 
@@ -49,6 +50,7 @@ class Command(BaseCommand):
             result = load_bureau(today=today)
             year = load_training_year(today=today)
             practice = load_practice_year(today=today)
+            theory = load_theory_year(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo bureau loaded: %(sections)d sections, %(cadres)d cadres, %(accounts)d accounts.")
@@ -83,6 +85,14 @@ class Command(BaseCommand):
                     "members": practice.members,
                     "secondments": practice.secondments,
                 }
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "The leadership's study record loaded: %(plans)d years' 中心组 plans, %(self_study)d self-study records."
+                )
+                % {"plans": theory.plans, "self_study": theory.self_study}
             )
         )
 
