@@ -12,6 +12,7 @@ def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]
     main.append((_("Training activities"), reverse("training:activity_list"), "calendar-event"))
     # Everyone: an administrator or 科室负责人 enters and reads their records there, a cadre reads their own.
     main.append((_("Practice classroom"), reverse("practice:index"), "flag"))
+    main.append((_("Online learning"), reverse("online:index"), "laptop"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
         main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))

@@ -307,6 +307,16 @@ class OnlineFigure(models.Model):
         return [line for line in self.flags.splitlines() if line]
 
 
+class OnlineCreditQuerySet(models.QuerySet["OnlineCredit"]):
+    def visible_to(self, user) -> OnlineCreditQuerySet:
+        """The credits of the cadres the user sees: an administrator's units, a section head's 科室, a cadre's own."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_admin and admin_unit_ids(user) is None:
+            return self
+        return self.filter(cadre__in=Cadre.objects.visible_to(user).values("pk"))
+
+
 class OnlineCredit(models.Model):
     """What counts of one cadre on one platform in one year: the source of its one ledger entry.
 
@@ -322,6 +332,8 @@ class OnlineCredit(models.Model):
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, default=Decimal(0))
     last_day = models.DateField(_("counted to"))
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    objects = OnlineCreditQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("online credit")

@@ -192,6 +192,7 @@ AREA_POLICIES = {
     "hours": ("ganxun.hours.tests.policy_hours", "ganxun/hours/tests/test_permissions_hours.py"),
     # Every area of the practice classroom (pages, imports, competitions, figures), merged there.
     "practice": ("ganxun.practice.tests.policy_practice", "ganxun/practice/tests/test_pages_permissions.py"),
+    "online": ("ganxun.online.tests.policy_online", "ganxun/online/tests/test_permissions_online.py"),
 }
 
 

@@ -26,6 +26,8 @@ from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
 from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.online.tests import policy_online
+from ganxun.online.tests.test_permissions_online import OnlineWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
 from ganxun.training.tests import policy_activities
@@ -66,6 +68,13 @@ def hours_urls(world: HoursWorld) -> Iterator[tuple[str, str]]:
             yield name, world.hours_url(name, rule["target"])
 
 
+def online_urls(world: OnlineWorld) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_online.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
 def practice_urls(world: PracticeWorld) -> Iterator[tuple[str, str]]:
     routes = {r.name: r for r in all_routes()}
     for name, rules in policy_practice.POLICY.items():
@@ -86,6 +95,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "attendance": (AttendanceWorld, attendance_urls),
     "hours": (HoursWorld, hours_urls),
     "practice": (PracticeWorld, practice_urls),
+    "online": (OnlineWorld, online_urls),
 }
 
 

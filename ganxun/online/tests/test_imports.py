@@ -166,8 +166,9 @@ def test_xuexi_points_matched_by_phone_or_user_name_are_kept_apart_without_a_rul
 
 
 def test_points_count_only_through_a_conversion_rule(tmp_path):
-    ConversionRule.objects.create(year=2026, unit=Unit.ONLINE_POINTS, per=Decimal("1000"), hours=Decimal("1"),
-                                  rounding=Rounding.HALF_DOWN)
+    ConversionRule.objects.create(
+        year=2026, unit=Unit.ONLINE_POINTS, per=Decimal("1000"), hours=Decimal("1"), rounding=Rounding.HALF_DOWN
+    )
     a = person(1, "欧阳明轩", phone="13900000001")
     path = export(tmp_path / "强国.xlsx", XUEXI_HEADER, [(a.name, "13900000001", "", 52000, 8600)])
     run(path, name="学习强国", year=2026)
