@@ -13,8 +13,9 @@ class OnlineConfig(AppConfig):
         from ganxun.hours import hooks as hours_hooks
         from ganxun.hours.models import Source, register_source
 
-        from .services.covered import self_report_covered
+        from .services.covered import platform_choices, self_report_covered
 
         register_source(Source.ONLINE_RECORD, "online.OnlineCredit")
         # An online self-report for a platform and year an import covers is refused (hours.services.self_reports).
         hours_hooks.online_report_covered.provide(self_report_covered)
+        hours_hooks.online_platform_choices.provide(platform_choices)
