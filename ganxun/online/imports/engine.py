@@ -33,7 +33,7 @@ from ganxun.hours import totals
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
 from ganxun.hours.services import is_own, own_hours_message
 from ganxun.hours.services.ledger import entry_snapshot
-from ganxun.practice.services.bulk import Author
+from ganxun.practice.services.bulk import Author, Rows
 from ganxun.roster import idcard
 from ganxun.roster.imports.columns import CellError, name_of, text_of
 from ganxun.roster.imports.results import NOT_IN_FILE, ErrorList, RowError
@@ -179,7 +179,8 @@ class OnlineImportJob:
         self.rules = Rules()
         self.converter: Converter | None = None
         self.record: OnlineImport | None = None
-        self.new_cadres: list[int] = []
+        self.figure_rows: Rows | None = None
+        self.credit_rows: Rows | None = None
         self.cumulative = platform.cumulation == Cumulation.YEAR
 
     # --- reading ---------------------------------------------------------------------------------------------
@@ -518,32 +519,40 @@ class OnlineImportJob:
         return self.record
 
     def _write(self, matched: list[Row], unmatched: list[Row]) -> None:
+        """The batch's figures, its new credits with their entries (prepared inserts, a thousand a statement) and
+        its changed credits through the services, one by one."""
         record = self._import_record()
-        figures = []
-        for row in [*matched, *unmatched]:
-            if not row.status:
-                continue
-            figures.append(
+        if self.figure_rows is None:
+            self.figure_rows = Rows(
                 OnlineFigure(
                     online_import=record,
                     platform=self.platform,
                     year=self.year,
                     period_key=self.key,
-                    cadre_id=row.cadre.pk if row.cadre else None,
-                    row=row.number,
-                    name=row.name or (row.cadre.name if row.cadre else ""),
-                    identifier=row.identifier[:30],
-                    section=row.section,
-                    amount=row.amount,
-                    required=row.required,
-                    elective=row.elective,
-                    courses=row.courses,
-                    hours=row.part_hours,
-                    status=row.status,
-                    flags="\n".join(row.flags or ()),
+                    row=0,
+                    amount=Decimal(0),
+                    status=FigureStatus.CREATED,
                 )
             )
-        OnlineFigure.objects.bulk_create(figures, batch_size=BATCH_SIZE)
+        figures = self.figure_rows
+        for row in [*matched, *unmatched]:
+            if not row.status:
+                continue
+            figures.add(
+                cadre=row.cadre.pk if row.cadre else None,
+                row=row.number,
+                name=row.name or (row.cadre.name if row.cadre else ""),
+                identifier=row.identifier[:30],
+                section=row.section,
+                amount=row.amount,
+                required=row.required,
+                elective=row.elective,
+                courses=row.courses,
+                hours=row.part_hours,
+                status=str(row.status),
+                flags="\n".join(row.flags or ()),
+            )
+        figures.execute()
         created = [r for r in matched if r.status == FigureStatus.CREATED]
         if created:
             self._create_credits(created)
@@ -566,80 +575,69 @@ class OnlineImportJob:
                 self.error(row.number, "name", "；".join(exc.messages))
 
     def _create_credits(self, rows: list[Row]) -> None:
+        """New credits and their confirmed ledger entries, as ``credit_apply`` and ``ledger_record`` write them one
+        by one (an audit event per entry), in prepared inserts; the cadres' totals rebuilt."""
         end = self.period[1]
-        credits = []
-        for row in rows:
-            total = row.amount
-            hours = self.converter.hours(row.cadre.unit_id, total)
-            credits.append(
-                OnlineCredit(
-                    cadre_id=row.cadre.pk,
-                    platform=self.platform,
-                    year=self.year,
-                    parts={self.key: str(total)},
-                    amount=total,
-                    hours=hours if hours is not None else Decimal(0),
-                    last_day=end,
-                )
+        if self.credit_rows is None:
+            self.credit_rows = Rows(
+                OnlineCredit(cadre_id=0, platform=self.platform, year=self.year, parts={}, last_day=end)
             )
-            row.part_hours = hours
-        OnlineCredit.objects.bulk_create(credits, batch_size=BATCH_SIZE)
-        if any(c.pk is None for c in credits):  # a backend that does not return keys
-            keys = dict(
-                OnlineCredit.objects.filter(
-                    platform=self.platform, year=self.year, cadre_id__in=[c.cadre_id for c in credits]
-                ).values_list("cadre_id", "pk")
-            )
-            for credit in credits:
-                credit.pk = keys[credit.cadre_id]
-        user = self.author.user
-        now = timezone.now()
-        entries = [
-            LedgerEntry(
-                cadre_id=credit.cadre_id,
+            user = self.author.user
+            self.entry_template = LedgerEntry(
+                cadre_id=0,
                 date=end,
-                hours=credit.hours,
+                hours=Decimal(0),
                 bucket=Bucket.ONLINE,
                 source=Source.ONLINE_RECORD,
-                source_id=credit.pk,
                 source_type=self.entry_type,
                 title=self.title,
                 status=EntryStatus.CONFIRMED,
                 created_by=user,
                 decided_by=user,
-                decided_at=now,
+                decided_at=timezone.now(),
             )
-            for credit, row in zip(credits, rows, strict=True)
-            if row.part_hours is not None
-        ]
-        if not entries:
+            self.entry_rows = Rows(self.entry_template)
+            self.entry_common = entry_snapshot(_Snap(self.entry_template, ""))
+        hours_of: dict[int, Decimal | None] = {}
+        for row in rows:
+            hours = self.converter.hours(row.cadre.unit_id, row.amount)
+            hours_of[row.cadre.pk] = hours
+            row.part_hours = hours
+            self.credit_rows.add(
+                cadre=row.cadre.pk,
+                parts={self.key: str(row.amount)},
+                amount=row.amount,
+                hours=hours if hours is not None else Decimal(0),
+            )
+        self.credit_rows.execute()
+        counted = [row for row in rows if row.part_hours is not None]
+        if not counted:
             return
-        LedgerEntry.objects.bulk_create(entries, batch_size=BATCH_SIZE)
-        if any(e.pk is None for e in entries):
-            keys = dict(
-                LedgerEntry.objects.filter(
-                    source=Source.ONLINE_RECORD, source_id__in=[e.source_id for e in entries]
-                ).values_list("source_id", "pk")
-            )
-            for entry in entries:
-                entry.pk = keys[entry.source_id]
-        names = {row.cadre.pk: row.cadre.name for row in rows}
-        common = entry_snapshot(_Snap(entries[0], ""))
+        keys = dict(
+            OnlineCredit.objects.filter(
+                platform=self.platform, year=self.year, cadre_id__in=[r.cadre.pk for r in counted]
+            ).values_list("cadre_id", "pk")
+        )
+        for row in counted:
+            self.entry_rows.add(cadre=row.cadre.pk, hours=row.part_hours, source_id=keys[row.cadre.pk])
+        self.entry_rows.execute()
+        entries = dict(
+            LedgerEntry.objects.filter(
+                source=Source.ONLINE_RECORD, source_id__in=[keys[r.cadre.pk] for r in counted]
+            ).values_list("source_id", "pk")
+        )
+        template, common = self.entry_template, self.entry_common
 
         def events():
-            for entry in entries:
-                after = {
-                    **common,
-                    "cadre": names[entry.cadre_id],
-                    "date": end.isoformat(),
-                    "hours": str(entry.hours),
-                }
+            for row in counted:
+                template.pk = entries[keys[row.cadre.pk]]
+                after = {**common, "cadre": row.cadre.name, "date": end.isoformat(), "hours": str(row.part_hours)}
                 yield self.author.created(
-                    entry, after, repr_=f"{names[entry.cadre_id]} {end} {self.title} {entry.hours}"
+                    template, after, repr_=f"{row.cadre.name} {end} {self.title} {row.part_hours}"
                 )
 
         self.author.insert(events())
-        totals.refresh([e.cadre_id for e in entries])
+        totals.refresh([r.cadre.pk for r in counted])
 
     def _finish(self, path: Path) -> None:
         result = self.result
