@@ -211,6 +211,17 @@ def figure_confirm(*, actor, figure: OnlineFigure, reason: str = "") -> OnlineFi
     from ganxun.hours.services import refuse_own
 
     refuse_own(actor, figure.cadre_id)
+    later = OnlineFigure.objects.filter(
+        cadre_id=figure.cadre_id,
+        platform_id=figure.platform_id,
+        year=figure.year,
+        period_key=figure.period_key,
+        online_import_id__gt=figure.online_import_id,
+    ).exclude(status=FigureStatus.UNMATCHED)
+    if later.exists():
+        raise ValidationError(
+            _("A later import brought a newer figure for this person: review that one, and reject this one.")
+        )
     before = _figure_snapshot(figure)
     converter = Converter(figure.platform, figure.year)
     try:

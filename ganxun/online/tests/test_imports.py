@@ -195,3 +195,42 @@ def test_minutes_without_a_rule_are_refused_with_a_clear_message(tmp_path):
 def test_a_file_without_the_columns_is_refused(tmp_path):
     with pytest.raises(ExcelFileError):
         run(export(tmp_path / "x.xlsx", ("序号", "备注"), [(1, "x")]))
+
+
+def test_a_per_period_platform_adds_up_its_periods_and_a_period_reimported_is_unchanged(tmp_path):
+    a = person(1, "欧阳明轩")
+    header = ("姓名", "身份证号", "本期学时", "统计起止日期")
+    first = export(tmp_path / "q1.xlsx", header, [(a.name, a.id_number, "6", "2026-01-01至2026-03-31")])
+    second = export(tmp_path / "q2.xlsx", header, [(a.name, a.id_number, "4.5", "2026.4.1-2026.6.30")])
+    assert run(first, "大家微讲堂").counts == "created=1 updated=0 unchanged=0 flagged=0 unmatched=0"
+    result = run(second, "大家微讲堂")
+    assert (result.period_start.isoformat(), result.period_end.isoformat()) == ("2026-04-01", "2026-06-30")
+    assert result.counts == "created=0 updated=1 unchanged=0 flagged=0 unmatched=0"
+    assert run(first, "大家微讲堂").counts == "created=0 updated=0 unchanged=1 flagged=0 unmatched=0"
+    credit = OnlineCredit.objects.get(cadre=a)
+    assert (credit.amount, credit.hours) == (Decimal("10.50"), Decimal("10.50"))
+    assert entry(a).hours == Decimal("10.50") and entry(a).date.isoformat() == "2026-06-30"
+
+
+def test_a_per_period_export_without_its_period_is_refused(tmp_path):
+    a = person(1, "欧阳明轩")
+    path = export(
+        tmp_path / "q.xlsx", ("姓名", "身份证号", "本期学时"), [(a.name, a.id_number, "6")], titles=("微讲堂",)
+    )
+    with pytest.raises(ExcelFileError, match="统计起止日期"):
+        run(path, "大家微讲堂")
+
+
+def test_a_flagged_figure_overtaken_by_a_later_import_cannot_be_confirmed(tmp_path):
+    from django.core.exceptions import ValidationError
+
+    from ganxun.online.services import figure_confirm
+
+    a = person(1, "欧阳明轩")
+    run(export(tmp_path / "1.xlsx", CADRE_ONLINE_HEADER, [row(a, total="40")]))
+    run(export(tmp_path / "2.xlsx", CADRE_ONLINE_HEADER, [row(a, total="30")]))  # lower: flagged
+    held = OnlineFigure.objects.get(status=FigureStatus.FLAGGED)
+    run(export(tmp_path / "3.xlsx", CADRE_ONLINE_HEADER, [row(a, total="45")]))
+    with pytest.raises(ValidationError):
+        figure_confirm(actor=None, figure=held)
+    assert entry(a).hours == Decimal("45.00")
