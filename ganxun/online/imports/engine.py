@@ -142,7 +142,6 @@ class Row:
     status: str = ""
     part_hours: Decimal | None = None
     flags: list[str] | None = None
-    credit: OnlineCredit | None = None
 
 
 class _Rollback(Exception):
@@ -442,9 +441,12 @@ class OnlineImportJob:
         if not rows:
             return
         ids = [r.cadre.pk for r in rows]
-        credits = {
-            c.cadre_id: c for c in OnlineCredit.objects.filter(platform=self.platform, year=self.year, cadre_id__in=ids)
-        }
+        # Only the figures per period: a credit to change is read again, locked, by credit_apply.
+        credits = dict(
+            OnlineCredit.objects.filter(platform=self.platform, year=self.year, cadre_id__in=ids).values_list(
+                "cadre_id", "parts"
+            )
+        )
         held: dict[int, set[Decimal]] = {}
         for cadre_id, amount in OnlineFigure.objects.filter(
             platform=self.platform,
@@ -463,8 +465,7 @@ class OnlineImportJob:
         for row in rows:
             cadre = row.cadre
             credit = credits.get(cadre.pk)
-            row.credit = credit
-            parts = dict(credit.parts) if credit is not None else {}
+            parts = dict(credit) if credit is not None else {}
             old = Decimal(parts[self.key]) if self.key in parts else None
             if old == row.amount or row.amount in held.get(cadre.pk, ()):
                 row.status = FigureStatus.UNCHANGED
@@ -569,7 +570,6 @@ class OnlineImportJob:
                     amount=row.amount,
                     last_day=self.period[1],
                     converter=self.converter,
-                    credit=row.credit,
                 )
             except ValidationError as exc:
                 self.error(row.number, "name", "；".join(exc.messages))
