@@ -75,7 +75,7 @@ def people(count: int, seed: int = 2022) -> list[tuple[str, str, str]]:
     return found
 
 
-def build_list(path: Path, cadres: list[tuple[str, str, str]], seed: int = 7) -> None:
+def build_list(path: Path, cadres: list[tuple[str, str, str]], seed: int = 7, more: float = 0) -> None:
     """The export: one row per person, figures with halves and the odd hundredth; saved as Excel saves a sheet
     (with its <dimension>: a write-only workbook has none and openpyxl's plain reading would parse it twice)."""
     from openpyxl import Workbook
@@ -88,7 +88,7 @@ def build_list(path: Path, cadres: list[tuple[str, str, str]], seed: int = 7) ->
     sheet.append([f"统计时间：{YEAR}-01-01至{YEAR}-12-31"])
     sheet.append(list(HEADER))
     for n, (name, number, section) in enumerate(cadres):
-        required = rng.randrange(0, 80) / 2
+        required = rng.randrange(0, 80) / 2 + more
         elective = rng.randrange(0, 6000) / 100
         sheet.append(
             [n + 1, name, number, section, required, elective, round(required + elective, 2), rng.randrange(40), YEAR]
@@ -233,6 +233,8 @@ def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
     big, small = workdir / f"online-{args.rows}.xlsx", workdir / f"online-{small_rows}.xlsx"
     build_list(big, cadres)
     build_list(small, cadres[:small_rows], seed=11)
+    later = workdir / f"online-{args.rows}-later.xlsx"
+    build_list(later, cadres, more=5)  # the next month's export: every figure 5 higher
     print(f"database: {connection.vendor}; export: {args.rows} people, {big.stat().st_size / 1048576:.1f} MB")
     cells = baseline(big)  # warm up: file cache, imports
     check(big, write=False)
@@ -246,11 +248,13 @@ def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
     base, checked, full = min(base_times), min(check_times), min(import_times)
     entries = LedgerEntry.objects.count()
     again = timed(lambda: check(big, write=True))  # everything already there: all unchanged
+    higher = timed(lambda: check(later, write=True))  # every figure higher: all updated
     print(f"baseline  openpyxl read-only, {cells} cells:   {base:7.2f} s  {args.rows / base:9.0f} rows/s")
     print(f"check     parse, match, compare (dry run):  {checked:7.2f} s  {args.rows / checked:9.0f} rows/s")
     print(f"import    check, write, audit, 学时, commit: {full:7.2f} s  {args.rows / full:9.0f} rows/s")
     print(f"          ({entries} ledger entries, {LedgerEntry.objects.filter(status='confirmed').count()} confirmed)")
     print(f"re-import all unchanged:                    {again:7.2f} s  {args.rows / again:9.0f} rows/s")
+    print(f"next export, all updated:                   {higher:7.2f} s  {args.rows / higher:9.0f} rows/s")
 
     sizes = ((small, small_rows), (big, args.rows))
     # openpyxl holds a workbook's shared strings (here every name and ID number) in memory however the sheet is

@@ -21,12 +21,12 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.files import File
-from django.db import transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ganxun.audit.models import Action
-from ganxun.audit.services import audit_record
+from ganxun.audit.services import audit_record, changed_fields
 from ganxun.core.excel import ExcelFileError, ImportLimits, footer_row, open_xlsx, rows_below
 from ganxun.core.excel import Header as _Header
 from ganxun.hours import totals
@@ -141,6 +141,7 @@ class Row:
     cadre: Ref | None = None
     status: str = ""
     part_hours: Decimal | None = None
+    credit: tuple | None = None  # (key, figures per period with this row's, their 学时, counted to) of a credit there
     flags: list[str] | None = None
 
 
@@ -441,12 +442,12 @@ class OnlineImportJob:
         if not rows:
             return
         ids = [r.cadre.pk for r in rows]
-        # Only the figures per period: a credit to change is read again, locked, by credit_apply.
-        credits = dict(
-            OnlineCredit.objects.filter(platform=self.platform, year=self.year, cadre_id__in=ids).values_list(
-                "cadre_id", "parts"
-            )
-        )
+        credits = {
+            cadre_id: (pk, parts, last_day)
+            for cadre_id, pk, parts, last_day in OnlineCredit.objects.filter(
+                platform=self.platform, year=self.year, cadre_id__in=ids
+            ).values_list("cadre_id", "pk", "parts", "last_day")
+        }
         held: dict[int, set[Decimal]] = {}
         for cadre_id, amount in OnlineFigure.objects.filter(
             platform=self.platform,
@@ -465,7 +466,7 @@ class OnlineImportJob:
         for row in rows:
             cadre = row.cadre
             credit = credits.get(cadre.pk)
-            parts = dict(credit) if credit is not None else {}
+            parts = dict(credit[1]) if credit is not None else {}
             old = Decimal(parts[self.key]) if self.key in parts else None
             if old == row.amount or row.amount in held.get(cadre.pk, ()):
                 row.status = FigureStatus.UNCHANGED
@@ -485,6 +486,8 @@ class OnlineImportJob:
                 part_hours=row.part_hours, total_hours=total_hours, days=self.days, in_post=cadre.pk in in_post
             )
             row.flags = flags
+            if credit is not None:
+                row.credit = (credit[0], parts, total_hours, credit[2])
             if flags:
                 row.status = FigureStatus.FLAGGED
             else:
@@ -558,8 +561,33 @@ class OnlineImportJob:
         if created:
             self._create_credits(created)
         updated = [r for r in matched if r.status == FigureStatus.UPDATED]
-        cadres = Cadre.objects.in_bulk([r.cadre.pk for r in updated]) if updated else {}
-        for row in updated:
+        if updated:
+            self._update_credits(updated)
+
+    def _update_credits(self, rows: list[Row]) -> None:
+        """Credits already there with a new figure: in prepared updates when their entry is a confirmed one whose
+        学时 and date change (what ``credit_apply`` → ``ledger_record`` writes, an audit event per entry, the totals
+        rebuilt); any other through ``credit_apply`` itself, one by one."""
+        end = self.period[1]
+        entries = {
+            source_id: (pk, date, hours, status, bucket, title, reason)
+            for source_id, pk, date, hours, status, bucket, title, reason in LedgerEntry.objects.filter(
+                source=Source.ONLINE_RECORD, source_id__in=[r.credit[0] for r in rows]
+            ).values_list("source_id", "pk", "date", "hours", "status", "bucket", "title", "reason")
+        }
+        fast, slow = [], []
+        for row in rows:
+            entry = entries.get(row.credit[0])
+            plain = (
+                entry is not None
+                and row.credit[2] is not None
+                and entry[3:] == (EntryStatus.CONFIRMED, Bucket.ONLINE, self.title, "")
+            )
+            (fast if plain else slow).append((row, entry))
+        if fast:
+            self._update_in_bulk(fast, end)
+        cadres = Cadre.objects.in_bulk([r.cadre.pk for r, _e in slow]) if slow else {}
+        for row, _entry in slow:
             try:
                 credit_apply(
                     actor=self.actor,
@@ -568,11 +596,72 @@ class OnlineImportJob:
                     year=self.year,
                     key=self.key,
                     amount=row.amount,
-                    last_day=self.period[1],
+                    last_day=end,
                     converter=self.converter,
                 )
             except ValidationError as exc:
                 self.error(row.number, "name", "；".join(exc.messages))
+
+    def _update_in_bulk(self, rows: list[tuple[Row, tuple]], end: dt.date) -> None:
+        connection = connections[router.db_for_write(OnlineCredit)]
+        ops = connection.ops
+        now = timezone.now()
+        parts_field = OnlineCredit._meta.get_field("parts")
+        credit_sql = (
+            f"UPDATE {OnlineCredit._meta.db_table} SET parts = %s, amount = %s, hours = %s, last_day = %s, "
+            f"updated_at = %s WHERE id = %s"
+        )
+        entry_sql = (
+            f"UPDATE {LedgerEntry._meta.db_table} SET hours = %s, date = %s, decided_by_id = %s, decided_at = %s, "
+            f"unit_id = NULL, section_id = NULL WHERE id = %s"
+        )
+        user = self.author.user
+        at = ops.adapt_datetimefield_value(now)
+        credit_rows, entry_rows, events = [], [], []
+        template = LedgerEntry(source=Source.ONLINE_RECORD, bucket=Bucket.ONLINE, status=EntryStatus.CONFIRMED)
+        for row, entry in rows:
+            pk, parts, hours, last_day = row.credit
+            day = max(last_day, end)
+            amount = total_of(parts)
+            credit_rows.append(
+                (
+                    parts_field.get_db_prep_save(parts, connection),
+                    ops.adapt_decimalfield_value(amount, 9, 2),
+                    ops.adapt_decimalfield_value(hours, 7, 2),
+                    ops.adapt_datefield_value(day),
+                    at,
+                    pk,
+                )
+            )
+            entry_pk, old_day, old_hours = entry[0], entry[1], entry[2]
+            if old_day == day and old_hours == hours:
+                continue
+            entry_rows.append(
+                (
+                    ops.adapt_decimalfield_value(hours, 6, 2),
+                    ops.adapt_datefield_value(day),
+                    user.pk if user else None,
+                    at,
+                    entry_pk,
+                )
+            )
+            template.pk = entry_pk
+            before = {"date": old_day.isoformat(), "hours": str(old_hours)}
+            after = {"date": day.isoformat(), "hours": str(hours)}
+            events.append(
+                self.author.event(
+                    Action.UPDATE,
+                    template,
+                    changed_fields(before, after),
+                    repr_=f"{row.cadre.name} {day} {self.title} {hours}",
+                )
+            )
+        with connection.cursor() as cursor:
+            cursor.executemany(credit_sql, credit_rows)
+            if entry_rows:
+                cursor.executemany(entry_sql, entry_rows)
+        self.author.insert(events)
+        totals.refresh([row.cadre.pk for row, _entry in rows])
 
     def _create_credits(self, rows: list[Row]) -> None:
         """New credits and their confirmed ledger entries, as ``credit_apply`` and ``ledger_record`` write them one

@@ -71,6 +71,9 @@ def test_reimporting_the_same_file_changes_nothing_and_a_higher_figure_updates(t
     later = export(tmp_path / "2.xlsx", CADRE_ONLINE_HEADER, [row(a, "25", "15", "40")])
     assert run(later).counts == "created=0 updated=1 unchanged=0 flagged=0 unmatched=0"
     assert entry(a).hours == Decimal("40.00")
+    assert OnlineCredit.objects.get(cadre=a).parts == {"": "40.00"}
+    change = AuditEvent.objects.get(object_type="ledgerentry", action="update")
+    assert change.changes["hours"] == ["32.50", "40.00"] and change.object_id == str(entry(a).pk)
     assert LedgerEntry.objects.filter(source=Source.ONLINE_RECORD).count() == 1
     assert list(OnlineFigure.objects.filter(cadre=a).order_by("pk").values_list("amount", "status")) == [
         (Decimal("32.50"), FigureStatus.CREATED),
@@ -162,6 +165,11 @@ def test_xuexi_points_matched_by_phone_or_user_name_are_kept_apart_without_a_rul
     assert any("积分" in notice for notice in result.notices)
     # 年度积分 is the year's figure, not the lifetime 总积分; without a rule points are never 学时.
     assert OnlineCredit.objects.get(cadre=by_phone).amount == Decimal("8600")
+    assert not LedgerEntry.objects.filter(source=Source.ONLINE_RECORD).exists()
+    later = [(by_phone.name, "13900000001", "", 53000, 9100)]
+    again = run(export(tmp_path / "强国2.xlsx", XUEXI_HEADER, later), name="学习强国", year=2026)
+    assert again.counts == "created=0 updated=1 unchanged=0 flagged=0 unmatched=0"
+    assert OnlineCredit.objects.get(cadre=by_phone).amount == Decimal("9100")
     assert not LedgerEntry.objects.filter(source=Source.ONLINE_RECORD).exists()
 
 
