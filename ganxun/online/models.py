@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.roster.models import Cadre, admin_unit_ids
 
@@ -263,7 +264,7 @@ class OnlineFigure(models.Model):
     elective = models.DecimalField(_("elective hours"), max_digits=9, decimal_places=2, null=True, blank=True)
     courses = models.PositiveIntegerField(_("courses completed"), null=True, blank=True)
     hours = models.DecimalField(_("hours"), max_digits=7, decimal_places=2, null=True, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=FigureStatus.choices)
+    status = models.CharField(pgettext_lazy("online figure", "Outcome"), max_length=10, choices=FigureStatus.choices)
     flags = models.TextField(_("why it is flagged"), blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -92,7 +92,7 @@ class Migration(migrations.Migration):
                 ('elective', models.DecimalField(blank=True, decimal_places=2, max_digits=9, null=True, verbose_name='elective hours')),
                 ('courses', models.PositiveIntegerField(blank=True, null=True, verbose_name='courses completed')),
                 ('hours', models.DecimalField(blank=True, decimal_places=2, max_digits=7, null=True, verbose_name='hours')),
-                ('status', models.CharField(choices=[('created', 'Counted (new)'), ('updated', 'Counted (updated)'), ('unchanged', 'Unchanged'), ('flagged', 'Waiting for review'), ('confirmed', 'Confirmed after review'), ('rejected', 'Rejected after review'), ('unmatched', 'Not on the roster')], max_length=10, verbose_name='status')),
+                ('status', models.CharField(choices=[('created', 'Counted (new)'), ('updated', 'Counted (updated)'), ('unchanged', 'Unchanged'), ('flagged', 'Waiting for review'), ('confirmed', 'Confirmed after review'), ('rejected', 'Rejected after review'), ('unmatched', 'Not on the roster')], max_length=10, verbose_name='Outcome')),
                 ('flags', models.TextField(blank=True, verbose_name='why it is flagged')),
                 ('decided_at', models.DateTimeField(blank=True, null=True, verbose_name='decision time')),
                 ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
