@@ -242,3 +242,19 @@ def test_a_flagged_figure_overtaken_by_a_later_import_cannot_be_confirmed(tmp_pa
     with pytest.raises(ValidationError):
         figure_confirm(actor=None, figure=held)
     assert entry(a).hours == Decimal("45.00")
+
+
+def test_a_person_twice_in_the_file_is_a_bad_row(tmp_path):
+    a = person(1, "欧阳明轩")
+    result = run(export(tmp_path / "1.xlsx", CADRE_ONLINE_HEADER, [row(a), row(a, total="40")]))
+    assert [str(e) for e in result.errors] == ["第4行 姓名: 欧阳明轩已在前面的行中出现。"]
+    assert not OnlineImport.objects.exists()
+
+
+def test_a_platform_user_name_that_is_a_phone_number_matches_and_a_wrong_name_is_a_bad_row(tmp_path):
+    a = person(1, "欧阳明轩", phone="13900000001")
+    rows = [(a.name, "", "139 0000 0001", 52000, 8600)]
+    assert run(export(tmp_path / "1.xlsx", XUEXI_HEADER, rows), name="学习强国", year=2026).created == 1
+    wrong = [("欧阳明", "", "13900000001", 52000, 8700)]
+    result = run(export(tmp_path / "2.xlsx", XUEXI_HEADER, wrong), name="学习强国", year=2026)
+    assert [str(e) for e in result.errors] == ["第3行 姓名: 姓名与名册中此号码对应的姓名（欧阳明轩）不一致。"]
