@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext as _
 
 from ganxun.roster.imports.columns import fold
-from ganxun.roster.models import Cadre
+from ganxun.roster.models import Cadre, CadrePeriod, admin_unit_ids
 
 BATCH_SIZE = 1000
 
@@ -28,6 +28,7 @@ class Ref:
     id_number: str
     phone: str
     unit_id: int
+    section_id: int
     unit_name: str
     section_name: str
 
@@ -41,7 +42,7 @@ class Ambiguous(Exception):
         self.message = message
 
 
-_FIELDS = ("pk", "name", "id_number", "phone", "unit_id", "unit__name", "section__name")
+_FIELDS = ("pk", "name", "id_number", "phone", "unit_id", "section_id", "unit__name", "section__name")
 
 
 def _digits(phone: str) -> str:
@@ -49,12 +50,57 @@ def _digits(phone: str) -> str:
 
 
 class Matcher:
+    """The cadres of a batch among those ``actor`` reaches during ``year``, as ``Cadre.objects.visible_to(actor,
+    during=…)`` decides, without its subquery over every period in reach (read once per statement, it made a large
+    import quadratic): the batch's cadres are read by their numbers, then kept when their unit (a section head:
+    their 科室) is in reach, or, rarely, when a period of service in reach overlaps the year."""
+
     def __init__(self, actor, year: int) -> None:
-        during = (dt.date(year, 1, 1), dt.date(year, 12, 31))
-        self.scope = Cadre.objects.visible_to(actor, during=during) if actor is not None else Cadre.objects.all()
+        self.during = (dt.date(year, 1, 1), dt.date(year, 12, 31))
+        self.everyone = actor is None
+        self.units: set[int] | None = None
+        self.section: int | None = None
+        self.own: int | None = None
+        if actor is not None and actor.is_authenticated and actor.is_active:
+            if actor.is_admin:
+                units = admin_unit_ids(actor)
+                self.everyone = units is None
+                self.units = set(units.values_list("pk", flat=True)) if units is not None else None
+            elif actor.is_section_head and actor.section_id_scope is not None:
+                self.section = actor.section_id_scope
+            else:
+                self.own = actor.cadre_id
         self.by_id: dict[str, Ref] = {}
         self.by_phone: dict[str, list[Ref]] = defaultdict(list)
         self.by_name: dict[str, list[Ref]] = defaultdict(list)
+
+    def _in_reach(self, refs: list[Ref]) -> list[Ref]:
+        if self.everyone:
+            return refs
+        if self.units is None and self.section is None:
+            return [r for r in refs if self.own is not None and r.pk == self.own]
+        if self.units is not None:
+            inside = [r for r in refs if r.unit_id in self.units]
+        else:
+            inside = [r for r in refs if r.section_id == self.section]
+        kept = {r.pk for r in inside}
+        outside = [r.pk for r in refs if r.pk not in kept]
+        if outside:
+            periods = CadrePeriod.objects.overlapping(*self.during).filter(cadre_id__in=outside)
+            if self.units is not None:
+                periods = periods.filter(unit_id__in=self.units)
+            else:
+                periods = periods.filter(section_id=self.section)
+            served = set(periods.values_list("cadre_id", flat=True))
+            inside += [r for r in refs if r.pk in served]
+        return inside
+
+    def _read(self, lookup: str, values: list[str]) -> list[Ref]:
+        found: list[Ref] = []
+        for start in range(0, len(values), BATCH_SIZE):
+            chunk = values[start : start + BATCH_SIZE]
+            found += [Ref(*row) for row in Cadre.objects.filter(**{lookup: chunk}).values_list(*_FIELDS)]
+        return self._in_reach(found)
 
     def load(self, ids: Iterable[str], phones: Iterable[str], names: Iterable[str]) -> None:
         self.by_id.clear()
@@ -63,18 +109,12 @@ class Matcher:
         ids = [n for n in dict.fromkeys(ids) if n]
         phones = [p for p in dict.fromkeys(phones) if p]
         names = [n for n in dict.fromkeys(names) if n]
-        for start in range(0, len(ids), BATCH_SIZE):
-            for values in self.scope.filter(id_number__in=ids[start : start + BATCH_SIZE]).values_list(*_FIELDS):
-                ref = Ref(*values)
-                self.by_id[ref.id_number] = ref
-        for start in range(0, len(phones), BATCH_SIZE):
-            for values in self.scope.filter(phone__in=phones[start : start + BATCH_SIZE]).values_list(*_FIELDS):
-                ref = Ref(*values)
-                self.by_phone[_digits(ref.phone)].append(ref)
-        for start in range(0, len(names), BATCH_SIZE):
-            for values in self.scope.filter(name__in=names[start : start + BATCH_SIZE]).values_list(*_FIELDS):
-                ref = Ref(*values)
-                self.by_name[fold(ref.name)].append(ref)
+        for ref in self._read("id_number__in", ids):
+            self.by_id[ref.id_number] = ref
+        for ref in self._read("phone__in", phones):
+            self.by_phone[_digits(ref.phone)].append(ref)
+        for ref in self._read("name__in", names):
+            self.by_name[fold(ref.name)].append(ref)
 
     def match(
         self, *, id_number: str, phone: str, name: str, section: str, id_column: str, phone_column: str

@@ -258,3 +258,32 @@ def test_a_platform_user_name_that_is_a_phone_number_matches_and_a_wrong_name_is
     wrong = [("欧阳明", "", "13900000001", 52000, 8700)]
     result = run(export(tmp_path / "2.xlsx", XUEXI_HEADER, wrong), name="学习强国", year=2026)
     assert [str(e) for e in result.errors] == ["第3行 姓名: 姓名与名册中此号码对应的姓名（欧阳明轩）不一致。"]
+
+
+def test_an_administrator_matches_only_the_cadres_of_the_units_they_reach_that_year(tmp_path):
+    import datetime as dt
+
+    from ganxun.core.tests.test_permissions import District
+    from ganxun.roster.models import CadrePeriod
+
+    district = District()
+    own, other = district.cadres["a"], district.cadres["b"]
+    # A cadre of bureau B until March served in bureau A first: still matched for that year.
+    moved = district.cadres["b"].__class__.objects.create(
+        name="调出干部", id_number="110101198001010010", section=district.sections["b"], birth_date=dt.date(1980, 1, 1)
+    )
+    CadrePeriod.objects.filter(cadre=moved).update(valid_from=dt.date(2026, 3, 1))
+    CadrePeriod.objects.create(
+        cadre=moved,
+        valid_from=dt.date(2025, 1, 1),
+        valid_to=dt.date(2026, 3, 1),
+        unit=district.units["a"],
+        section=district.sections["a"],
+    )
+    rows = [(c.name, c.id_number, "10") for c in (own, other, moved)]
+    path = export(tmp_path / "a.xlsx", ("姓名", "身份证号", "总学时"), rows, titles=("2026年度",))
+    result = online_import(
+        path, platform=platform("干部在线学习"), file_name="a.xlsx", actor=district.admins["a"], year=2026
+    )
+    assert [p.name for p in result.unmatched_people] == [other.name]
+    assert result.created == 2
