@@ -352,7 +352,8 @@ class OnlineCredit(models.Model):
         return f"{self.cadre_id} {self.platform_id} {self.year}"
 
     def get_absolute_url(self) -> str:
-        return reverse("online:cadre_history", args=[self.cadre_id])
+        """Needs only the key (the archive links a ledger entry to its source without reading it)."""
+        return reverse("online:credit_detail", args=[self.pk])
 
 
 class OutlierKind(models.TextChoices):

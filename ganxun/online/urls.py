@@ -6,6 +6,7 @@ app_name = "online"
 urlpatterns = [
     path("", views.index, name="index"),
     path("cadres/<int:pk>/", views.cadre_history, name="cadre_history"),
+    path("credits/<int:pk>/", views.credit_detail, name="credit_detail"),
     path("platforms/", views.platform_list, name="platform_list"),
     path("platforms/new/", views.platform_edit, name="platform_create"),
     path("platforms/<int:pk>/", views.platform_edit, name="platform_update"),

@@ -93,6 +93,13 @@ def cadre_history(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_GET
+def credit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A ledger entry's source: the credit, shown on its cadre's history of figures."""
+    credit = get_object_or_404(OnlineCredit.objects.visible_to(request.user), pk=pk)
+    return redirect("online:cadre_history", pk=credit.cadre_id)
+
+
 # --- platforms -------------------------------------------------------------------------------------------------
 
 

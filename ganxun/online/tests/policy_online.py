@@ -45,6 +45,10 @@ POLICY: dict[str, list[Rule]] = {
         Rule(get=roles(OK, cadre=NOT_FOUND), post=GET_ONLY, target="peer"),
         Rule(get=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND), post=GET_ONLY, target="elsewhere"),
     ],
+    "online:credit_detail": [
+        Rule(get=roles(REDIRECT), post=GET_ONLY, target="online_own_credit"),
+        Rule(get=roles(REDIRECT, cadre=NOT_FOUND, section_head=NOT_FOUND), post=GET_ONLY, target="online_other_credit"),
+    ],
     "online:platform_list": [ADMIN_GET],
     "online:platform_create": [admins_only(post=INVALID)],
     "online:platform_update": [admins_only("online_platform", post=INVALID)],
@@ -63,7 +67,7 @@ POLICY: dict[str, list[Rule]] = {
 
 def add_targets(world) -> None:
     """A platform, an import of it (with its file) and a figure of the 科室's cadre held for review."""
-    from ganxun.online.models import FigureStatus, OnlineFigure, OnlineImport, OutlierRule, Platform
+    from ganxun.online.models import FigureStatus, OnlineCredit, OnlineFigure, OnlineImport, OutlierRule, Platform
     from ganxun.roster.models import home_unit_id
 
     world.online_platform = Platform.objects.get(name="干部在线学习")
@@ -90,3 +94,9 @@ def add_targets(world) -> None:
         flags="900 学时",
     )
     world.online_rule = OutlierRule.objects.get(kind="per_day")
+    world.online_own_credit = OnlineCredit.objects.create(
+        cadre=world.own_cadre, platform=world.online_platform, year=2026, parts={"": "10"}, last_day="2026-06-30"
+    )
+    world.online_other_credit = OnlineCredit.objects.create(
+        cadre=world.elsewhere, platform=world.online_platform, year=2026, parts={"": "10"}, last_day="2026-06-30"
+    )

@@ -190,3 +190,15 @@ def test_an_admin_tightens_an_outlier_rule_and_a_threshold_is_required(client, a
     rule.refresh_from_db()
     assert rule.threshold == Decimal("6")
     assert AuditEvent.objects.filter(object_type="outlierrule").count() == 1
+
+
+def test_the_archive_links_an_online_entry_to_the_cadres_figures(tmp_path, client, admin):
+    a = person(1, "欧阳明轩")
+    path = export(tmp_path / "x.xlsx", HEADER, [(a.name, a.id_number, "", "12.5")], titles=("2026年度",))
+    online_import(path, platform=platform("干部在线学习"), file_name="x.xlsx", year=2026, write=True)
+    client.force_login(admin)
+    credit = OnlineCredit.objects.get(cadre=a)
+    page = client.get(reverse("hours:cadre_archive", args=[a.pk]) + "?year=2026").content.decode()
+    assert reverse("online:credit_detail", args=[credit.pk]) in page
+    response = client.get(reverse("online:credit_detail", args=[credit.pk]))
+    assert response["Location"] == reverse("online:cadre_history", args=[a.pk])
