@@ -1,5 +1,7 @@
 """The navigation bar: only what exists and what this user may open."""
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -9,17 +11,23 @@ from .hooks import Hook
 study_archive_reader = Hook("study_archive_reader", default=lambda user: False)
 
 
-def _items(user) -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    """(main bar, 管理 menu) as (label, url, icon) for this user's role."""
+def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]]:
+    """(main bar, 管理 menu) as (label, url, icon) for this user's role; an entry of the main bar whose "url" is a
+    list of such entries is a menu of them."""
     main = [(_("Home"), reverse("core:home"), "house")]
     if user.cadre_id:
         main.append((_("My learning"), reverse("hours:my_learning"), "mortarboard"))
     main.append((_("Training activities"), reverse("training:activity_list"), "calendar-event"))
     # Everyone: an administrator or 科室负责人 enters and reads their records there, a cadre reads their own.
     main.append((_("Practice classroom"), reverse("practice:index"), "flag"))
-    main.append((_("Micro-classroom"), reverse("microclass:course_list"), "play-btn"))
+    # 理论课堂: its parts in one menu (the study sessions themselves are training activities).
+    theory = [
+        (_("Online learning"), reverse("online:index"), "laptop"),
+        (_("Micro-classroom"), reverse("microclass:course_list"), "play-btn"),
+    ]
     if study_archive_reader(user):  # administrators and 领导干部: the leadership's study record
-        main.append((_("Study archive"), reverse("study:index"), "journal-bookmark"))
+        theory.append((_("Study archive"), reverse("study:index"), "journal-bookmark"))
+    main.append((_("Theory classroom"), theory, "book"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
         main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))
@@ -50,13 +58,22 @@ def navigation(request) -> dict:
     main, manage = _items(user)
     # Only the most specific match is highlighted: /roster/sections/ is 科室, not also 干部名册.
     current = request.path
-    matches = [
-        url for _label, url, _icon in main + manage if current == url or (url != "/" and current.startswith(url))
-    ]
+    links = [
+        link for label, url, icon in main for link in (url if isinstance(url, list) else [(label, url, icon)])
+    ] + manage
+    matches = [url for _label, url, _icon in links if current == url or (url != "/" and current.startswith(url))]
     active = max(matches, key=len, default=None)
 
     def entries(items):
-        return [{"label": label, "url": url, "icon": icon, "active": url == active} for label, url, icon in items]
+        found = []
+        for label, url, icon in items:
+            if isinstance(url, list):
+                children = entries(url)
+                active_child = any(child["active"] for child in children)
+                found.append({"label": label, "icon": icon, "children": children, "active": active_child})
+            else:
+                found.append({"label": label, "url": url, "icon": icon, "active": url == active})
+        return found
 
     manage_entries = entries(manage)
     return {

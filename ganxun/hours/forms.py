@@ -20,6 +20,7 @@ from ganxun.core.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.idcard import normalize
 from ganxun.roster.models import Cadre, Section, Tier
 
+from . import hooks
 from .models import (
     EARLIEST_DATE,
     LATEST_DATE,
@@ -112,9 +113,24 @@ class SelfReportForm(BootstrapFormMixin, forms.Form):
         help_text=_("Optional: a photo or scan, PDF, JPG or PNG, up to 5 MB."),
     )
 
+    platform = forms.ChoiceField(
+        label=_("online platform"),
+        required=False,
+        help_text=_(
+            "For online training: the platform you studied on. Platforms whose exports are imported count "
+            "by themselves and cannot be reported here."
+        ),
+    )
+
     def __init__(self, *args: Any, cadre=None, entry=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.cadre, self.entry = cadre, entry  # whose day it is, and the report being corrected (if any)
+        platforms = hooks.online_platform_choices()
+        if platforms:
+            self.fields["platform"].choices = [("", _("Another platform or none")), *platforms]
+            self.order_fields(["date", "hours", "bucket", "platform"])
+        else:
+            del self.fields["platform"]
         self.fields["evidence_file"].widget.attrs["accept"] = ",".join(sorted(EVIDENCE_TYPES))
         self.fields["date"].widget.attrs["max"] = timezone.localdate().isoformat()
 

@@ -16,3 +16,10 @@ session_activities = Hook("session_activities", default=lambda ids: {})
 # is a dict with a ``template`` to include (given ``section``) and what it shows, e.g. the practice records of
 # the year that have no 学时 line of their own (a team membership).
 archive_parts = Parts("archive_parts")
+
+# Whether an online self-report repeats what a platform's import already counts: ``check(cadre, year, title,
+# platform) -> message or None`` (filled by ``online``; None: no app imports platforms, any report may be made).
+online_report_covered = Hook("online_report_covered", default=lambda cadre, year, title, platform="": None)
+
+# The platforms a cadre may name on an online self-report: ``choices() -> [(value, label)]`` (filled by ``online``).
+online_platform_choices = Hook("online_platform_choices", default=lambda: [])

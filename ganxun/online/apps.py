@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class OnlineConfig(AppConfig):
@@ -6,3 +7,15 @@ class OnlineConfig(AppConfig):
 
     name = "ganxun.online"
     label = "online"
+    verbose_name = _("Online learning")
+
+    def ready(self) -> None:
+        from ganxun.hours import hooks as hours_hooks
+        from ganxun.hours.models import Source, register_source
+
+        from .services.covered import platform_choices, self_report_covered
+
+        register_source(Source.ONLINE_RECORD, "online.OnlineCredit")
+        # An online self-report for a platform and year an import covers is refused (hours.services.self_reports).
+        hours_hooks.online_report_covered.provide(self_report_covered)
+        hours_hooks.online_platform_choices.provide(platform_choices)

@@ -197,6 +197,7 @@ AREA_POLICIES = {
         "ganxun/microclass/tests/test_permissions_microclass.py",
     ),
     "study": ("ganxun.study.tests.policy_study", "ganxun/study/tests/test_permissions_study.py"),
+    "online": ("ganxun.online.tests.policy_online", "ganxun/online/tests/test_permissions_online.py"),
 }
 
 

@@ -28,6 +28,8 @@ from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.microclass.tests import policy_microclass
 from ganxun.microclass.tests.test_permissions_microclass import MicroclassWorld
+from ganxun.online.tests import policy_online
+from ganxun.online.tests.test_permissions_online import OnlineWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
 from ganxun.study.tests import policy_study
@@ -70,6 +72,13 @@ def hours_urls(world: HoursWorld) -> Iterator[tuple[str, str]]:
             yield name, world.hours_url(name, rule["target"])
 
 
+def online_urls(world: OnlineWorld) -> Iterator[tuple[str, str]]:
+    routes = {r.name: r for r in all_routes()}
+    for name, rules in policy_online.POLICY.items():
+        for rule in rules:
+            yield name, world.url(routes[name], rule)
+
+
 def practice_urls(world: PracticeWorld) -> Iterator[tuple[str, str]]:
     routes = {r.name: r for r in all_routes()}
     for name, rules in policy_practice.POLICY.items():
@@ -106,6 +115,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "practice": (PracticeWorld, practice_urls),
     "microclass": (MicroclassWorld, microclass_urls),
     "study": (StudyWorld, study_urls),
+    "online": (OnlineWorld, online_urls),
 }
 
 

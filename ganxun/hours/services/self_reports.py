@@ -22,6 +22,7 @@ from ganxun.accounts.models import Role, User
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 
+from .. import hooks
 from ..models import (
     Bucket,
     ConversionRule,
@@ -201,6 +202,16 @@ def _store_name(upload: UploadedFile) -> str:
 
 
 @transaction.atomic
+def check_online_covered(*, cadre, date: dt.date, bucket: str, title: str, platform: str = "") -> None:
+    """An online report for a platform (chosen, or named in the title) whose export of the year is imported is
+    refused: its hours come from the import (``hooks.online_report_covered``, filled by ``online``)."""
+    if bucket != Bucket.ONLINE:
+        return
+    message = hooks.online_report_covered(cadre, date.year, title, platform)
+    if message:
+        raise ValidationError({"bucket": message})
+
+
 def self_report_submit(
     *,
     actor,
@@ -212,6 +223,7 @@ def self_report_submit(
     evidence: str = "",
     witness: str = "",
     evidence_file: UploadedFile | None = None,
+    platform: str = "",
 ) -> LedgerEntry:
     """A cadre reports hours of their own (self-study, practice, an outside class …); it waits for review."""
     if not (actor.is_authenticated and actor.cadre_id == cadre.pk):
@@ -219,6 +231,7 @@ def self_report_submit(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     title = tidy_title(title)
+    check_online_covered(cadre=cadre, date=date, bucket=bucket, title=title, platform=platform)
     check_self_report_duplicate(cadre=cadre, date=date, title=title)
     check_self_report_hours(cadre=cadre, date=date, hours=hours, bucket=bucket)
     entry = LedgerEntry(
@@ -366,6 +379,7 @@ def self_report_resubmit(
     evidence: str = "",
     witness: str = "",
     evidence_file: UploadedFile | None = None,
+    platform: str = "",
 ) -> LedgerEntry:
     """The cadre corrects a returned report; it goes back into the queue from the first step."""
     entry = _locked(entry)
@@ -374,6 +388,7 @@ def self_report_resubmit(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     title = tidy_title(title)
+    check_online_covered(cadre=entry.cadre, date=date, bucket=bucket, title=title, platform=platform)
     check_self_report_duplicate(cadre=entry.cadre, date=date, title=title, exclude_pk=entry.pk)
     check_self_report_hours(cadre=entry.cadre, date=date, hours=hours, bucket=bucket, exclude_pk=entry.pk)
     before = _snapshot(entry)
