@@ -35,3 +35,25 @@ class TheoryYearTests(TestCase):
         before = (StudyPlan.objects.count(), SelfStudy.objects.count())
         load_theory_year(today=TODAY)
         self.assertEqual((StudyPlan.objects.count(), SelfStudy.objects.count()), before)
+
+
+class OnlineYearTests(TestCase):
+    """The platforms' exports of the demo year, imported as the administrator would import them."""
+
+    @classmethod
+    def setUpTestData(cls):
+        load_bureau(today=TODAY)
+        cls.result = load_theory_year(today=TODAY)
+
+    def test_most_cadres_have_their_online_hours_one_is_held_and_a_stranger_is_listed(self):
+        from ganxun.hours.models import Bucket, LedgerEntry, Source
+        from ganxun.online.models import OnlineFigure
+
+        self.assertGreater(self.result.online_people, 50)
+        self.assertEqual(self.result.online_unmatched, 1)
+        self.assertEqual(self.result.online_flagged, 1)
+        held = OnlineFigure.objects.get(status="flagged")
+        self.assertGreater(held.amount, 400)
+        entries = LedgerEntry.objects.filter(source=Source.ONLINE_RECORD, bucket=Bucket.ONLINE)
+        self.assertEqual(entries.count(), self.result.online_people - 1)  # the held figure waits
+        self.assertFalse(entries.filter(hours__gt=400).exists())

@@ -95,6 +95,19 @@ class Command(BaseCommand):
                 % {"plans": theory.plans, "self_study": theory.self_study}
             )
         )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Online platforms' exports imported: figures of %(people)d cadres, %(flagged)d held for review, "
+                    "%(unmatched)d people not on the roster."
+                )
+                % {
+                    "people": theory.online_people,
+                    "flagged": theory.online_flagged,
+                    "unmatched": theory.online_unmatched,
+                }
+            )
+        )
 
     def print_accounts(self) -> None:
         users = {u.username: u for u in User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])}
