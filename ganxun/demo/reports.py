@@ -246,7 +246,8 @@ class OtherHours:
                 if amount < 3:
                     continue
                 if last < today:
-                    title = f"干部在线学习：{year}年第{quarter}季度课程学习"
+                    # Self-reported: a platform without an export (干部在线学习 comes from its export, demo/theory.py).
+                    title = f"中国干部网络学院：{year}年第{quarter}季度课程学习"
                     day = last
                     statuses = (
                         [EntryStatus.CONFIRMED]
@@ -254,7 +255,7 @@ class OtherHours:
                         else [EntryStatus.REJECTED, EntryStatus.CONFIRMED]
                     )
                 elif (today - first).days >= 20 and (rng.random() < 0.45 or cadre.pk in demo_cadres):
-                    title = f"干部在线学习：{year}年第{quarter}季度课程学习（截至{today.month}月{today.day}日）"
+                    title = f"中国干部网络学院：{year}年第{quarter}季度课程学习（截至{today.month}月{today.day}日）"
                     day = today - ONE * rng.randint(0, 5)
                     roll = rng.random()
                     statuses = [
@@ -281,7 +282,7 @@ class OtherHours:
                             hours_=piece,
                             bucket=Bucket.ONLINE,
                             title=f"{title}{part}",
-                            evidence=f"干部在线学习平台学时证明截图（{max(int(piece // 2), 1)}门课程）",
+                            evidence=f"中国干部网络学院学时证明截图（{max(int(piece // 2), 1)}门课程）",
                         )
             leader = cadre.leadership_level in (LeadershipLevel.DIVISION_CHIEF, LeadershipLevel.DEPUTY_DIVISION_CHIEF)
             if (leader or rng.random() < 0.25 or cadre.pk in demo_cadres) and (

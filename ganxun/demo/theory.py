@@ -65,7 +65,7 @@ def _online(admin: User, today: dt.date, result: TheoryYear) -> None:
     people = [
         c
         for c in Cadre.objects.visible_to(admin).active().select_related("section").order_by("pk")
-        if c.pk != admin.cadre_id and (c.hire_date is None or c.hire_date.year < today.year)
+        if c.pk != admin.cadre_id and (c.hire_date is None or c.hire_date <= today)
     ]
     if not people:
         return
@@ -74,6 +74,13 @@ def _online(admin: User, today: dt.date, result: TheoryYear) -> None:
     for n, cadre in enumerate(people, start=1):
         required = Decimal(rng.randrange(20, 41))
         elective = Decimal(rng.randrange(0, 61)) / 2
+        if cadre.hire_date is not None and cadre.hire_date.year == today.year:
+            # A recruit of this year studies from the month they joined.
+            share = Decimal(today.month - cadre.hire_date.month + 1) / 12
+            required, elective = (
+                (required * share).quantize(Decimal("0.5")),
+                (elective * share).quantize(Decimal("0.5")),
+            )
         if n == 7:
             elective = Decimal(395)  # over 400 in the year: held for the administrator's review
         hours_rows.append(
