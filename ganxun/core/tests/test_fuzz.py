@@ -64,6 +64,7 @@ from ganxun.core.tests.test_permissions import (
 )
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
+from ganxun.online.tests.policy_online import add_targets as online_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
@@ -94,6 +95,7 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         practice_targets(self)
         microclass_targets(self)
         study_targets(self)
+        online_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

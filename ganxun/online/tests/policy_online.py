@@ -67,9 +67,15 @@ POLICY: dict[str, list[Rule]] = {
 
 def add_targets(world) -> None:
     """A platform, an import of it (with its file) and a figure of the 科室's cadre held for review."""
+    # The platforms the migration seeds (a transactional test before this one may have flushed them).
+    import importlib
+
+    from django.apps import apps
+
     from ganxun.online.models import FigureStatus, OnlineCredit, OnlineFigure, OnlineImport, OutlierRule, Platform
     from ganxun.roster.models import home_unit_id
 
+    importlib.import_module("ganxun.online.migrations.0002_default_platforms_and_outlier_rules").create(apps, None)
     world.online_platform = Platform.objects.get(name="干部在线学习")
     record = OnlineImport.objects.create(
         platform=world.online_platform,
