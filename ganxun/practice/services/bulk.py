@@ -473,50 +473,32 @@ def years_touched(records: Iterable[models.Model]) -> dict[int, set[int]]:
 
 
 @transaction.atomic
-def hours_sync(
-    *, actor, years: dict[int, set[int]], author: Author | None = None, records: Iterable[models.Model] = ()
-) -> None:
+def hours_sync(*, actor, years: dict[int, set[int]], author: Author | None = None) -> None:
     """``practice_hours_sync`` for every cadre (id) and the years given, each once, with a few queries per
     thousand cadres: the records, credits and entries of them all read at once (locked), the days claimed in
     the same order, new credits and their confirmed entries inserted in batches (``Rows``) (one audit event per
     entry, as ``ledger_record`` writes it) and the cadres' totals rebuilt; a credit whose facts change is
     updated in bulk, and an entry that changes or is withdrawn goes through ``ledger_record`` /
-    ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them).
-    ``records``: records just written, as saved and with their related rows (campaign, place) in hand: not read
-    again."""
+    ``ledger_withdraw`` itself (rare in an import: days claimed by a record imported ahead of them)."""
     today = timezone.localdate()
     author = author or Author(actor)
-    in_hand = {(type(r), r.pk): r for r in records}
     # A thousand cadres at a time: what is read for them is let go before the next (memory flat in the rows).
     for chunk in _chunks(sorted(years)):
         pairs = {(cadre, year) for cadre in chunk for year in years[cadre] if year <= today.year}
         if pairs:
-            _sync(pairs, today, actor, author, in_hand)
+            _sync(pairs, today, actor, author)
 
 
-def _records(model, chunk, first: dt.date, last: dt.date, in_hand: dict) -> list[Any]:
+def _records(model, chunk, first: dt.date, last: dt.date) -> list[Any]:
     """The cadres' records of ``model`` with a day from ``first`` to ``last``, as ``claimed_days`` reads them
-    (the place, a deployment's campaign); those in hand are not read again."""
+    (the place, a deployment's campaign: the few of them read once each, not joined onto every record)."""
     related = {Stint: ("campaign", "place"), Visit: ("place",), CommunityReport: ("place",)}.get(model, ())
     rows = model.objects.filter(cadre_id__in=chunk)
     rows = rows.filter(date__gte=first, date__lte=last) if model is CommunityReport else rows.overlapping(first, last)
-    if not any(kind is model for kind, _pk in in_hand):
-        # The few campaigns and places once each (a join would build them again for every record).
-        return list(rows.prefetch_related(*related) if related else rows)
-    found, missing = [], []
-    for pk in rows.values_list("pk", flat=True):
-        record = in_hand.get((model, pk))
-        if record is None:
-            missing.append(pk)
-        else:
-            found.append(record)
-    for ids in _chunks(missing):
-        again = model.objects.filter(pk__in=ids)
-        found.extend(again.select_related(*related) if related else again)
-    return found
+    return list(rows.prefetch_related(*related) if related else rows)
 
 
-def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in_hand: dict) -> None:
+def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author) -> None:
     """``hours._sync_year`` for many cadres and years at once (see ``hours_sync``)."""
     cadre_ids = sorted({cadre for cadre, _y in pairs})
     year_list = sorted({year for _c, year in pairs})
@@ -527,19 +509,12 @@ def _sync(pairs: set[tuple[int, int]], today: dt.date, actor, author: Author, in
     cadres: dict[int, Cadre] = {}
     held: dict[tuple[int, int], dict[tuple[str, int], PracticeCredit]] = defaultdict(dict)
     entries: dict[int, LedgerEntry] = {}
-    # The cadres of the records in hand are in hand too (the import read them once).
-    for record in in_hand.values():
-        cadre = record._state.fields_cache.get("cadre")
-        if cadre is not None:
-            cadres[cadre.pk] = cadre
     for chunk in _chunks(cadre_ids):
-        missing = [pk for pk in chunk if pk not in cadres]
-        if missing:
-            cadres.update(Cadre.objects.in_bulk(missing))
+        cadres.update(Cadre.objects.in_bulk(chunk))
         for model in SPANS:
-            for record in _records(model, chunk, first, last, in_hand):
+            for record in _records(model, chunk, first, last):
                 spans[record.cadre_id].append(record)
-        for report in _records(CommunityReport, chunk, first, last, in_hand):
+        for report in _records(CommunityReport, chunk, first, last):
             reports[report.cadre_id].append(report)
         credits = list(PracticeCredit.objects.select_for_update().filter(cadre_id__in=chunk, year__in=year_list))
         for credit in credits:
