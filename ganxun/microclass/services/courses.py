@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
@@ -18,6 +17,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.roster.models import Cadre, DerivedGroup, Section, Tag, Unit
 from ganxun.training.models import Session
+from ganxun.training.services.activities import audience_members
 
 from ..models import LECTURER_TAG, Assignment, Course, Lesson, lesson_kind_of
 
@@ -180,25 +180,6 @@ class AssignmentResult:
     by_via: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
-def _audiences(
-    *, everyone: bool, sections, groups, tags, cadres, on: dt.date, unit: Unit
-) -> list[tuple[str, QuerySet[Cadre]]]:
-    """(label, the cadres in post of ``unit`` and below it it means today), in the order the labels win."""
-    active = Cadre.objects.active().filter(unit_id__in=Unit.objects.subtree(unit).values("pk"))
-    found: list[tuple[str, QuerySet[Cadre]]] = []
-    if cadres:
-        found.append((_("Named"), active.filter(pk__in=[c.pk for c in cadres])))
-    for section in sections:
-        found.append((_("Section: %(name)s") % {"name": section.name}, active.filter(section=section)))
-    for group in groups:
-        found.append((str(DerivedGroup(group).label), active.in_group(group, on=on)))
-    for tag in tags:
-        found.append((tag.name, active.filter(tags=tag)))
-    if everyone:
-        found.append((_("Everyone"), active))
-    return found
-
-
 @transaction.atomic
 def assign_audience(
     *,
@@ -220,7 +201,7 @@ def assign_audience(
     result = AssignmentResult()
     chosen: dict[int, tuple[int, str]] = {}
     with translation.override(settings.LANGUAGE_CODE):
-        audiences = _audiences(
+        audiences = audience_members(
             everyone=everyone,
             sections=sections,
             groups=groups,

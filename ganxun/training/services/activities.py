@@ -491,7 +491,7 @@ class EnrolmentResult:
         return self.added + self.already
 
 
-def _audiences(
+def audience_members(
     *,
     everyone: bool,
     sections: Sequence[Section],
@@ -547,7 +547,7 @@ def enrol_audience(
     result = EnrolmentResult()
     chosen: dict[int, tuple[int, str]] = {}  # cadre id -> (section id, via)
     with translation.override(settings.LANGUAGE_CODE):
-        audiences = _audiences(
+        audiences = audience_members(
             everyone=everyone, sections=sections, groups=groups, tags=tags, cadres=cadres, on=on, unit=activity.unit
         )
     for via, queryset in audiences:
