@@ -237,6 +237,10 @@ def threads_use_a_database_file(directory: Path):
     connection.ensure_connection()
     with sqlite3.connect(path) as copy:
         connection.connection.backup(copy)
+    # A deployed database is in WAL mode from its first connection on.  The copy of an in-memory database is not,
+    # and threads opening their first connections at once would race to switch it: the switch takes an exclusive
+    # lock that SQLite may refuse at once ("database is locked") rather than wait the busy timeout for.
+    copy.execute("PRAGMA journal_mode=WAL")
     copy.close()
     settings_dict = connections.settings[DEFAULT_DB_ALIAS]  # what each new thread's connection is built from
     in_memory = settings_dict["NAME"]
