@@ -31,4 +31,5 @@ from .self_reports import (  # noqa: F401
     self_report_return,
     self_report_review,
     self_report_submit,
+    self_reports_supersede,
 )

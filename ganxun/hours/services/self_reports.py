@@ -201,6 +201,17 @@ def _store_name(upload: UploadedFile) -> str:
     return f"{uuid.uuid4().hex}{PurePath(upload.name or '').suffix.lower()}"
 
 
+def titled_with_platform(title: str, platform: str) -> str:
+    """The title of an online report as stored: it names the platform chosen (``platform``: its id), so that
+    reviewers see where the study was, and an import of that platform's export later finds the report."""
+    if not platform:
+        return title
+    name = dict(hooks.online_platform_choices()).get(str(platform), "")
+    if not name or title_key(name) in title_key(title):
+        return title
+    return f"{name}：{title}"[:200]
+
+
 @transaction.atomic
 def check_online_covered(*, cadre, date: dt.date, bucket: str, title: str, platform: str = "") -> None:
     """An online report for a platform (chosen, or named in the title) whose export of the year is imported is
@@ -231,6 +242,8 @@ def self_report_submit(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     title = tidy_title(title)
+    if bucket == Bucket.ONLINE:
+        title = titled_with_platform(title, platform)
     check_online_covered(cadre=cadre, date=date, bucket=bucket, title=title, platform=platform)
     check_self_report_duplicate(cadre=cadre, date=date, title=title)
     check_self_report_hours(cadre=cadre, date=date, hours=hours, bucket=bucket)
@@ -388,6 +401,8 @@ def self_report_resubmit(
     if date > timezone.localdate():
         raise ValidationError({"date": _("The date cannot be in the future.")})
     title = tidy_title(title)
+    if bucket == Bucket.ONLINE:
+        title = titled_with_platform(title, platform)
     check_online_covered(cadre=entry.cadre, date=date, bucket=bucket, title=title, platform=platform)
     check_self_report_duplicate(cadre=entry.cadre, date=date, title=title, exclude_pk=entry.pk)
     check_self_report_hours(cadre=entry.cadre, date=date, hours=hours, bucket=bucket, exclude_pk=entry.pk)
@@ -442,4 +457,37 @@ def self_report_batch(*, actor, entries: Iterable[LedgerEntry], outcome: str, re
                 _("%(name)s's report “%(title)s”: %(reason)s")
                 % {"name": entry.cadre.name, "title": entry.title, "reason": error}
             ) from error
+    return done
+
+
+@transaction.atomic
+def self_reports_supersede(*, actor, entry_ids: Iterable[int], reason: str, actor_name: str = "") -> int:
+    """Withdraw self-reports whose hours a record now counts (a platform's imported export of the year): each is
+    rejected with ``reason``, audited, and leaves the totals; counting both would count the same study twice.
+    Reports already rejected are left as they are.  Returns how many were withdrawn."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    now = timezone.now()
+    done = 0
+    reports = (
+        LedgerEntry.objects.select_for_update()
+        .select_related("cadre")
+        .filter(pk__in=list(entry_ids), source=Source.SELF_REPORT)
+        .exclude(status=EntryStatus.REJECTED)
+        .order_by("pk")  # a fixed lock order
+    )
+    for entry in reports:
+        before = _snapshot(entry)
+        entry.status, entry.reason = EntryStatus.REJECTED, reason[:300]
+        entry.decided_by, entry.decided_at = user, now
+        entry.save()
+        audit_record(
+            actor=user,
+            actor_name=actor_name,
+            action=Action.STATUS,
+            obj=entry,
+            before=before,
+            after=_snapshot(entry),
+            summary=_("Self-report withdrawn: the hours it reports are counted from a record"),
+        )
+        done += 1
     return done

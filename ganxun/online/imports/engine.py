@@ -31,7 +31,7 @@ from ganxun.core.excel import ExcelFileError, ImportLimits, footer_row, open_xls
 from ganxun.core.excel import Header as _Header
 from ganxun.hours import totals
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry, Source
-from ganxun.hours.services import is_own, own_hours_message
+from ganxun.hours.services import is_own, own_hours_message, self_reports_supersede
 from ganxun.hours.services.ledger import entry_snapshot
 from ganxun.practice.services.bulk import Author, Rows
 from ganxun.roster import idcard
@@ -50,6 +50,7 @@ from ..models import (
     PlatformUnit,
     period_key,
 )
+from ..services.covered import covered_reports, supersede_message
 from ..services.credits import (
     Converter,
     MissingRule,
@@ -96,6 +97,7 @@ class OnlineImportResult:
     unchanged: int = 0
     flagged: int = 0
     unmatched: int = 0
+    superseded: int = 0  # the cadres' self-reports of this platform and year that the import now counts
     errors: list[RowError] = field(default_factory=list)
     error_count: int = 0
     unmatched_people: list[Listed] = field(default_factory=list)
@@ -182,12 +184,14 @@ class OnlineImportJob:
         self.figure_rows: Rows | None = None
         self.credit_rows: Rows | None = None
         self.cumulative = platform.cumulation == Cumulation.YEAR
+        self.reports: list[int] = []  # self-reports to withdraw (``covered_reports``): a few, not one per row
 
     # --- reading ---------------------------------------------------------------------------------------------
 
     def run(self, path: Path) -> OnlineImportResult:
         if not self.writing:
             self._read(path)
+            self._reports_notice()
         else:
             try:
                 with transaction.atomic():
@@ -195,6 +199,7 @@ class OnlineImportJob:
                     if self.errors.count:
                         raise _Rollback
                     self._finish(path)
+                    self._reports_notice()
             except _Rollback:
                 self.record = None
             else:
@@ -463,6 +468,7 @@ class OnlineImportJob:
             .values_list("cadre_id", flat=True)
         )
         assert self.converter is not None
+        counting = []  # cadres whose figure of the platform counts as 学时: their self-reports of it are withdrawn
         for row in rows:
             cadre = row.cadre
             credit = credits.get(cadre.pk)
@@ -471,6 +477,8 @@ class OnlineImportJob:
             if old == row.amount or row.amount in held.get(cadre.pk, ()):
                 row.status = FigureStatus.UNCHANGED
                 self._count(row)
+                if old == row.amount and self.converter.hours(cadre.unit_id, row.amount) is not None:
+                    counting.append(cadre.pk)
                 continue
             parts[self.key] = str(row.amount)
             try:
@@ -492,7 +500,10 @@ class OnlineImportJob:
                 row.status = FigureStatus.FLAGGED
             else:
                 row.status = FigureStatus.CREATED if credit is None else FigureStatus.UPDATED
+                if row.part_hours is not None:
+                    counting.append(cadre.pk)
             self._count(row)
+        self.reports += covered_reports(self.platform, self.year, counting)
 
     def _count(self, row: Row) -> None:
         setattr(self.result, row.status, getattr(self.result, row.status) + 1)
@@ -728,11 +739,35 @@ class OnlineImportJob:
         self.author.insert(events())
         totals.refresh([r.cadre.pk for r in counted])
 
+    def _reports_notice(self) -> None:
+        if not self.reports:
+            return
+        if self.writing:
+            message = _(
+                "%(count)s self-reports of %(platform)s in %(year)s were withdrawn: this import counts those hours."
+            )
+        else:
+            self.result.superseded = len(self.reports)
+            message = _(
+                "%(count)s self-reports of %(platform)s in %(year)s will be withdrawn: this import counts those "
+                "hours."
+            )
+        self.result.notices.append(
+            message % {"count": self.result.superseded, "platform": self.platform.name, "year": self.year}
+        )
+
     def _finish(self, path: Path) -> None:
         result = self.result
         if self.converter is None:
             return
         record = self._import_record()
+        if self.reports:
+            result.superseded = self_reports_supersede(
+                actor=self.actor,
+                actor_name=self.actor_name,
+                entry_ids=self.reports,
+                reason=supersede_message(self.platform, self.year),
+            )
         for name in ("created", "updated", "unchanged", "flagged", "unmatched"):
             setattr(record, name, getattr(result, name))
         with path.open("rb") as handle:

@@ -36,6 +36,7 @@ from ganxun.practice.services.common import stored_language
 from ganxun.roster.models import Unit
 
 from ..models import FigureStatus, OnlineCredit, OnlineFigure, OutlierKind, OutlierRule, Platform, PlatformUnit
+from .covered import supersede_reports
 
 CENT = Decimal("0.01")
 MEASURE = {
@@ -237,6 +238,8 @@ def figure_confirm(*, actor, figure: OnlineFigure, reason: str = "") -> OnlineFi
         )
     except MissingRule as exc:
         raise ValidationError(str(exc)) from exc
+    if converter.hours(figure.cadre.unit_id, figure.amount) is not None:
+        supersede_reports(actor=actor, platform=figure.platform, year=figure.year, cadre_ids=[figure.cadre_id])
     figure.status, figure.reason = FigureStatus.CONFIRMED, reason.strip()[:300]
     figure.decided_by = actor if getattr(actor, "is_authenticated", False) else None
     figure.decided_at = timezone.now()

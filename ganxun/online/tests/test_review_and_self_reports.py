@@ -135,3 +135,71 @@ def test_the_self_report_form_offers_the_platforms_and_shows_the_refusal(tmp_pat
     assert response.status_code == 200
     assert "干部在线学习" in response.content.decode()
     assert not LedgerEntry.objects.filter(source=Source.SELF_REPORT).exists()
+
+
+def _reports_before_the_import(today):
+    """A cadre's online self-reports filed before any export of the year is imported: one of 干部在线学习 chosen
+    from the list (its title then names it), one naming it in the title and already confirmed, one of another
+    platform, one already rejected."""
+    cadre = person(1, "欧阳明轩")
+    user = UserFactory(username="gb", role=Role.CADRE, cadre=cadre)
+    common = {"actor": user, "cadre": cadre, "hours": Decimal("2"), "bucket": Bucket.ONLINE}
+    chosen = self_report_submit(
+        **common, date=today, title="网上专题学习", platform=str(platform("干部在线学习").pk)
+    )
+    confirmed = self_report_submit(**common, date=today - dt.timedelta(days=1), title="干部在线学习 条例课")
+    confirmed.status = "confirmed"
+    confirmed.save()  # as the review would (the totals follow)
+    other = self_report_submit(**common, date=today - dt.timedelta(days=2), title="宣讲联盟 学习")
+    rejected = self_report_submit(**common, date=today - dt.timedelta(days=3), title="干部在线学习 旧课")
+    rejected.status, rejected.reason = "rejected", "重复"
+    rejected.save()
+    return cadre, chosen, confirmed, other, rejected
+
+
+def test_a_chosen_platform_is_named_in_the_title_of_the_report():
+    today = timezone.localdate()
+    _cadre, chosen, *_ = _reports_before_the_import(today)
+    assert chosen.title == "干部在线学习：网上专题学习"
+
+
+def test_an_import_withdraws_the_self_reports_of_its_platform_and_year_filed_before_it(tmp_path):
+    today = timezone.localdate()
+    admin = UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None)
+    cadre, chosen, confirmed, other, rejected = _reports_before_the_import(today)
+    path = export(tmp_path / "x.xlsx", HEADER, [(cadre.name, cadre.id_number, "10")], titles=(f"{today.year}年度",))
+    preview = online_import(path, platform=platform("干部在线学习"), file_name="x.xlsx", year=today.year)
+    assert preview.superseded == 2
+    assert any("2" in n and "干部在线学习" in n for n in preview.notices)
+    # A preview writes nothing.
+    assert LedgerEntry.objects.filter(source=Source.SELF_REPORT, status="rejected").count() == 1
+
+    result = online_import(
+        path, platform=platform("干部在线学习"), file_name="x.xlsx", year=today.year, actor=admin, write=True
+    )
+    assert (result.created, result.superseded) == (1, 2)
+    status = dict(LedgerEntry.objects.filter(source=Source.SELF_REPORT).values_list("pk", "status"))
+    assert status == {chosen.pk: "rejected", confirmed.pk: "rejected", other.pk: "pending", rejected.pk: "rejected"}
+    withdrawn = LedgerEntry.objects.get(pk=confirmed.pk)
+    assert "干部在线学习" in withdrawn.reason and withdrawn.decided_by == admin
+    assert LedgerEntry.objects.get(pk=rejected.pk).reason == "重复"  # already rejected: left as it was
+    withdrawals = AuditEvent.objects.filter(object_type="ledgerentry", action="status", actor=admin)
+    assert sorted(int(e.object_id) for e in withdrawals) == sorted([chosen.pk, confirmed.pk])
+    # The online bucket holds the platform's 10 学时 only: the confirmed report's 2 are no longer counted.
+    counted = LedgerEntry.objects.filter(cadre=cadre, bucket=Bucket.ONLINE, status="confirmed")
+    assert sorted(counted.values_list("hours", flat=True)) == [Decimal("10.00")]
+
+
+def test_a_flagged_figure_withdraws_the_reports_only_once_confirmed(tmp_path):
+    today = timezone.localdate()
+    admin = UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None)
+    cadre, chosen, confirmed, *_ = _reports_before_the_import(today)
+    path = export(tmp_path / "x.xlsx", HEADER, [(cadre.name, cadre.id_number, "450")], titles=(f"{today.year}年度",))
+    result = online_import(
+        path, platform=platform("干部在线学习"), file_name="x.xlsx", year=today.year, actor=admin, write=True
+    )
+    assert (result.flagged, result.superseded) == (1, 0)
+    assert LedgerEntry.objects.get(pk=confirmed.pk).status == "confirmed"
+    figure_confirm(actor=admin, figure=OnlineFigure.objects.get(), reason="核实")
+    assert LedgerEntry.objects.get(pk=confirmed.pk).status == "rejected"
+    assert LedgerEntry.objects.get(pk=chosen.pk).status == "rejected"
