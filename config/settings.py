@@ -57,6 +57,9 @@ INSTALLED_APPS = [
     "ganxun.online",
     "ganxun.microclass",
     "ganxun.study",
+    "ganxun.lectures",
+    "ganxun.plans",
+    "ganxun.nominations",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

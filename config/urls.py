@@ -13,5 +13,8 @@ urlpatterns = [
     path("online/", include("ganxun.online.urls")),
     path("microclass/", include("ganxun.microclass.urls")),
     path("study/", include("ganxun.study.urls")),
+    path("lectures/", include("ganxun.lectures.urls")),
+    path("plans/", include("ganxun.plans.urls")),
+    path("nominations/", include("ganxun.nominations.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -26,6 +26,9 @@ LAYERS = (
     "online",
     "microclass",
     "study",
+    "lectures",
+    "plans",
+    "nominations",
     "demo",
 )
 

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class NominationsConfig(AppConfig):
+    """调训 and 推荐: classes a higher unit announces with a quota per unit and criteria, nominations reviewed within the quota, results recorded and their 学时 counted as outside classes through hours.services."""
+
+    name = "ganxun.nominations"
+    label = "nominations"
