@@ -18,6 +18,7 @@ urlpatterns = [
     path("import/confirm/", views.import_confirm, name="import_confirm"),
     path("review/", views.review_list, name="review_list"),
     path("review/<int:pk>/", views.figure_decide, name="figure_decide"),
+    path("recount/", views.recount, name="recount"),
     path("rules/", views.rule_list, name="rule_list"),
     path("rules/<int:pk>/", views.rule_update, name="rule_update"),
 ]

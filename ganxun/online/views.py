@@ -17,6 +17,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -338,6 +339,28 @@ def figure_decide(request: HttpRequest, pk: int) -> HttpResponse:
         {"page": _page(request, figures), "decided": [], "querystring": "", "form": form, "errors_for": figure.pk},
         status=400,
     )
+
+
+@require_POST
+def recount(request: HttpRequest) -> HttpResponse:
+    """The year's credits the administrator sees, converted again by the rules as they are now (after a points rule
+    was set, say)."""
+    require_admin(request.user)
+    value = query_id(request.POST, "year")
+    year = value if value is not None and 2000 <= value <= 2100 else timezone.localdate().year
+    done = services.credits_recount(
+        actor=request.user, year=year, scope=OnlineCredit.objects.visible_to(request.user)
+    )
+    messages.success(
+        request,
+        _(
+            "The %(year)s figures were converted again by the rules as they are now: %(counted)s changed, "
+            "%(unchanged)s already right, %(uncounted)s points still without a rule; %(superseded)s self-reports "
+            "withdrawn."
+        )
+        % {"year": year, **vars(done)},
+    )
+    return redirect(f"{reverse('online:index')}?year={year}")
 
 
 # --- outlier rules ---------------------------------------------------------------------------------------------

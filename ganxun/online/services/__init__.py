@@ -4,6 +4,7 @@ from .credits import (  # noqa: F401
     Converter,
     MissingRule,
     credit_apply,
+    credits_recount,
     figure_confirm,
     figure_reject,
 )

@@ -18,6 +18,7 @@ its periods), converted as a whole so that rounding down to half steps happens o
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -160,6 +161,13 @@ def credit_apply(
     credit.last_day = max(credit.last_day, last_day) if credit.pk else last_day
     credit.full_clean(exclude=["cadre", "platform"], validate_constraints=False)
     credit.save()
+    _entry_sync(actor=actor, cadre=cadre, credit=credit, platform=platform, year=year, hours=hours)
+    return credit
+
+
+def _entry_sync(*, actor, cadre, credit: OnlineCredit, platform: Platform, year: int, hours: Decimal | None) -> None:
+    """The credit's ledger entry as its 学时 say: written or brought up to date, or withdrawn (points without a
+    rule count none)."""
     if hours is None:
         ledger_withdraw(
             actor=actor,
@@ -181,7 +189,59 @@ def credit_apply(
             status=EntryStatus.CONFIRMED,
             source_object=credit,
         )
-    return credit
+
+
+@dataclass
+class Recount:
+    counted: int = 0  # credits whose 学时 changed with the rules (or were counted for the first time)
+    unchanged: int = 0
+    uncounted: int = 0  # points still without a rule
+    superseded: int = 0  # self-reports withdrawn because the platform's figures now count as 学时
+
+
+def credits_recount(*, actor, year: int, platform: Platform | None = None, scope=None) -> Recount:
+    """The credits of ``year`` (of one platform, or all; of ``scope``, a queryset of credits, e.g. those an
+    administrator sees) converted again by the rules as they are now: a rule set or changed after an import (points
+    that now make 学时, a unit's own rate) changes the credits' 学时 and their ledger entries, audited; an entry
+    already right is left alone.  Idempotent."""
+    done = Recount()
+    credits = (scope if scope is not None else OnlineCredit.objects.all()).filter(year=year)
+    credits = credits.select_related("cadre", "platform").order_by("pk")
+    if platform is not None:
+        credits = credits.filter(platform=platform)
+    converters: dict[int, Converter] = {}
+    entries = set(
+        LedgerEntry.objects.filter(source=Source.ONLINE_RECORD, source_id__in=credits.values("pk"))
+        .exclude(status=EntryStatus.REJECTED)
+        .values_list("source_id", flat=True)
+    )
+    for credit in credits.iterator(chunk_size=1000):
+        converter = converters.setdefault(credit.platform_id, Converter(credit.platform, year))
+        try:
+            hours = converter.hours(credit.cadre.unit_id, credit.amount)
+        except MissingRule:
+            done.uncounted += 1
+            continue
+        if hours is None:
+            done.uncounted += 1
+            if credit.pk not in entries:
+                continue
+        elif hours == credit.hours and credit.pk in entries:
+            done.unchanged += 1
+            continue
+        with transaction.atomic():
+            credit = OnlineCredit.objects.select_for_update().select_related("cadre", "platform").get(pk=credit.pk)
+            credit.hours = hours if hours is not None else Decimal(0)
+            credit.save(update_fields=["hours", "updated_at"])
+            _entry_sync(
+                actor=actor, cadre=credit.cadre, credit=credit, platform=credit.platform, year=year, hours=hours
+            )
+            if hours is not None:
+                done.counted += 1
+                done.superseded += supersede_reports(
+                    actor=actor, platform=credit.platform, year=year, cadre_ids=[credit.cadre_id]
+                )
+    return done
 
 
 def _figure_snapshot(figure: OnlineFigure) -> dict[str, Any]:

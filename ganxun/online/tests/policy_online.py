@@ -60,6 +60,7 @@ POLICY: dict[str, list[Rule]] = {
     "online:import_confirm": [_admin_post("", post=REDIRECT)],
     "online:review_list": [ADMIN_GET],
     "online:figure_decide": [_admin_post("online_flagged")],
+    "online:recount": [_admin_post("", post=REDIRECT)],
     "online:rule_list": [ADMIN_GET],
     "online:rule_update": [_admin_post("online_rule")],
 }
