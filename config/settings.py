@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ganxun.lectures",
     "ganxun.plans",
     "ganxun.nominations",
+    "ganxun.menu",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

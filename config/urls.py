@@ -16,5 +16,6 @@ urlpatterns = [
     path("lectures/", include("ganxun.lectures.urls")),
     path("plans/", include("ganxun.plans.urls")),
     path("nominations/", include("ganxun.nominations.urls")),
+    path("menu/", include("ganxun.menu.urls")),
     path("django-admin/", admin.site.urls),
 ]

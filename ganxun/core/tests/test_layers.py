@@ -29,6 +29,7 @@ LAYERS = (
     "lectures",
     "plans",
     "nominations",
+    "menu",
     "demo",
 )
 
