@@ -4,8 +4,10 @@ from .courses import (  # noqa: F401
     AssignmentResult,
     assign_audience,
     course_create,
+    course_delete,
     course_update,
     lesson_create,
+    lesson_delete,
     lesson_update,
     recording_publish,
 )

@@ -136,6 +136,53 @@ def lesson_update(*, actor, lesson: Lesson, file: Any = None, **fields: Any) -> 
     return lesson
 
 
+def _studied_message(count: int) -> str:
+    return _(
+        "%(count)s people have studied it: their progress and 学时 stand on it, so it cannot be deleted. Unpublish "
+        "the course instead to take it off the list."
+    ) % {"count": count}
+
+
+@transaction.atomic
+def lesson_delete(*, actor, lesson: Lesson) -> None:
+    """Delete a lesson nobody has studied yet (its file too); one with progress is refused: unpublish instead."""
+    _require_course(actor, lesson.course)
+    lesson = Lesson.objects.select_for_update().get(pk=lesson.pk)
+    studied = lesson.progress.count()
+    if studied:
+        raise ValidationError(_studied_message(studied))
+    before = lesson_snapshot(lesson)
+    file = lesson.file
+    with translation.override(settings.LANGUAGE_CODE):
+        audit_record(actor=actor, action=Action.DELETE, obj=lesson, before=before)
+    lesson.delete()
+    if file:
+        transaction.on_commit(lambda: file.storage.delete(file.name))
+
+
+@transaction.atomic
+def course_delete(*, actor, course: Course) -> None:
+    """Delete a course none of whose lessons anyone has studied (its lessons, files and assignments too)."""
+    _require_course(actor, course)
+    course = Course.objects.select_for_update().get(pk=course.pk)
+    studied = Lesson.objects.filter(course=course, progress__isnull=False).values("progress__cadre").distinct().count()
+    if studied:
+        raise ValidationError(_studied_message(studied))
+    with translation.override(settings.LANGUAGE_CODE):
+        for lesson in course.lessons.all():
+            audit_record(actor=actor, action=Action.DELETE, obj=lesson, before=lesson_snapshot(lesson))
+        audit_record(
+            actor=actor,
+            action=Action.DELETE,
+            obj=course,
+            before={**course_snapshot(course), "assigned": course.assignments.count()},
+        )
+    files = [lesson.file for lesson in course.lessons.all() if lesson.file]
+    course.delete()
+    for file in files:
+        transaction.on_commit(lambda file=file: file.storage.delete(file.name))
+
+
 def lecturer_sessions(user) -> QuerySet[Session]:
     """The sessions an internal lecturer (a cadre tagged 内训师) taught, up to today: those whose recording they may
     publish as a lesson."""

@@ -27,6 +27,13 @@ POLICY: dict[str, list[dict]] = {
         {"target": "course_unassigned", "get": roles(OK, section_head=NOT_FOUND, cadre=NOT_FOUND), "post": GET_ONLY},
     ],
     "microclass:course_update": [{"target": "course", **ADMIN_FORM}],
+    # The world's course and lesson have been studied: the deletion is refused with a message (a redirect).
+    "microclass:course_delete": [
+        {"target": "course", "get": POST_ONLY, "post": roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT)}
+    ],
+    "microclass:lesson_delete": [
+        {"target": "lesson", "get": POST_ONLY, "post": roles(FORBIDDEN, training_admin=REDIRECT, system_admin=REDIRECT)}
+    ],
     "microclass:course_assign": [
         {
             "target": "course",

@@ -278,3 +278,45 @@ class LedgerPagesTests(TestCase):
         self.assertRedirects(self.client.get(entry.source_url()), lesson.get_absolute_url())
         response = self.client.get(reverse("hours:cadre_archive", args=[cadre.pk]))
         self.assertContains(response, "微课堂：征收补偿标准")
+
+
+class DeletionTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = UserFactory(username="mc_admin", role=Role.TRAINING_ADMIN, cadre=None)
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_a_lesson_nobody_studied_is_deleted_with_its_file_and_audited(self):
+        lesson = LessonFactory(title="第二讲")
+        storage, name = lesson.file.storage, lesson.file.name
+        self.assertTrue(storage.exists(name))
+        with self.captureOnCommitCallbacks(execute=True):
+            response = self.client.post(reverse("microclass:lesson_delete", args=[lesson.pk]))
+        self.assertRedirects(response, lesson.course.get_absolute_url(), fetch_redirect_response=False)
+        self.assertFalse(Lesson.objects.filter(pk=lesson.pk).exists())
+        self.assertFalse(storage.exists(name))
+        self.assertTrue(AuditEvent.objects.filter(object_type="lesson", action="delete").exists())
+
+    def test_a_studied_lesson_or_course_is_kept_with_a_message_saying_why(self):
+        lesson = LessonFactory(title="第一讲")
+        LessonProgress.objects.create(cadre=CadreFactory(), lesson=lesson, credited_ms=1000)
+        response = self.client.post(reverse("microclass:lesson_delete", args=[lesson.pk]), follow=True)
+        self.assertContains(response, "已有1人学习过")
+        response = self.client.post(reverse("microclass:course_delete", args=[lesson.course.pk]), follow=True)
+        self.assertContains(response, "不能删除")
+        self.assertTrue(Lesson.objects.filter(pk=lesson.pk).exists())
+        self.assertFalse(AuditEvent.objects.filter(action="delete").exists())
+
+    def test_a_course_nobody_studied_is_deleted_with_its_lessons_and_assignments(self):
+        course = CourseFactory(title="旧课程")
+        LessonFactory(course=course)
+        LessonFactory(course=course)
+        AssignmentFactory(course=course, cadre=CadreFactory())
+        edit = self.client.get(reverse("microclass:course_update", args=[course.pk]))
+        self.assertContains(edit, reverse("microclass:course_delete", args=[course.pk]))
+        response = self.client.post(reverse("microclass:course_delete", args=[course.pk]))
+        self.assertRedirects(response, reverse("microclass:course_list"), fetch_redirect_response=False)
+        self.assertFalse(Course.objects.exists() or Lesson.objects.exists() or Assignment.objects.exists())
+        self.assertEqual(AuditEvent.objects.filter(action="delete").count(), 3)

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.generic import CreateView, UpdateView
 from openpyxl import Workbook
 
@@ -22,7 +22,16 @@ from ganxun.training.forms import EnrolForm
 
 from ..forms import CourseForm, LessonForm, RecordingForm, lesson_max_bytes
 from ..models import Course, Lesson, LessonProgress
-from ..services import assign_audience, course_create, course_update, lesson_create, lesson_update, recording_publish
+from ..services import (
+    assign_audience,
+    course_create,
+    course_delete,
+    course_update,
+    lesson_create,
+    lesson_delete,
+    lesson_update,
+    recording_publish,
+)
 from ..services.courses import is_lecturer, lecturer_sessions
 
 
@@ -148,6 +157,9 @@ class CourseUpdateView(EditConflictMixin, AdminRequiredMixin, _CourseSave, Updat
             "heading": _("Edit course"),
             "course": self.object,
             "cancel_url": self.object.get_absolute_url(),
+            "delete_url": reverse("microclass:course_delete", args=[self.object.pk]),
+            "delete_question": _("Delete the course “%(title)s” with its lessons? This cannot be undone.")
+            % {"title": self.object.title},
         }
 
 
@@ -311,6 +323,9 @@ class LessonUpdateView(EditConflictMixin, LessonFormMixin, AdminRequiredMixin, _
             "course": self.object.course,
             "upload": True,
             "cancel_url": self.object.course.get_absolute_url(),
+            "delete_url": reverse("microclass:lesson_delete", args=[self.object.pk]),
+            "delete_question": _("Delete the lesson “%(title)s” and its file? This cannot be undone.")
+            % {"title": self.object.title},
         }
 
 
@@ -355,3 +370,30 @@ def recording_create(request: HttpRequest) -> HttpResponse:
         },
         status=status,
     )
+
+
+@require_POST
+def course_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a course nobody has studied; otherwise say why not (unpublish it instead)."""
+    course = _editable_course(request, pk)
+    try:
+        course_delete(actor=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+        return redirect(course.get_absolute_url())
+    messages.success(request, _("The course “%(title)s” was deleted.") % {"title": course.title})
+    return redirect("microclass:course_list")
+
+
+@require_POST
+def lesson_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a lesson nobody has studied; otherwise say why not."""
+    require_admin(request.user)
+    lesson = get_object_or_404(Lesson.objects.editable_by(request.user).select_related("course"), pk=pk)
+    try:
+        lesson_delete(actor=request.user, lesson=lesson)
+    except ValidationError as error:
+        messages.error(request, "；".join(error.messages))
+    else:
+        messages.success(request, _("The lesson “%(title)s” was deleted.") % {"title": lesson.title})
+    return redirect(lesson.course.get_absolute_url())
