@@ -213,6 +213,10 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     # PDF.js shows a 微课堂 document in the browser (pdf.min.mjs with its worker pdf.worker.min.mjs).
     ("vendor/pdfjs", NODE_MODULES / "pdfjs-dist" / "build"),
+    # Its character maps and standard font data: a Chinese PDF whose fonts are not embedded (宋体 named by an
+    # encoding such as UniGB-UCS2-H, common in documents from older office software) is drawn only with them.
+    ("vendor/pdfjs-cmaps", NODE_MODULES / "pdfjs-dist" / "cmaps"),
+    ("vendor/pdfjs-fonts", NODE_MODULES / "pdfjs-dist" / "standard_fonts"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -11,6 +11,7 @@ from ganxun.accounts.models import User
 from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
 from ganxun.demo.loader import load_training_year
 from ganxun.demo.practice import load_practice_year
+from ganxun.demo.microclass import load_microclass
 from ganxun.demo.theory import load_theory_year
 from ganxun.roster.models import Cadre
 
@@ -51,6 +52,7 @@ class Command(BaseCommand):
             year = load_training_year(today=today)
             practice = load_practice_year(today=today)
             theory = load_theory_year(today=today)
+            micro = load_microclass(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo bureau loaded: %(sections)d sections, %(cadres)d cadres, %(accounts)d accounts.")
@@ -106,6 +108,12 @@ class Command(BaseCommand):
                     "flagged": theory.online_flagged,
                     "unmatched": theory.online_unmatched,
                 }
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _("微课堂 loaded: %(lessons)d lessons assigned to %(assigned)d cadres, %(completed)d lessons completed.")
+                % {"lessons": micro.lessons, "assigned": micro.assigned, "completed": micro.completed}
             )
         )
 

@@ -16,7 +16,13 @@ async function showDocument() {
   try {
     const pdfjs = await import(viewer.dataset.pdfjs);
     pdfjs.GlobalWorkerOptions.workerSrc = viewer.dataset.worker;
-    const pdf = await pdfjs.getDocument({ url: viewer.dataset.src, isEvalSupported: false }).promise;
+    const pdf = await pdfjs.getDocument({
+      url: viewer.dataset.src,
+      isEvalSupported: false,
+      cMapUrl: viewer.dataset.cmaps, // Chinese fonts not embedded in the file are drawn through these
+      cMapPacked: true,
+      standardFontDataUrl: viewer.dataset.fonts,
+    }).promise;
     document.getElementById("pdf-loading").remove();
     for (let number = 1; number <= pdf.numPages; number++) {
       const page = await pdf.getPage(number);
