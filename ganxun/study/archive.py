@@ -13,9 +13,9 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
-from ganxun.roster.models import Cadre, DerivedGroup, Status, Unit, home_unit_id
+from ganxun.roster.models import COUNTY_DIVISION_LEADERSHIP, Cadre, CadrePeriod, Status, Unit, home_unit_id
 from ganxun.training.models import AttendanceStatus, Enrolment, Material, Session, attendance_rows
 
 from .models import SelfStudy, StudyPlan
@@ -176,15 +176,20 @@ def year_archive(unit: Unit, year: int) -> YearArchive:
 
 
 def leader_studies(unit: Unit, year: int) -> list[LeaderStudy]:
-    """Each leader of the unit in post now, and anyone with a record of the year, with their self-study of it."""
+    """Each leader of the unit during ``year`` (a 领导职务 held there on any day of it, by the dated periods of
+    service: one who left in March is still in that year's archive, one appointed next year is not), and anyone of
+    the unit with a record of the year, with their self-study of it."""
+    periods = CadrePeriod.objects.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31)).filter(unit=unit)
+    leader_ids = periods.filter(
+        status=Status.ACTIVE, leadership_level__in=COUNTY_DIVISION_LEADERSHIP
+    ).values("cadre_id")
     records = (
-        SelfStudy.objects.filter(cadre__unit=unit, start_date__year=year)
+        SelfStudy.objects.filter(Q(cadre__unit=unit) | Q(cadre__in=periods.values("cadre_id")), start_date__year=year)
         .select_related("cadre")
         .order_by("cadre__name", "start_date", "pk")
     )
     by_cadre: dict[int, LeaderStudy] = {}
-    leaders = Cadre.objects.in_group(DerivedGroup.LEADER).filter(unit=unit, status=Status.ACTIVE)
-    for leader in leaders.order_by("name", "pk"):
+    for leader in Cadre.objects.filter(pk__in=leader_ids).order_by("name", "pk"):
         by_cadre[leader.pk] = LeaderStudy(leader, [])
     for record in records:
         by_cadre.setdefault(record.cadre_id, LeaderStudy(record.cadre, [])).records.append(record)

@@ -234,3 +234,26 @@ def test_a_leader_who_left_is_listed_only_in_a_year_of_their_records(media):
     names = [leader.cadre.name for leader in year_archive(year.unit, 2026).leaders]
     assert "退休老局长" not in names and {"王局长", "钱副局长"} <= set(names)
     assert "退休老局长" in [leader.cadre.name for leader in year_archive(year.unit, 2025).leaders]
+
+
+@pytest.mark.django_db
+def test_the_leaders_of_a_year_are_those_in_post_during_it_by_the_dated_periods(media):
+    from ganxun.roster.services import cadre_update
+    from ganxun.roster.tests.factories import CadreFactory
+
+    year = Year()
+    appointed = CadreFactory(name="新任副局长", section=year.section, hire_date=dt.date(2010, 1, 1))
+    cadre_update(
+        actor=None,
+        cadre=appointed,
+        leadership_level="deputy_division_chief",
+        effective=dt.date(2026, 6, 1),
+        note="任命",
+    )
+    stepped_down = LeaderFactory(name="改任老局长", section=year.section, hire_date=dt.date(2010, 1, 1))
+    cadre_update(actor=None, cadre=stepped_down, leadership_level="", effective=dt.date(2025, 3, 1), note="改任")
+    in_2026 = {leader.cadre.name for leader in year_archive(year.unit, 2026).leaders}
+    in_2025 = {leader.cadre.name for leader in year_archive(year.unit, 2025).leaders}
+    in_2024 = {leader.cadre.name for leader in year_archive(year.unit, 2024).leaders}
+    assert "新任副局长" in in_2026 and "新任副局长" not in in_2025
+    assert "改任老局长" not in in_2026 and "改任老局长" in in_2025 and "改任老局长" in in_2024
