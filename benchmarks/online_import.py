@@ -22,15 +22,11 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
-import os
 import random
 import sys
-import tempfile
-import time
-import tracemalloc
-from collections.abc import Callable
 from pathlib import Path
+
+from .common import peak_memory, scratch_database, seed_roster, timed
 
 SECTIONS = ("办公室", "组织人事科", "旧区改造科", "住房保障科", "物业管理科", "房屋安全科", "法规科", "执法大队")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
@@ -123,87 +119,11 @@ def check(path: Path, *, write: bool = False):
     return result
 
 
-def timed(work: Callable[[], object]) -> float:
-    gc.collect()
-    started = time.perf_counter()
-    work()
-    return time.perf_counter() - started
-
-
-def peak_memory(work: Callable[[], object]) -> int:
-    gc.collect()
-    tracemalloc.start()
-    try:
-        work()
-        return tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-
-
-def seed_roster(cadres: list[tuple[str, str, str]]) -> None:
-    """The cadres the list names, with their first period of service (not timed)."""
-    from ganxun.roster.idcard import birth_date_of, gender_of
-    from ganxun.roster.models import Cadre, CadrePeriod, Section, home_unit_id
-
-    unit = home_unit_id()
-    sections = {name: Section.objects.create(name=name, sort_order=n) for n, name in enumerate(SECTIONS)}
-    Cadre.objects.bulk_create(
-        [
-            Cadre(
-                name=name,
-                id_number=number,
-                birth_date=birth_date_of(number),
-                gender=gender_of(number),
-                section=sections[section],
-                unit_id=unit,
-            )
-            for name, number, section in cadres
-        ],
-        batch_size=1000,
-    )
-    CadrePeriod.objects.bulk_create(
-        [
-            CadrePeriod(cadre=cadre, valid_from=dt.date(2010, 1, 1), **cadre.period_facts())
-            for cadre in Cadre.objects.only("pk", "unit_id", "section_id", "post", "rank", "leadership_level", "status")
-        ],
-        batch_size=1000,
-    )
-
-
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
     small_rows = args.memory_rows or max(args.rows // 4, 1)
-    with tempfile.TemporaryDirectory(prefix="ganxun-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["GANXUN_VAR_DIR"] = str(workdir)
-        os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every SQL statement in memory
-        os.environ["IMPORT_MAX_BYTES"] = str(1 << 30)
-        os.environ["IMPORT_MAX_UNCOMPRESSED_BYTES"] = str(1 << 32)
-        import django
-
-        django.setup()
-        from django.conf import settings
-
-        settings.GANXUN = {
-            **settings.GANXUN,
-            "IMPORT_MAX_ROWS": max(args.rows, small_rows) + 10,
-            "IMPORT_MAX_PART_BYTES": 1 << 32,
-        }
-        from django.db import connections
-        from django.test.utils import setup_databases, teardown_databases
-
-        database = connections["default"].settings_dict
-        if database["ENGINE"].endswith("sqlite3"):
-            database["TEST"]["NAME"] = str(workdir / "test.sqlite3")
-        else:
-            database["TEST"]["NAME"] = f"benchmark_{database['NAME']}"
-        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        try:
-            report(args, workdir, small_rows)
-        finally:
-            teardown_databases(databases, verbosity=0)
+    with scratch_database(args.database_url, max(args.rows, small_rows)) as workdir:
+        report(args, workdir, small_rows)
 
 
 def reset() -> None:
@@ -228,7 +148,7 @@ def report(args: argparse.Namespace, workdir: Path, small_rows: int) -> None:
     from ganxun.roster.models import home_unit_id
 
     cadres = people(args.rows)
-    seed_roster(cadres)
+    seed_roster(cadres, SECTIONS)
     ACTOR["actor"] = User.objects.create(username="benchmark", role=Role.TRAINING_ADMIN, unit_id=home_unit_id())
     big, small = workdir / f"online-{args.rows}.xlsx", workdir / f"online-{small_rows}.xlsx"
     build_list(big, cadres)
