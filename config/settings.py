@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "ganxun.plans",
     "ganxun.nominations",
     "ganxun.menu",
+    "ganxun.rotation",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

@@ -17,5 +17,6 @@ urlpatterns = [
     path("plans/", include("ganxun.plans.urls")),
     path("nominations/", include("ganxun.nominations.urls")),
     path("menu/", include("ganxun.menu.urls")),
+    path("rotation/", include("ganxun.rotation.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -30,6 +30,7 @@ LAYERS = (
     "plans",
     "nominations",
     "menu",
+    "rotation",
     "demo",
 )
 
