@@ -118,7 +118,8 @@ def test_gunicorn_serves_the_app_with_the_shipped_config(collected):
                     body = json.loads(response.read())
                     headers = response.headers
                     break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                # Not up yet, or (a busy machine) its worker still booting past the read timeout: ask again.
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 time.sleep(0.2)
         assert body == {"status": "ok"}
