@@ -214,7 +214,12 @@ class ScheduledLecture(models.Model):
     note = models.CharField(_("note"), max_length=200, blank=True)
     moved_reason = models.CharField(_("reason for moving"), max_length=200, blank=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("updated by"), on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
     )
 
     objects = ScheduledQuerySet.as_manager()
