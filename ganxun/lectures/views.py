@@ -83,7 +83,8 @@ def schedule(request: HttpRequest) -> HttpResponse:
     rows = []
     for lecture in lectures:
         answer = calendar.answer(lecture.date) if calendar else None
-        rows.append({"lecture": lecture, "weekday": weekday_name(lecture.date), "answer": answer})
+        make_up = answer is not None and answer.working and lecture.date.weekday() >= 5
+        rows.append({"lecture": lecture, "weekday": weekday_name(lecture.date), "answer": answer, "make_up": make_up})
     return render(
         request,
         "lectures/schedule.html",

@@ -51,7 +51,7 @@ def test_the_admin_generates_the_year_and_everyone_reads_it(client, admin):
     client.force_login(cadre)
     page = client.get(reverse("lectures:schedule"), {"year": 2026}).content.decode()
     assert page.count("data-month=") == 12
-    assert 'data-date="2026-02-28"' in page and "星期六" in page
+    assert 'data-date="2026-02-28"' in page and "星期六" in page and page.count("data-make-up") == 1
     assert "chinese-calendar 1.11.0" in page
     assert reverse("lectures:lecture_update", args=[rows[0].pk]) not in page
     assert "data-warning" not in page  # the make-up Saturday is a working day
