@@ -15,9 +15,12 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from ganxun.accounts.models import Role
+from ganxun.attendance.models import Evaluation
 from ganxun.lectures.models import LecturerKind, LecturerProfile, ScheduledLecture
 from ganxun.roster.tests.factories import PASSWORD, CadreFactory, UserFactory
 from ganxun.roster.tests.test_browser import ARTIFACTS, TIMEOUT_MS, browser  # noqa: F401  (the browser fixture)
+from ganxun.training.models import TopicModule
+from ganxun.training.tests.factories import ActivityFactory, LecturerFactory, SessionFactory
 
 pytestmark = pytest.mark.browser
 PHONE = {"width": 390, "height": 844}
@@ -56,7 +59,14 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     importlib.import_module("ganxun.training.migrations.0002_seed_kinds_and_topics").seed(apps, None)
     UserFactory(username="peixun", role=Role.TRAINING_ADMIN, cadre=None)
     UserFactory(username="xiaowang", role=Role.CADRE)
-    LecturerProfile.objects.create(cadre=CadreFactory(name="李科长"), kind=LecturerKind.SECTION_HEAD)
+    head = CadreFactory(name="李科长")
+    LecturerProfile.objects.create(cadre=head, kind=LecturerKind.SECTION_HEAD)
+    held = SessionFactory(
+        activity=ActivityFactory(title="保障性租赁住房政策解读", topic=TopicModule.objects.get(name="住房保障")),
+        date=dt.date(YEAR, 4, 30),
+    )
+    LecturerFactory(activity=held.activity, cadre=head, outside_name="")
+    Evaluation.objects.create(session=held, cadre=CadreFactory(), content=5, delivery=4, usefulness=5)
 
     page = login(browser, live_server, "peixun")
     page.goto(f"{live_server.url}{reverse('lectures:schedule')}?year={YEAR}")
@@ -85,6 +95,14 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     shot(page, "schedule")
     page.goto(live_server.url + reverse("lectures:lecturer_list"))
     shot(page, "lecturers")
+    page.get_by_role("link", name="李科长").click()
+    expect(page.locator(f'[data-year="{YEAR}"] [data-scores]')).to_contain_text("内容 5.00")
+    shot(page, "lecturer")
+    page.goto(f"{live_server.url}{reverse('lectures:topic_lectures')}?year={YEAR}")
+    topic = page.locator('tr[data-topic="住房保障"]')
+    expect(topic).to_contain_text("保障性租赁住房的筹集与管理")
+    expect(topic).to_contain_text("保障性租赁住房政策解读")
+    shot(page, "topics")
     page.goto(f"{live_server.url}{reverse('lectures:calendar_list')}?year=2027")
     expect(page.locator("[data-source]")).to_contain_text("工作日未知")
     shot(page, "calendar")
