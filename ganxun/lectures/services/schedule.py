@@ -41,6 +41,8 @@ def schedule_generate(*, actor, series: LectureSeries, year: int) -> list[Schedu
         defaults = {month: calendar.last_working_day(month) for month in range(1, 13)}
     except CalendarUnknown as unknown:
         raise ValidationError(str(unknown)) from unknown
+    # Two administrators generating at once: the second waits for the first and finds its rows.
+    LectureSeries.objects.select_for_update().filter(pk=series.pk).first()
     existing = {row.month: row for row in ScheduledLecture.objects.filter(series=series, year=year)}
     created = refreshed = 0
     for month, default in defaults.items():
