@@ -28,6 +28,15 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
     if study_archive_reader(user):  # administrators and 领导干部: the leadership's study record
         theory.append((_("Study archive"), reverse("study:index"), "journal-bookmark"))
     main.append((_("Theory classroom"), theory, "book"))
+    # 专业课堂: the year's plan carried out — the lecture series, its lecturers, the rotation of new cadres.
+    professional = [
+        (_("Monthly lecture series"), reverse("lectures:schedule"), "easel"),
+        (_("Topic modules by year"), reverse("lectures:topic_lectures"), "bookmarks"),
+    ]
+    if user.is_admin or user.is_section_head:
+        professional.append((_("Lecturer pool"), reverse("lectures:lecturer_list"), "person-video3"))
+    professional.append((_("Rotation of new cadres"), reverse("rotation:list"), "arrow-left-right"))
+    main.append((_("Professional classroom"), professional, "briefcase"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
         main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))
@@ -43,6 +52,7 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
             (_("Import"), reverse("roster:cadre_import"), "upload"),
             (_("Activity kinds"), reverse("training:kind_list"), "collection"),
             (_("Topic modules"), reverse("training:topic_list"), "bookmarks"),
+            (_("Working-day calendar"), reverse("lectures:calendar_list"), "calendar3"),
             (_("Hour rules"), reverse("hours:rule_list"), "sliders"),
             (_("Outside classes"), reverse("hours:outside_class_list"), "building"),
             (_("Course evaluations"), reverse("attendance:evaluation_list"), "star"),

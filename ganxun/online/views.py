@@ -348,9 +348,7 @@ def recount(request: HttpRequest) -> HttpResponse:
     require_admin(request.user)
     value = query_id(request.POST, "year")
     year = value if value is not None and 2000 <= value <= 2100 else timezone.localdate().year
-    done = services.credits_recount(
-        actor=request.user, year=year, scope=OnlineCredit.objects.visible_to(request.user)
-    )
+    done = services.credits_recount(actor=request.user, year=year, scope=OnlineCredit.objects.visible_to(request.user))
     messages.success(
         request,
         _(

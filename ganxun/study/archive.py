@@ -180,9 +180,9 @@ def leader_studies(unit: Unit, year: int) -> list[LeaderStudy]:
     service: one who left in March is still in that year's archive, one appointed next year is not), and anyone of
     the unit with a record of the year, with their self-study of it."""
     periods = CadrePeriod.objects.overlapping(dt.date(year, 1, 1), dt.date(year, 12, 31)).filter(unit=unit)
-    leader_ids = periods.filter(
-        status=Status.ACTIVE, leadership_level__in=COUNTY_DIVISION_LEADERSHIP
-    ).values("cadre_id")
+    leader_ids = periods.filter(status=Status.ACTIVE, leadership_level__in=COUNTY_DIVISION_LEADERSHIP).values(
+        "cadre_id"
+    )
     records = (
         SelfStudy.objects.filter(Q(cadre__unit=unit) | Q(cadre__in=periods.values("cadre_id")), start_date__year=year)
         .select_related("cadre")

@@ -198,6 +198,7 @@ AREA_POLICIES = {
     ),
     "study": ("ganxun.study.tests.policy_study", "ganxun/study/tests/test_permissions_study.py"),
     "online": ("ganxun.online.tests.policy_online", "ganxun/online/tests/test_permissions_online.py"),
+    "lectures": ("ganxun.lectures.tests.policy_lectures", "ganxun/lectures/tests/test_permissions_lectures.py"),
     "rotation": ("ganxun.rotation.tests.policy_rotation", "ganxun/rotation/tests/test_permissions_rotation.py"),
 }
 

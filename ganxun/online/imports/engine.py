@@ -749,8 +749,7 @@ class OnlineImportJob:
         else:
             self.result.superseded = len(self.reports)
             message = _(
-                "%(count)s self-reports of %(platform)s in %(year)s will be withdrawn: this import counts those "
-                "hours."
+                "%(count)s self-reports of %(platform)s in %(year)s will be withdrawn: this import counts those hours."
             )
         self.result.notices.append(
             message % {"count": self.result.superseded, "platform": self.platform.name, "year": self.year}

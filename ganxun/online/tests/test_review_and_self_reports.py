@@ -144,9 +144,7 @@ def _reports_before_the_import(today):
     cadre = person(1, "欧阳明轩")
     user = UserFactory(username="gb", role=Role.CADRE, cadre=cadre)
     common = {"actor": user, "cadre": cadre, "hours": Decimal("2"), "bucket": Bucket.ONLINE}
-    chosen = self_report_submit(
-        **common, date=today, title="网上专题学习", platform=str(platform("干部在线学习").pk)
-    )
+    chosen = self_report_submit(**common, date=today, title="网上专题学习", platform=str(platform("干部在线学习").pk))
     confirmed = self_report_submit(**common, date=today - dt.timedelta(days=1), title="干部在线学习 条例课")
     confirmed.status = "confirmed"
     confirmed.save()  # as the review would (the totals follow)

@@ -10,8 +10,9 @@ from django.utils.translation import gettext as _
 from ganxun.accounts.models import User
 from ganxun.demo.bureau import DEMO_ACCOUNTS, DEMO_PASSWORD, load_bureau
 from ganxun.demo.loader import load_training_year
-from ganxun.demo.practice import load_practice_year
 from ganxun.demo.microclass import load_microclass
+from ganxun.demo.practice import load_practice_year
+from ganxun.demo.professional import load_professional
 from ganxun.demo.theory import load_theory_year
 from ganxun.roster.models import Cadre
 
@@ -53,6 +54,7 @@ class Command(BaseCommand):
             practice = load_practice_year(today=today)
             theory = load_theory_year(today=today)
             micro = load_microclass(today=today)
+            professional = load_professional(today=today)
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo bureau loaded: %(sections)d sections, %(cadres)d cadres, %(accounts)d accounts.")
@@ -112,8 +114,23 @@ class Command(BaseCommand):
         )
         self.stdout.write(
             self.style.SUCCESS(
-                _("微课堂 loaded: %(lessons)d lessons assigned to %(assigned)d cadres, %(completed)d lessons completed.")
+                _(
+                    "微课堂 loaded: %(lessons)d lessons assigned to %(assigned)d cadres, %(completed)d lessons completed."
+                )
                 % {"lessons": micro.lessons, "assigned": micro.assigned, "completed": micro.completed}
+            )
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                _(
+                    "Professional classroom loaded: %(lectures)d monthly lectures scheduled, %(rotations)d rotations "
+                    "of new cadres (%(evaluated)d evaluated)."
+                )
+                % {
+                    "lectures": professional.lectures,
+                    "rotations": professional.rotations,
+                    "evaluated": professional.evaluated,
+                }
             )
         )
 

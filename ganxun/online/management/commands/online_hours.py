@@ -38,6 +38,5 @@ class Command(BaseCommand):
                 raise CommandError(_("There is no active administrator account named %(name)s.") % {"name": actor})
         done = credits_recount(actor=user, year=year, platform=found)
         self.stdout.write(
-            f"counted={done.counted} unchanged={done.unchanged} uncounted={done.uncounted} "
-            f"superseded={done.superseded}"
+            f"counted={done.counted} unchanged={done.unchanged} uncounted={done.uncounted} superseded={done.superseded}"
         )

@@ -1,0 +1,96 @@
+"""The demo bureau's professional classroom (专业课堂) beyond its activities: the lecturer pool and the year's
+杨房课堂·月末讲坛 schedule (``ganxun.lectures``), and the rotation of the cadres recruited in the last two years
+through the business 科室 (``ganxun.rotation``): the earlier ones completed and evaluated by the host 科室, the
+latest in progress.  Written through the apps' services as the training administrator; idempotent."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ganxun.accounts.models import Role, User
+from ganxun.lectures.models import ScheduledLecture
+from ganxun.lectures.services import demo_lectures
+from ganxun.roster.models import Cadre, Section
+from ganxun.rotation import services as rotation_services
+from ganxun.rotation.models import Rotation
+
+HOSTS = ("住房保障科", "物业管理科", "旧区改造科", "房屋安全科", "房地产市场科")
+
+
+@dataclasses.dataclass
+class ProfessionalYear:
+    lectures: int = 0
+    rotations: int = 0
+    evaluated: int = 0
+
+
+def load_professional(*, today: dt.date) -> ProfessionalYear:
+    result = ProfessionalYear()
+    admin = User.objects.filter(role=Role.TRAINING_ADMIN, is_active=True).order_by("pk").first()
+    if admin is None:
+        raise ValueError("load the demo bureau (with its training administrator) first")
+    unit = admin.unit
+    demo_lectures(unit=unit, year=today.year)
+    result.lectures = ScheduledLecture.objects.filter(series__unit=unit, date__year=today.year).count()
+    _rotations(admin, today)
+    result.rotations = Rotation.objects.filter(cadre__unit=unit).count()
+    result.evaluated = Rotation.objects.filter(cadre__unit=unit).exclude(rating="").count()
+    return result
+
+
+def _rotations(admin: User, today: dt.date) -> None:
+    """Each recruit of the last two years rotates through two host 科室 for three months each, from a month after
+    they joined; what ended is completed and evaluated by the host 科室's head."""
+    hosts = [s for name in HOSTS for s in Section.objects.filter(unit=admin.unit, name=name)]
+    if not hosts:
+        return
+    recruits = (
+        Cadre.objects.visible_to(admin)
+        .active()
+        .filter(hire_date__gte=dt.date(today.year - 1, 1, 1), hire_date__lte=today)
+        .order_by("hire_date", "pk")
+    )
+    heads = {
+        u.cadre.section_id: u
+        for u in User.objects.filter(role=Role.SECTION_HEAD, is_active=True).select_related("cadre")
+        if u.cadre_id
+    }
+    for n, cadre in enumerate(recruits):
+        if Rotation.objects.filter(cadre=cadre).exists():
+            continue
+        start = _month_start(cadre.hire_date, 1)
+        for turn in range(2):
+            host = next((h for h in hosts[(n + turn) % len(hosts) :] + hosts if h.pk != cadre.section_id), None)
+            if host is None or start > today:
+                break
+            end = _month_start(start, 3) - dt.timedelta(days=1)
+            mentor = Cadre.objects.filter(section=host).active().exclude(pk=cadre.pk).order_by("pk").first()
+            rotation = rotation_services.rotation_create(
+                actor=admin,
+                cadre=cadre,
+                host_section=host,
+                start_date=start,
+                end_date=end,
+                mentor=mentor,
+                tasks=f"熟悉{host.name}业务流程，参与窗口接待和案卷整理。",
+            )
+            if end < today:
+                rotation = rotation_services.rotation_complete(
+                    actor=admin, rotation=rotation, completed_on=end, summary="按计划完成轮岗任务，熟悉了科室主要业务。"
+                )
+                evaluator = heads.get(host.pk, admin)
+                if evaluator.cadre_id == cadre.pk:
+                    evaluator = admin
+                rotation_services.rotation_evaluate(
+                    actor=evaluator,
+                    rotation=rotation,
+                    rating=("excellent", "good", "good", "pass")[n % 4],
+                    evaluation="工作积极主动，虚心向带教人学习，能独立完成基础性工作。",
+                )
+            start = end + dt.timedelta(days=1)
+
+
+def _month_start(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
