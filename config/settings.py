@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "ganxun.nominations",
     "ganxun.menu",
     "ganxun.rotation",
+    "ganxun.reception",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

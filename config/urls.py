@@ -18,5 +18,6 @@ urlpatterns = [
     path("nominations/", include("ganxun.nominations.urls")),
     path("menu/", include("ganxun.menu.urls")),
     path("rotation/", include("ganxun.rotation.urls")),
+    path("reception/", include("ganxun.reception.urls")),
     path("django-admin/", admin.site.urls),
 ]

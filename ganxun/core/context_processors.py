@@ -36,6 +36,7 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
     if user.is_admin or user.is_section_head:
         professional.append((_("Lecturer pool"), reverse("lectures:lecturer_list"), "person-video3"))
     professional.append((_("Rotation of new cadres"), reverse("rotation:list"), "arrow-left-right"))
+    professional.append((_("Reception desk"), reverse("reception:rota"), "person-workspace"))
     main.append((_("Professional classroom"), professional, "briefcase"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))

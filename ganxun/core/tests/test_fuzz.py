@@ -67,6 +67,7 @@ from ganxun.lectures.tests.policy_lectures import add_targets as lectures_target
 from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
 from ganxun.online.tests.policy_online import add_targets as online_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
+from ganxun.reception.tests.policy_reception import add_targets as reception_targets
 from ganxun.rotation.tests.policy_rotation import add_targets as rotation_targets
 from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
@@ -100,6 +101,7 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         online_targets(self)
         lectures_targets(self)
         rotation_targets(self)
+        reception_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

@@ -31,6 +31,7 @@ LAYERS = (
     "nominations",
     "menu",
     "rotation",
+    "reception",
     "demo",
 )
 

@@ -199,6 +199,7 @@ AREA_POLICIES = {
     "study": ("ganxun.study.tests.policy_study", "ganxun/study/tests/test_permissions_study.py"),
     "online": ("ganxun.online.tests.policy_online", "ganxun/online/tests/test_permissions_online.py"),
     "lectures": ("ganxun.lectures.tests.policy_lectures", "ganxun/lectures/tests/test_permissions_lectures.py"),
+    "reception": ("ganxun.reception.tests.policy_reception", "ganxun/reception/tests/test_permissions_reception.py"),
     "rotation": ("ganxun.rotation.tests.policy_rotation", "ganxun/rotation/tests/test_permissions_rotation.py"),
 }
 
