@@ -112,7 +112,7 @@ def _audiences(plan: TrainingPlan, items: list[PlanItem], on: dt.date) -> dict[i
     by_group = {g: set(qs.values_list("pk", flat=True)) for g, (_via, qs) in zip(groups, found[:-1], strict=True)}
     by_tag: dict[int, set[int]] = defaultdict(set)
     if any(item.tags.all() for item in items):
-        for cadre_id, tag_id in Cadre.tags.through.objects.filter(cadre_id__in=list(people)).values_list(
+        for cadre_id, tag_id in Cadre.tags.through.objects.filter(cadre_id__in=everyone_qs.values("pk")).values_list(
             "cadre_id", "tag_id"
         ):
             by_tag[tag_id].add(cadre_id)
