@@ -131,6 +131,21 @@ class TrainingPlan(models.Model):
         return self.status == PlanStatus.APPROVED
 
 
+def month_text(months: list[int]) -> str:
+    """The planned months in words: 3、9月, 4—6月, 全年."""
+    months = sorted(set(months))
+    if len(months) == 12:
+        return "全年"
+    runs: list[list[int]] = []
+    for month in months:
+        if runs and month == runs[-1][-1] + 1:
+            runs[-1].append(month)
+        else:
+            runs.append([month])
+    parts = [f"{r[0]}—{r[-1]}" if len(r) >= 3 else "、".join(map(str, r)) for r in runs]
+    return "、".join(parts) + "月" if parts else ""
+
+
 def _months_error(months) -> str | None:
     if not isinstance(months, list) or not months:
         return str(_("Planned months: choose at least one month."))
@@ -238,7 +253,8 @@ class PlanItem(models.Model):
 
     @property
     def month_text(self) -> str:
-        return "、".join(f"{m}月" for m in self.months)
+        """3、9月; runs of three or more months as 4—6月; every month as 全年."""
+        return month_text(self.months)
 
 
 class PlanLink(models.Model):

@@ -50,7 +50,7 @@ def plan_docx(execution: Execution) -> bytes:
             ]
             for r in execution.rows
         ],
-        [10, 18, 34, 30, 16, 10, 10, 28],
+        [12, 20, 38, 30, 16, 12, 12, 16],
     )
     if execution.done_sessions or execution.outside:
         writer.heading(
@@ -75,7 +75,7 @@ def plan_docx(execution: Execution) -> bytes:
                 ]
                 for r in execution.rows
             ],
-            [10, 50, 16, 16, 16, 16, 16, 16],
+            [12, 44, 16, 16, 16, 16, 16, 20],
         )
     if plan.status == PlanStatus.APPROVED and plan.version > 1:
         writer.body(f"本计划经第{plan.version - 1}次调整，现为第{plan.version}版。")

@@ -196,3 +196,20 @@ def test_demo_plans_is_approved_revised_linked_and_idempotent():
     assert TrainingPlan.objects.get(unit=home(), year=2025).status == PlanStatus.APPROVED
     assert PlanLink.objects.filter(item__plan=plan).count() == 3  # one of four left outside the plan
     assert services.demo_plans(unit=home(), year=2026, today=dt.date(2026, 11, 30)) == plan
+
+
+@pytest.mark.parametrize(
+    ("months", "text"),
+    [
+        ([3], "3月"),
+        ([3, 9], "3、9月"),
+        ([4, 5], "4、5月"),
+        ([4, 5, 6], "4—6月"),
+        ([1, 2, 3, 7], "1—3、7月"),
+        (list(range(1, 13)), "全年"),
+    ],
+)
+def test_months_in_words(months, text):
+    from ..models import month_text
+
+    assert month_text(months) == text
