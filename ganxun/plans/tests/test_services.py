@@ -188,13 +188,18 @@ def test_an_activity_is_linked_once_to_an_item_of_its_units_year():
 
 
 def test_demo_plans_is_approved_revised_linked_and_idempotent():
-    kind = ActivityKindFactory(name="全员培训班")
-    for month in (3, 4, 5, 6):
-        SessionFactory(activity=ActivityFactory(title=f"{month}月全员培训", kind=kind), date=dt.date(2026, month, 10))
+    TagFactory(name="党务干部")
+    for name in ("全员培训班", "月末讲坛"):
+        kind = ActivityKindFactory(name=name)
+        for month in (3, 4, 5, 6):
+            activity = ActivityFactory(title=f"{month}月{name}", kind=kind)
+            SessionFactory(activity=activity, date=dt.date(2026, month, 10))
     plan = services.demo_plans(unit=home(), year=2026, today=dt.date(2026, 11, 30))
-    assert plan.status == PlanStatus.APPROVED
+    assert (plan.status, plan.version) == (PlanStatus.APPROVED, 2)  # approved, then revised once
+    assert plan.revisions.get(version=2).reason.startswith("按区委组织部要求")
     assert TrainingPlan.objects.get(unit=home(), year=2025).status == PlanStatus.APPROVED
-    assert PlanLink.objects.filter(item__plan=plan).count() == 3  # one of four left outside the plan
+    # Every class linked; every third lecture left outside the plan.
+    assert PlanLink.objects.filter(item__plan=plan).count() == 7
     assert services.demo_plans(unit=home(), year=2026, today=dt.date(2026, 11, 30)) == plan
 
 
