@@ -31,7 +31,7 @@ def test_planned_against_done_per_item():
     held = SessionFactory(activity=activity, date=dt.date(2026, 3, 10), hours=Decimal(4))
     later = SessionFactory(activity=activity, date=dt.date(2026, 3, 20), hours=Decimal(4))
     future = SessionFactory(activity=activity, date=dt.date(2026, 12, 1), hours=Decimal(4))
-    for cadre in people[:2] + [outsider]:
+    for cadre in [*people[:2], outsider]:
         AttendanceFactory(session=held, cadre=cadre)
     AttendanceFactory(session=later, cadre=people[0])
     AttendanceFactory(session=later, cadre=people[3], status=AttendanceStatus.ABSENT)
