@@ -103,7 +103,7 @@ def programme_create(*, actor, quotas: list[tuple[Unit, int]], **fields: Any) ->
     if not quotas:
         raise ValidationError({"quotas": _("Give at least one unit its places.")})
     seen: set[int] = set()
-    for unit, places in quotas:
+    for unit, _places in quotas:
         if not _reaches(actor, unit.pk):
             raise PermissionDenied
         if unit.pk in seen:
