@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.core.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Unit
@@ -124,7 +125,9 @@ class ConfirmForm(BootstrapFormMixin, forms.Form):
 
 class ResultForm(BootstrapFormMixin, forms.Form):
     result = forms.ChoiceField(label=_("Result"), choices=Result.choices, widget=forms.RadioSelect)
-    score = forms.CharField(label=_("Score"), max_length=30, required=False, help_text=_("e.g. 优秀, 合格 or 92"))
+    score = forms.CharField(
+        label=pgettext_lazy("nominations", "Score"), max_length=30, required=False, help_text=_("e.g. 优秀, 合格 or 92")
+    )
     certificate = forms.FileField(
         label=_("Certificate"), required=False, help_text=_("PDF, JPG or PNG, at most 10 MB; replaces the one kept.")
     )

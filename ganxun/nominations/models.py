@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.hours.models import OutsideClass
 from ganxun.roster.models import Cadre, Rank, Unit, admin_unit_ids
@@ -30,7 +31,7 @@ class NominationStatus(models.TextChoices):
 
 
 class Result(models.TextChoices):
-    COMPLETED = "completed", _("Completed")
+    COMPLETED = "completed", pgettext_lazy("nominations", "Completed")
     NOT_COMPLETED = "not_completed", _("Not completed")
 
 

@@ -16,6 +16,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -319,16 +321,16 @@ def counts(request: HttpRequest) -> HttpResponse:
 
 
 EXPORT_COLUMNS = (
-    "Unit",
-    "Section",
-    "Name",
-    "ID number",
-    "Status",
-    "Reason for the nomination",
-    "Criteria",
-    "Call-up notice number",
-    "Result",
-    "Score",
+    pgettext_lazy("nominations", "Unit"),
+    _lazy("Section"),
+    _lazy("Name"),
+    _lazy("ID number"),
+    pgettext_lazy("nominations", "Status"),
+    _lazy("Reason for the nomination"),
+    pgettext_lazy("nominations", "Criteria"),
+    _lazy("Call-up notice number"),
+    _lazy("Result"),
+    pgettext_lazy("nominations", "Score"),
 )
 
 
@@ -347,7 +349,7 @@ def programme_export(request: HttpRequest, pk: int) -> HttpResponse:
     book = Workbook()
     sheet = book.active
     sheet.title = _("Nominations")[:31]
-    sheet.append([_(c) for c in EXPORT_COLUMNS])
+    sheet.append([str(c) for c in EXPORT_COLUMNS])
     for n in nominations:
         met = "；".join(f"{c.label}：{c.actual}（{_('met') if c.met else _('not met')}）" for c in checks[n.cadre_id])
         sheet.append(
