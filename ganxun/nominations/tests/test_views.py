@@ -15,8 +15,8 @@ from openpyxl import load_workbook
 from ganxun.hours.models import LedgerEntry, Source
 from ganxun.roster.tests.factories import CadreFactory
 
-from ..models import Nomination, NominationStatus, Result
-from ..services import nomination_confirm, nomination_create, nomination_result, nomination_review
+from ..models import Nomination, Result
+from ..services import nomination_confirm, nomination_create, nomination_review
 from .world import Bureau
 
 pytestmark = pytest.mark.django_db
