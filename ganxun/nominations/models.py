@@ -210,7 +210,12 @@ class Nomination(models.Model):
         _("status"), max_length=20, choices=NominationStatus.choices, default=NominationStatus.NOMINATED
     )
     nominated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("nominated by")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("nominated by"),
     )
     nominated_at = models.DateTimeField(_("nominated"), auto_now_add=True)
     reviewed_by = models.ForeignKey(

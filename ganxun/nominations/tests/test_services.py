@@ -267,3 +267,18 @@ def test_counts_per_class_unit_and_year(media):
     assert nomination_counts(year=2025).by_class == []
     years = nomination_counts_by_year(years=[2025, 2026])
     assert years[2025]["nominated"] == 0 and years[2026]["completed"] == 1
+
+
+def test_every_step_is_audited_and_every_row_is_valid(media):
+    world = Bureau()
+    nomination = confirmed(world, world.cadres[0])
+    nomination_result(actor=world.admin, nomination=nomination, result=Result.COMPLETED, score="合格")
+    events = AuditEvent.objects.filter(object_type="nomination", object_id=str(nomination.pk)).order_by("pk")
+    assert [e.action for e in events] == ["create", "status", "status", "update"]
+    assert [e.actor for e in events] == [world.head, world.admin, world.admin, world.admin]
+    assert AuditEvent.objects.filter(object_type="programme", action="create").count() == 1
+    from ..models import Programme, Quota
+
+    for model in (Programme, Quota, Nomination):
+        for row in model.objects.all():
+            row.full_clean()
