@@ -31,6 +31,11 @@ from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
 
 
+# The candidates checked against the criteria on the nominating page (a 科室 is far smaller; an administrator of a
+# large unit picks from the list and sees the checks of the one chosen on the nomination's page).
+CANDIDATES_SHOWN = 100
+
+
 def _require_admin(user) -> None:
     if not user.is_admin:
         raise PermissionDenied
@@ -165,10 +170,21 @@ def nomination_create(request: HttpRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("%(name)s is nominated.") % {"name": form.cleaned_data["cadre"].name})
                 return redirect(programme)
+    candidates: list[dict] = []
+    if programme.has_criteria:
+        shown = list(cadres.select_related("section").order_by("section__sort_order", "name")[:CANDIDATES_SHOWN])
+        checks = criteria.checks_for(programme, shown)
+        candidates = [{"cadre": c, "checks": checks[c.pk]} for c in shown]
     return render(
         request,
         "nominations/nomination_form.html",
-        {"programme": programme, "form": form, "quotas": _quota_rows(programme, request.user)},
+        {
+            "programme": programme,
+            "form": form,
+            "quotas": _quota_rows(programme, request.user),
+            "candidates": candidates,
+            "more": len(candidates) == CANDIDATES_SHOWN,
+        },
         status=status,
     )
 

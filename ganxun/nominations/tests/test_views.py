@@ -46,11 +46,13 @@ def test_the_page_shows_places_left_and_refuses_a_nomination_over_the_quota():
     assert Nomination.objects.count() == 1
 
 
-def test_a_section_head_is_offered_only_their_section():
-    world = Bureau()
+def test_a_section_head_is_offered_only_their_section_with_each_candidate_checked():
+    world = Bureau(max_age=35)
     page = client(world.head).get(reverse("nominations:nomination_create", args=[world.programme.pk]))
     text = page.content.decode()
     assert "青年干部1" in text and "赵四" not in text
+    candidates = text[text.index('id="candidates"') :]
+    assert "青年干部1" in candidates and "35周岁（1991-09-01出生）" in candidates
 
 
 def test_review_confirm_and_result_with_certificate_through_the_pages(media):
@@ -156,6 +158,7 @@ def _grow(world: Bureau, n: int) -> None:
         ("nominations:programme_detail", True),
         ("nominations:counts", False),
         ("nominations:my_nominations", False),
+        ("nominations:nomination_create", True),
     ],
 )
 def test_list_pages_do_not_grow_with_the_rows(name, args, django_assert_max_num_queries):
