@@ -30,7 +30,6 @@ from .forms import CERTIFICATE_MAX_BYTES, ConfirmForm, NominationForm, Programme
 from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
 
-
 # The candidates checked against the criteria on the nominating page (a 科室 is far smaller; an administrator of a
 # large unit picks from the list and sees the checks of the one chosen on the nomination's page).
 CANDIDATES_SHOWN = 100
