@@ -87,6 +87,17 @@ class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class QuotaForm(BootstrapFormMixin, forms.Form):
+    """Give a unit in reach its places in a class, or change them (the higher unit's notice may change)."""
+
+    unit = forms.ModelChoiceField(label=pgettext_lazy("nominations", "Unit"), queryset=Unit.objects.none())
+    places = forms.IntegerField(label=pgettext_lazy("nominations", "Places"), min_value=1, max_value=1000)
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = Unit.objects.visible_to(user).order_by("path")
+
+
 class NominationForm(BootstrapFormMixin, forms.Form):
     cadre = forms.ModelChoiceField(label=_("Cadre"), queryset=None)
     reason = forms.CharField(

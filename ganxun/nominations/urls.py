@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.programme_create, name="programme_create"),
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("<int:pk>/export/", views.programme_export, name="programme_export"),
+    path("<int:pk>/quota/", views.quota_update, name="quota_update"),
     path("<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
     path("n/<int:pk>/", views.nomination_detail, name="nomination_detail"),
     path("n/<int:pk>/review/", views.nomination_review, name="nomination_review"),

@@ -26,7 +26,15 @@ from ganxun.roster.idcard import mask_id_number
 from ganxun.roster.models import admin_unit_ids
 
 from . import criteria, services
-from .forms import CERTIFICATE_MAX_BYTES, ConfirmForm, NominationForm, ProgrammeForm, ResultForm, ReviewForm
+from .forms import (
+    CERTIFICATE_MAX_BYTES,
+    ConfirmForm,
+    NominationForm,
+    ProgrammeForm,
+    QuotaForm,
+    ResultForm,
+    ReviewForm,
+)
 from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
 
@@ -127,6 +135,10 @@ def programme_create(request: HttpRequest) -> HttpResponse:
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request.user)
     programme = get_object_or_404(Programme.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+    return _programme_page(request, programme)
+
+
+def _programme_page(request: HttpRequest, programme: Programme, quota_form=None, status: int = 200) -> HttpResponse:
     nominations = list(
         Nomination.objects.visible_to(request.user)
         .filter(programme=programme)
@@ -143,8 +155,32 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quotas": _quota_rows(programme, request.user),
             "rows": rows,
             "may_nominate": programme.deadline is None or programme.deadline >= timezone.localdate(),
+            "quota_form": quota_form or (QuotaForm(user=request.user) if request.user.is_admin else None),
         },
+        status=status,
     )
+
+
+@require_POST
+def quota_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Give a unit its places in the class or change them; never below the places its nominations hold."""
+    _require_admin(request.user)
+    programme = get_object_or_404(Programme.objects.editable_by(request.user).select_related("organiser"), pk=pk)
+    form = QuotaForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.quota_set(
+                actor=request.user,
+                programme=programme,
+                unit=form.cleaned_data["unit"],
+                places=form.cleaned_data["places"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The places are saved."))
+            return redirect(programme)
+    return _programme_page(request, programme, form, 400)
 
 
 @require_http_methods(["GET", "POST"])

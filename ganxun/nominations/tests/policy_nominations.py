@@ -39,6 +39,7 @@ POLICY: dict[str, list[Rule]] = {
         Rule(get=ADMINS, post=roles(FORBIDDEN, training_admin=INVALID, system_admin=INVALID))
     ],
     "nominations:programme_detail": [Rule(get=NOMINATORS, post=GET_ONLY, target="nom_programme")],
+    "nominations:quota_update": [_admin_post("nom_programme")],
     "nominations:programme_export": [Rule(get=ADMINS, post=GET_ONLY, target="nom_programme")],
     "nominations:nomination_create": [
         Rule(get=NOMINATORS, post=roles(INVALID, cadre=FORBIDDEN), target="nom_programme")

@@ -175,3 +175,18 @@ def test_list_pages_do_not_grow_with_the_rows(name, args, django_assert_max_num_
     _grow(world, 8)
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert admin.get(url + "?year=2026").status_code == 200
+
+
+def test_places_are_changed_on_the_page_but_never_below_what_is_held():
+    world = Bureau(places=2)
+    for cadre in world.cadres[:2]:
+        nomination_create(actor=world.head, programme=world.programme, cadre=cadre)
+    admin = client(world.admin)
+    url = reverse("nominations:quota_update", args=[world.programme.pk])
+    page = admin.post(url, {"unit": world.bureau.pk, "places": "1"})
+    assert page.status_code == 400 and "区房管局在本班次已占用2个名额" in page.content.decode()
+    assert admin.post(url, {"unit": world.bureau.pk, "places": "3"}).status_code == 302
+    assert world.programme.quotas.get(unit=world.bureau).places == 3
+    # another bureau is out of this administrator's reach: not among the choices
+    assert admin.post(url, {"unit": world.other_bureau.pk, "places": "5"}).status_code == 400
+    assert world.programme.quotas.get(unit=world.other_bureau).places == 1
