@@ -1,4 +1,20 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "nominations"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.programme_list, name="programme_list"),
+    path("new/", views.programme_create, name="programme_create"),
+    path("<int:pk>/", views.programme_detail, name="programme_detail"),
+    path("<int:pk>/export/", views.programme_export, name="programme_export"),
+    path("<int:pk>/quota/", views.quota_update, name="quota_update"),
+    path("<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
+    path("n/<int:pk>/", views.nomination_detail, name="nomination_detail"),
+    path("n/<int:pk>/review/", views.nomination_review, name="nomination_review"),
+    path("n/<int:pk>/confirm/", views.nomination_confirm, name="nomination_confirm"),
+    path("n/<int:pk>/result/", views.nomination_result, name="nomination_result"),
+    path("n/<int:pk>/certificate/", views.nomination_certificate, name="nomination_certificate"),
+    path("mine/", views.my_nominations, name="my_nominations"),
+    path("counts/", views.counts, name="counts"),
+]
