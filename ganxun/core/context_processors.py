@@ -29,7 +29,14 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
         theory.append((_("Study archive"), reverse("study:index"), "journal-bookmark"))
     main.append((_("Theory classroom"), theory, "book"))
     # 专业课堂: the year's plan carried out — the lecture series, its lecturers, the rotation of new cadres.
-    professional = [
+    professional = []
+    if study_archive_reader(user):  # administrators and 领导干部 (who approve it)
+        professional.append((_("Annual training plans"), reverse("plans:plan_list"), "clipboard-check"))
+    if user.is_admin or user.is_section_head:
+        professional.append((_("Training nominations"), reverse("nominations:programme_list"), "send"))
+    if user.cadre_id:
+        professional.append((_("My nominations"), reverse("nominations:my_nominations"), "person-check"))
+    professional += [
         (_("Monthly lecture series"), reverse("lectures:schedule"), "easel"),
         (_("Topic modules by year"), reverse("lectures:topic_lectures"), "bookmarks"),
     ]

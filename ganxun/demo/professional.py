@@ -1,5 +1,7 @@
-"""The demo bureau's professional classroom (专业课堂) beyond its activities: the lecturer pool and the year's
-杨房课堂·月末讲坛 schedule (``ganxun.lectures``), and the rotation of the cadres recruited in the last two years
+"""The demo bureau's professional classroom (专业课堂) beyond its activities: the year's 干教计划 with its items
+linked to the activities (``ganxun.plans``), the lecturer pool and the year's 杨房课堂·月末讲坛 schedule
+(``ganxun.lectures``), the 区委组织部's 中青班 and 青干班 with the bureau's nominations (``ganxun.nominations``),
+and the rotation of the cadres recruited in the last two years
 through the business 科室 (``ganxun.rotation``): the earlier ones completed and evaluated by the host 科室, the
 latest in progress.  Written through the apps' services as the training administrator; idempotent."""
 
@@ -11,7 +13,11 @@ import datetime as dt
 from ganxun.accounts.models import Role, User
 from ganxun.lectures.models import ScheduledLecture
 from ganxun.lectures.services import demo_lectures
-from ganxun.roster.models import Cadre, Section
+from ganxun.nominations.demo import demo_nominations
+from ganxun.nominations.models import Nomination
+from ganxun.plans.models import TrainingPlan
+from ganxun.plans.services import demo_plans
+from ganxun.roster.models import Cadre, Section, Unit
 from ganxun.rotation import services as rotation_services
 from ganxun.rotation.models import Rotation
 
@@ -20,7 +26,9 @@ HOSTS = ("住房保障科", "物业管理科", "旧区改造科", "房屋安全�
 
 @dataclasses.dataclass
 class ProfessionalYear:
+    plan_items: int = 0
     lectures: int = 0
+    nominations: int = 0
     rotations: int = 0
     evaluated: int = 0
 
@@ -31,7 +39,21 @@ def load_professional(*, today: dt.date) -> ProfessionalYear:
     if admin is None:
         raise ValueError("load the demo bureau (with its training administrator) first")
     unit = admin.unit
+    plan = demo_plans(unit=unit, year=today.year, today=today)
+    result.plan_items = plan.items.count() if plan is not None else 0
     demo_lectures(unit=unit, year=today.year)
+    org_admin = User.objects.filter(username="orgadmin", is_active=True).first()
+    if org_admin is not None and org_admin.unit is not None and unit.parent_id == org_admin.unit_id:
+        others = list(Unit.objects.filter(parent=org_admin.unit).exclude(pk=unit.pk).order_by("pk"))
+        demo_nominations(
+            org_admin=org_admin,
+            bureau_admin=admin,
+            org_unit=org_admin.unit,
+            bureau=unit,
+            other_units=others,
+            today=today,
+        )
+    result.nominations = Nomination.objects.filter(unit=unit).count()
     result.lectures = ScheduledLecture.objects.filter(series__unit=unit, date__year=today.year).count()
     _rotations(admin, today)
     result.rotations = Rotation.objects.filter(cadre__unit=unit).count()

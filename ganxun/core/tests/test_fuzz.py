@@ -65,7 +65,9 @@ from ganxun.core.tests.test_permissions import (
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.lectures.tests.policy_lectures import add_targets as lectures_targets
 from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
+from ganxun.nominations.tests.policy_nominations import add_targets as nominations_targets
 from ganxun.online.tests.policy_online import add_targets as online_targets
+from ganxun.plans.tests.policy_plans import add_targets as plans_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.reception.tests.policy_reception import add_targets as reception_targets
 from ganxun.rotation.tests.policy_rotation import add_targets as rotation_targets
@@ -102,6 +104,8 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         lectures_targets(self)
         rotation_targets(self)
         reception_targets(self)
+        plans_targets(self)
+        nominations_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

@@ -198,6 +198,11 @@ AREA_POLICIES = {
     ),
     "study": ("ganxun.study.tests.policy_study", "ganxun/study/tests/test_permissions_study.py"),
     "online": ("ganxun.online.tests.policy_online", "ganxun/online/tests/test_permissions_online.py"),
+    "plans": ("ganxun.plans.tests.policy_plans", "ganxun/plans/tests/test_permissions_plans.py"),
+    "nominations": (
+        "ganxun.nominations.tests.policy_nominations",
+        "ganxun/nominations/tests/test_permissions_nominations.py",
+    ),
     "lectures": ("ganxun.lectures.tests.policy_lectures", "ganxun/lectures/tests/test_permissions_lectures.py"),
     "reception": ("ganxun.reception.tests.policy_reception", "ganxun/reception/tests/test_permissions_reception.py"),
     "rotation": ("ganxun.rotation.tests.policy_rotation", "ganxun/rotation/tests/test_permissions_rotation.py"),

@@ -26,12 +26,22 @@ from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
 from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
+from ganxun.lectures.tests import policy_lectures
+from ganxun.lectures.tests.test_permissions_lectures import LecturesWorld
 from ganxun.microclass.tests import policy_microclass
 from ganxun.microclass.tests.test_permissions_microclass import MicroclassWorld
+from ganxun.nominations.tests import policy_nominations
+from ganxun.nominations.tests.test_permissions_nominations import NominationsWorld
 from ganxun.online.tests import policy_online
 from ganxun.online.tests.test_permissions_online import OnlineWorld
+from ganxun.plans.tests import policy_plans
+from ganxun.plans.tests.test_permissions_plans import PlansWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
+from ganxun.reception.tests import policy_reception
+from ganxun.reception.tests.test_permissions_reception import ReceptionWorld
+from ganxun.rotation.tests import policy_rotation
+from ganxun.rotation.tests.test_permissions_rotation import RotationWorld
 from ganxun.study.tests import policy_study
 from ganxun.study.tests.test_permissions_study import StudyWorld
 from ganxun.training.tests import policy_activities
@@ -100,6 +110,18 @@ def study_urls(world: StudyWorld) -> Iterator[tuple[str, str]]:
             yield name, world.url(routes[name], rule)
 
 
+def policy_urls(policy):
+    """The URLs of an area whose world builds them from its rules (``world.url(route, rule)``)."""
+
+    def urls(world: World) -> Iterator[tuple[str, str]]:
+        routes = {r.name: r for r in all_routes()}
+        for name, rules in policy.POLICY.items():
+            for rule in rules:
+                yield name, world.url(routes[name], rule)
+
+    return urls
+
+
 def training_world() -> World:
     world = World()
     policy_activities.add_targets(world)
@@ -116,6 +138,11 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "microclass": (MicroclassWorld, microclass_urls),
     "study": (StudyWorld, study_urls),
     "online": (OnlineWorld, online_urls),
+    "lectures": (LecturesWorld, policy_urls(policy_lectures)),
+    "plans": (PlansWorld, policy_urls(policy_plans)),
+    "nominations": (NominationsWorld, policy_urls(policy_nominations)),
+    "rotation": (RotationWorld, policy_urls(policy_rotation)),
+    "reception": (ReceptionWorld, policy_urls(policy_reception)),
 }
 
 

@@ -123,10 +123,13 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 _(
-                    "Professional classroom loaded: %(lectures)d monthly lectures scheduled, %(rotations)d rotations "
-                    "of new cadres (%(evaluated)d evaluated)."
+                    "Professional classroom loaded: a plan of %(items)d items, %(lectures)d monthly lectures "
+                    "scheduled, %(nominations)d nominations, %(rotations)d rotations of new cadres (%(evaluated)d "
+                    "evaluated)."
                 )
                 % {
+                    "items": professional.plan_items,
+                    "nominations": professional.nominations,
                     "lectures": professional.lectures,
                     "rotations": professional.rotations,
                     "evaluated": professional.evaluated,
