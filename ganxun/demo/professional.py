@@ -15,7 +15,6 @@ from ganxun.lectures.models import ScheduledLecture
 from ganxun.lectures.services import demo_lectures
 from ganxun.nominations.demo import demo_nominations
 from ganxun.nominations.models import Nomination
-from ganxun.plans.models import TrainingPlan
 from ganxun.plans.services import demo_plans
 from ganxun.roster.models import Cadre, Section, Unit
 from ganxun.rotation import services as rotation_services
