@@ -18,6 +18,10 @@ class ProfessionalDemoTests(TestCase):
         load_bureau(today=TODAY)
         cls.result = load_professional(today=TODAY)
 
+    def test_the_plan_and_the_nominations(self):
+        self.assertGreater(self.result.plan_items, 0)
+        self.assertGreater(self.result.nominations, 0)
+
     def test_the_years_lectures_fall_on_the_months_last_working_days(self):
         self.assertEqual(self.result.lectures, 12)
         dates = set(ScheduledLecture.objects.values_list("date", flat=True))
