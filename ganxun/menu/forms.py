@@ -34,7 +34,9 @@ class PostFamilyForm(BootstrapFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.pk:
-            self.fields["posts"].initial = "、".join(self.instance.posts.order_by("name").values_list("name", flat=True))
+            self.fields["posts"].initial = "、".join(
+                self.instance.posts.order_by("name").values_list("name", flat=True)
+            )
 
     def post_names(self) -> list[str]:
         return [part for part in SPLIT.split(self.cleaned_data.get("posts", "")) if part.strip()]

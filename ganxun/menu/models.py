@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.training.models import TopicModule
 
@@ -48,7 +50,9 @@ class PostFamily(models.Model):
 class PostName(models.Model):
     """One post name (职务) of a family; a post belongs to one family at most."""
 
-    family = models.ForeignKey(PostFamily, verbose_name=_("post family"), on_delete=models.CASCADE, related_name="posts")
+    family = models.ForeignKey(
+        PostFamily, verbose_name=_("post family"), on_delete=models.CASCADE, related_name="posts"
+    )
     name = models.CharField(_("post"), max_length=50, unique=True)
 
     class Meta:
@@ -61,8 +65,8 @@ class PostName(models.Model):
 
 
 class Requirement(models.TextChoices):
-    REQUIRED = "required", _("Required")
-    ELECTIVE = "elective", _("Elective")
+    REQUIRED = "required", pgettext_lazy("menu", "Required")
+    ELECTIVE = "elective", pgettext_lazy("menu", "Elective")
 
 
 class NeedQuerySet(models.QuerySet["Need"]):
@@ -74,7 +78,9 @@ class NeedQuerySet(models.QuerySet["Need"]):
 class Need(models.Model):
     """A topic a post family needs: 必修 or 选修, taken again every N years."""
 
-    family = models.ForeignKey(PostFamily, verbose_name=_("post family"), on_delete=models.CASCADE, related_name="needs")
+    family = models.ForeignKey(
+        PostFamily, verbose_name=_("post family"), on_delete=models.CASCADE, related_name="needs"
+    )
     topic = models.ForeignKey(
         TopicModule, verbose_name=_("topic module"), on_delete=models.PROTECT, related_name="menu_needs"
     )
@@ -84,7 +90,13 @@ class Need(models.Model):
     every_years = models.PositiveSmallIntegerField(
         _("every how many years"),
         default=2,
-        help_text=_("A taking counts for this many years: taken on 1 March 2025 every 2 years, due again on 1 March 2027."),
+        validators=[
+            MinValueValidator(1, _("Every how many years: enter a number from 1 to 10.")),
+            MaxValueValidator(MAX_EVERY_YEARS, _("Every how many years: enter a number from 1 to 10.")),
+        ],
+        help_text=_(
+            "A taking counts for this many years: taken on 1 March 2025 every 2 years, due again on 1 March 2027."
+        ),
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
 

@@ -238,9 +238,7 @@ def cadre_menu(cadre: Cadre, on: dt.date) -> tuple[object | None, list[MenuLine]
         Q(unit_id__in=cadre.unit.ancestor_ids() or [cadre.unit_id]) | Q(enrolments__cadre=cadre)
     )
     upcoming = upcoming_activities(topic_ids, on, reach)
-    enrolled = set(
-        cadre.enrolments.filter(activity__topic_id__in=topic_ids).values_list("activity_id", flat=True)
-    )
+    enrolled = set(cadre.enrolments.filter(activity__topic_id__in=topic_ids).values_list("activity_id", flat=True))
     lines = []
     for need in needs:
         taken_on = last.get(need.topic_id)

@@ -56,7 +56,9 @@ def family_save(*, actor, family: PostFamily, post_names: Iterable[str]) -> Post
     names = clean_post_names(post_names)
     too_long = [name for name in names if len(name) > PostName._meta.get_field("name").max_length]
     if too_long:
-        raise ValidationError({"posts": _("The post %(name)s is too long (50 characters at most).") % {"name": too_long[0]}})
+        raise ValidationError(
+            {"posts": _("The post %(name)s is too long (50 characters at most).") % {"name": too_long[0]}}
+        )
     taken = PostName.objects.filter(name__in=names).select_related("family")
     if not creating:
         taken = taken.exclude(family=family)

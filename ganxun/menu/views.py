@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from openpyxl import Workbook
 
@@ -108,7 +109,9 @@ def need_delete(request: HttpRequest, pk: int) -> HttpResponse:
     require_admin(request.user)
     need = get_object_or_404(Need.objects.select_related("family", "topic"), pk=pk)
     services.need_delete(actor=request.user, need=need)
-    messages.success(request, _("%(topic)s was taken off the menu of %(name)s.") % {"topic": need.topic, "name": need.family})
+    messages.success(
+        request, _("%(topic)s was taken off the menu of %(name)s.") % {"topic": need.topic, "name": need.family}
+    )
     return redirect("menu:menu_list")
 
 
@@ -210,19 +213,19 @@ def gap_cadres(request: HttpRequest) -> HttpResponse:
 def gap_export(request: HttpRequest) -> HttpResponse:
     """The gaps in scope as a workbook: one line per cadre and topic lacking, the ID number masked."""
     _require_reader(request.user)
-    by_cadre, _scope_ = _gap_lines(request)
+    by_cadre, _unused = _gap_lines(request)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Training gaps")
     sheet.append(
         [
-            _("Unit"),
-            _("Section"),
-            _("Name"),
-            _("ID number"),
-            _("Post"),
+            pgettext("menu", "Unit"),
+            pgettext("menu", "Section"),
+            pgettext("menu", "Name"),
+            pgettext("menu", "ID number"),
+            pgettext("menu", "Post"),
             _("Post family"),
-            _("Topic"),
+            pgettext("menu", "Topic"),
             _("Required or elective"),
             _("Every how many years"),
         ]

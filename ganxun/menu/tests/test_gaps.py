@@ -119,7 +119,9 @@ class SummaryTests(TestCase):
         summary = gap_summary(Cadre.objects.all(), ON)
         figures = {f.need.pk: (f.needed, f.gaps) for f in summary.needs}
         self.assertEqual(figures, {self.required.pk: (3, 1), self.elective.pk: (3, 2)})
-        sections = {p.pk: (p.with_menu, p.with_required_gap, p.required_gaps, p.elective_gaps) for p in summary.sections}
+        sections = {
+            p.pk: (p.with_menu, p.with_required_gap, p.required_gaps, p.elective_gaps) for p in summary.sections
+        }
         self.assertEqual(sections, {self.one.pk: (2, 1, 1, 2), self.two.pk: (1, 0, 0, 0)})
         [unit] = summary.units
         self.assertEqual((unit.with_menu, unit.with_required_gap, unit.required_gaps, unit.elective_gaps), (3, 1, 1, 2))
@@ -135,7 +137,9 @@ class SummaryTests(TestCase):
         self.assertEqual(family.name, "业务科员")
         by_topic = {line.need.topic_id: line for line in lines}
         self.assertTrue(by_topic[self.housing.pk].is_gap)
-        self.assertEqual([(a.title, enrolled) for a, enrolled in by_topic[self.housing.pk].upcoming], [("住房保障专题班", True)])
+        self.assertEqual(
+            [(a.title, enrolled) for a, enrolled in by_topic[self.housing.pk].upcoming], [("住房保障专题班", True)]
+        )
         self.assertEqual(by_topic[self.housing.pk].upcoming[0][0].next_date, ON + dt.timedelta(days=10))
 
     def test_the_query_count_does_not_grow_with_the_cadres(self):
