@@ -164,8 +164,9 @@ def hand_written_sql(path: str, on: dt.date) -> str:
     from ganxun.menu.models import MAX_EVERY_YEARS
     from ganxun.menu.queries import counts_from
 
-    firsts = " ".join(
-        f"WHEN {years} THEN '{counts_from(on, years).isoformat()}'" for years in range(1, MAX_EVERY_YEARS + 1)
+    firsts = " OR ".join(
+        f"(n.every_years = {years} AND s.date >= '{counts_from(on, years).isoformat()}')"
+        for years in range(1, MAX_EVERY_YEARS + 1)
     )
     return f"""
 SELECT c.id, c.section_id, c.unit_id, n.id
@@ -180,7 +181,7 @@ WHERE c.status = 'active' AND u.path LIKE '{path}%' AND t.is_active = TRUE
     JOIN training_session s ON s.id = a.session_id
     JOIN training_activity v ON v.id = s.activity_id
     WHERE a.cadre_id = c.id AND a.status = 'present' AND v.topic_id = n.topic_id
-      AND s.date <= '{on.isoformat()}' AND s.date >= CASE n.every_years {firsts} END
+      AND s.date <= '{on.isoformat()}' AND ({firsts})
   )
 """
 
