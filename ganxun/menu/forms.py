@@ -53,8 +53,20 @@ class NeedForm(BootstrapFormMixin, forms.ModelForm):
         self.fields["every_years"].widget.attrs.update({"min": 1, "max": 10})
 
 
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        next_date = getattr(obj, "next_date", None)
+        if next_date is None:
+            return obj.title
+        return _("%(title)s (from %(date)s, %(unit)s)") % {
+            "title": obj.title,
+            "date": f"{next_date.month}月{next_date.day}日",
+            "unit": obj.unit.name,
+        }
+
+
 class EnrolForm(BootstrapFormMixin, forms.Form):
-    activity = forms.ModelChoiceField(label=_("activity"), queryset=None, empty_label=None)
+    activity = ActivityChoiceField(label=_("activity"), queryset=None, empty_label=None)
 
     def __init__(self, *args: Any, activities=None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -105,7 +105,14 @@ class Need(models.Model):
     class Meta:
         verbose_name = _("topic needed")
         verbose_name_plural = _("topics needed")
-        ordering = ["family__sort_order", "family__name", "requirement", "topic__sort_order", "topic__name", "pk"]
+        ordering = [
+            "family__sort_order",
+            "family__name",
+            "-requirement",  # 必修 first
+            "topic__sort_order",
+            "topic__name",
+            "pk",
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["family", "topic"],

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Min, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -119,9 +120,9 @@ def closing_activities(*, actor, need: Need, on: dt.date | None = None):
     return (
         Activity.objects.editable_by(actor)
         .filter(topic_id=need.topic_id, sessions__date__gte=on)
-        .distinct()
+        .annotate(next_date=Min("sessions__date", filter=Q(sessions__date__gte=on)))
         .select_related("unit")
-        .order_by("-pk")
+        .order_by("next_date", "pk")
     )
 
 
