@@ -78,6 +78,9 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     UserFactory(username="ouyang", role=Role.CADRE, cadre=ouyang)
 
     page = login(browser, live_server, "peixun")
+    page.goto(live_server.url + reverse("menu:menu_list"))
+    expect(page.locator('[data-family="业务科员"] [data-need]')).to_have_count(2)
+    shot(page, "menu")
     page.goto(live_server.url + reverse("menu:gaps"))
     expect(page.locator('[data-figure="with-menu"]')).to_have_text("3")
     expect(page.locator('[data-figure="with-required-gap"]')).to_have_text("2")
