@@ -175,3 +175,21 @@ class PageTests(TestCase):
         part = learning.context["training_menu"]
         self.assertEqual(part["gaps"], 1)
         self.assertEqual(part["lines"][0].upcoming[0][0].title, "住房保障专题班")
+
+
+class SectionHeadTests(TestCase):
+    def test_a_section_head_reads_the_gaps_of_their_section_only(self):
+        family = PostFamilyFactory(name="业务科员")
+        PostNameFactory(family=family, name="科员")
+        NeedFactory(family=family, topic=TopicModuleFactory(name="住房保障"))
+        mine, other = SectionFactory(name="一科"), SectionFactory(name="二科")
+        head = CadreFactory(section=mine, post="科长", leadership_level="section_chief")
+        CadreFactory(section=mine, post="科员", name="本科干部")
+        CadreFactory(section=other, post="科员", name="他科干部")
+        self.client.force_login(UserFactory(username="menu_head", role=Role.SECTION_HEAD, cadre=head))
+        summary = self.client.get(reverse("menu:gaps")).context["summary"]
+        self.assertEqual([(p.name, p.with_required_gap) for p in summary.sections], [("一科", 1)])
+        page = self.client.get(reverse("menu:gap_cadres"))
+        self.assertContains(page, "本科干部")
+        self.assertNotContains(page, "他科干部")
+        self.assertEqual(self.client.get(reverse("menu:enrol", args=[Need.objects.get().pk])).status_code, 403)
