@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class MenuConfig(AppConfig):
@@ -7,3 +8,11 @@ class MenuConfig(AppConfig):
 
     name = "ganxun.menu"
     label = "menu"
+    verbose_name = _("Training menu")
+
+    def ready(self) -> None:
+        from ganxun.hours import hooks as hours_hooks
+
+        from .learning import menu_part
+
+        hours_hooks.learning_parts.add("training_menu", menu_part)
