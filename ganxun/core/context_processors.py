@@ -36,6 +36,10 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
         professional.append((_("Training nominations"), reverse("nominations:programme_list"), "send"))
     if user.cadre_id:
         professional.append((_("My nominations"), reverse("nominations:my_nominations"), "person-check"))
+    if user.is_admin or user.is_section_head:
+        professional.append((_("Training menu"), reverse("menu:gaps"), "list-check"))
+    if user.cadre_id:
+        professional.append((_("My training menu"), reverse("menu:my_menu"), "list-task"))
     professional += [
         (_("Monthly lecture series"), reverse("lectures:schedule"), "easel"),
         (_("Topic modules by year"), reverse("lectures:topic_lectures"), "bookmarks"),
@@ -61,6 +65,7 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
             (_("Activity kinds"), reverse("training:kind_list"), "collection"),
             (_("Topic modules"), reverse("training:topic_list"), "bookmarks"),
             (_("Working-day calendar"), reverse("lectures:calendar_list"), "calendar3"),
+            (_("Post menus"), reverse("menu:menu_list"), "journal-check"),
             (_("Hour rules"), reverse("hours:rule_list"), "sliders"),
             (_("Outside classes"), reverse("hours:outside_class_list"), "building"),
             (_("Course evaluations"), reverse("attendance:evaluation_list"), "star"),

@@ -13,6 +13,7 @@ import datetime as dt
 from ganxun.accounts.models import Role, User
 from ganxun.lectures.models import ScheduledLecture
 from ganxun.lectures.services import demo_lectures
+from ganxun.menu.demo import demo_menu
 from ganxun.nominations.demo import demo_nominations
 from ganxun.nominations.models import Nomination
 from ganxun.plans.services import demo_plans
@@ -41,6 +42,7 @@ def load_professional(*, today: dt.date) -> ProfessionalYear:
     plan = demo_plans(unit=unit, year=today.year, today=today)
     result.plan_items = plan.items.count() if plan is not None else 0
     demo_lectures(unit=unit, year=today.year)
+    demo_menu(today=today)
     org_admin = User.objects.filter(username="orgadmin", is_active=True).first()
     if org_admin is not None and org_admin.unit is not None and unit.parent_id == org_admin.unit_id:
         others = list(Unit.objects.filter(parent=org_admin.unit).exclude(pk=unit.pk).order_by("pk"))

@@ -64,6 +64,7 @@ from ganxun.core.tests.test_permissions import (
 )
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.lectures.tests.policy_lectures import add_targets as lectures_targets
+from ganxun.menu.tests.policy_menu import add_targets as menu_targets
 from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
 from ganxun.nominations.tests.policy_nominations import add_targets as nominations_targets
 from ganxun.online.tests.policy_online import add_targets as online_targets
@@ -106,6 +107,7 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         reception_targets(self)
         plans_targets(self)
         nominations_targets(self)
+        menu_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

@@ -41,4 +41,4 @@ def test_the_installed_apps_fill_the_hooks():
     ):
         assert hook._function is not None, hook.name
     assert len(list(home_parts)) == 3
-    assert len(list(hours_hooks.learning_parts)) == 1
+    assert len(list(hours_hooks.learning_parts)) == 2

@@ -203,6 +203,7 @@ AREA_POLICIES = {
         "ganxun.nominations.tests.policy_nominations",
         "ganxun/nominations/tests/test_permissions_nominations.py",
     ),
+    "menu": ("ganxun.menu.tests.policy_menu", "ganxun/menu/tests/test_permissions_menu.py"),
     "lectures": ("ganxun.lectures.tests.policy_lectures", "ganxun/lectures/tests/test_permissions_lectures.py"),
     "reception": ("ganxun.reception.tests.policy_reception", "ganxun/reception/tests/test_permissions_reception.py"),
     "rotation": ("ganxun.rotation.tests.policy_rotation", "ganxun/rotation/tests/test_permissions_rotation.py"),

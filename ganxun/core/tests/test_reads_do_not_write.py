@@ -28,6 +28,8 @@ from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.lectures.tests import policy_lectures
 from ganxun.lectures.tests.test_permissions_lectures import LecturesWorld
+from ganxun.menu.tests import policy_menu
+from ganxun.menu.tests.test_permissions_menu import MenuWorld
 from ganxun.microclass.tests import policy_microclass
 from ganxun.microclass.tests.test_permissions_microclass import MicroclassWorld
 from ganxun.nominations.tests import policy_nominations
@@ -139,6 +141,7 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "study": (StudyWorld, study_urls),
     "online": (OnlineWorld, online_urls),
     "lectures": (LecturesWorld, policy_urls(policy_lectures)),
+    "menu": (MenuWorld, policy_urls(policy_menu)),
     "plans": (PlansWorld, policy_urls(policy_plans)),
     "nominations": (NominationsWorld, policy_urls(policy_nominations)),
     "rotation": (RotationWorld, policy_urls(policy_rotation)),
