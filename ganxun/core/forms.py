@@ -31,6 +31,10 @@ class BootstrapFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             _word_the_blank_choice(field)
+            if type(field) is forms.ModelMultipleChoiceField:
+                # A model form's many-to-many field is Django's: give it the id check of ours (no other state), so
+                # that an id the database cannot hold is an invalid choice, not a 500.
+                field.__class__ = ModelMultipleChoiceField
             widget = field.widget
             if isinstance(widget, forms.CheckboxInput | forms.CheckboxSelectMultiple | forms.RadioSelect):
                 css = "form-check-input"

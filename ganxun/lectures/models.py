@@ -4,6 +4,7 @@ the lecturer pool (讲师库), the series and its schedule, one lecture a month 
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -20,11 +21,14 @@ class DayKind(models.TextChoices):
     WORKDAY = "workday", _("Make-up workday")
 
 
+FIRST_YEAR, LAST_YEAR = 1990, 2100  # the years the administrator's table can hold
+
+
 class CalendarYear(models.Model):
     """A year of the administrator's table: complete once every holiday and make-up workday of it is entered."""
 
     year = models.PositiveIntegerField(
-        _("year"), unique=True, validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+        _("year"), unique=True, validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
     )
     complete = models.BooleanField(
         _("table complete"),
@@ -58,6 +62,16 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def clean(self) -> None:
+        """A day of a year the table can hold (that of ``CalendarYear``: 1990–2100)."""
+        if self.date is not None and not (FIRST_YEAR <= self.date.year <= LAST_YEAR):
+            raise ValidationError(
+                {
+                    "date": _("The date must be in a year from %(first)s to %(last)s.")
+                    % {"first": FIRST_YEAR, "last": LAST_YEAR}
+                }
+            )
 
 
 class LecturerKind(models.TextChoices):
