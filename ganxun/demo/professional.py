@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.core.exceptions import ValidationError
+
 from ganxun.accounts.models import Role, User
 from ganxun.lectures.models import ScheduledLecture
 from ganxun.lectures.services import demo_lectures
@@ -17,6 +19,8 @@ from ganxun.menu.demo import demo_menu
 from ganxun.nominations.demo import demo_nominations
 from ganxun.nominations.models import Nomination
 from ganxun.plans.services import demo_plans
+from ganxun.reception import services as reception_services
+from ganxun.reception.models import DutySlot, PetitionCase
 from ganxun.roster.models import Cadre, Section, Unit
 from ganxun.rotation import services as rotation_services
 from ganxun.rotation.models import Rotation
@@ -31,6 +35,8 @@ class ProfessionalYear:
     nominations: int = 0
     rotations: int = 0
     evaluated: int = 0
+    duty_turns: int = 0
+    cases: int = 0
 
 
 def load_professional(*, today: dt.date) -> ProfessionalYear:
@@ -59,7 +65,63 @@ def load_professional(*, today: dt.date) -> ProfessionalYear:
     _rotations(admin, today)
     result.rotations = Rotation.objects.filter(cadre__unit=unit).count()
     result.evaluated = Rotation.objects.filter(cadre__unit=unit).exclude(rating="").count()
+    _reception(admin, today)
+    result.duty_turns = DutySlot.objects.filter(unit=unit).count()
+    result.cases = PetitionCase.objects.filter(unit=unit).count()
     return result
+
+
+CASES = (
+    ("公租房申请条件咨询", "security", "answered", 0),
+    ("小区加装电梯意见不一，请求协调", "renewal", "referred", 12),
+    ("物业服务企业退出后无人管理", "property", "closed", 20),
+    ("老公房外墙空鼓脱落隐患", "house_safety", "closed", 3),
+    ("二手房交易网签流程咨询", "market", "answered", 0),
+    ("廉租房租金补贴发放时间", "security", "closed", 5),
+    ("业委会换届程序咨询", "property", "answered", 0),
+    ("旧改征收补偿政策咨询", "renewal", "answered", 0),
+)
+
+
+def _reception(admin: User, today: dt.date) -> None:
+    """效能接待: the business 科室 take weekly turns, two cadres a turn, from three months back to the end of this
+    month; a case or two a week at the desk, handled by the cadres on duty.  Nothing when the year's working-day
+    calendar is unknown."""
+    unit = admin.unit
+    if DutySlot.objects.filter(unit=unit).exists():
+        return
+    hosts = [s for name in HOSTS for s in Section.objects.filter(unit=unit, name=name)]
+    if not hosts:
+        return
+    reception_services.rule_save(actor=admin, unit=unit, granularity="week", per_turn=2, sections=hosts)
+    first = _month_start(today, -3)
+    last = _month_start(today, 1) - dt.timedelta(days=1)
+    try:
+        reception_services.rota_generate(actor=admin, unit=unit, first=first, last=last)
+    except ValidationError:
+        return
+    turns = list(
+        DutySlot.objects.filter(unit=unit, first_day__lte=today).prefetch_related("cadres").order_by("first_day")
+    )
+    for n, turn in enumerate(turns):
+        people = list(turn.cadres.all())
+        if not people:
+            continue
+        matter, category, outcome, days = CASES[n % len(CASES)]
+        received = turn.first_day
+        closed = received + dt.timedelta(days=days) if outcome != "referred" or n % 2 else None
+        reception_services.case_save(
+            actor=admin,
+            unit=unit,
+            received_on=received,
+            visitor=("王先生", "李女士", "张阿姨", "陈师傅")[n % 4],
+            visitor_phone=f"139{n:04d}{(n * 37) % 10000:04d}",
+            matter=matter,
+            category=category,
+            handled_by=people[n % len(people)],
+            result=outcome,
+            closed_on=closed if closed is None or closed <= today else None,
+        )
 
 
 def _rotations(admin: User, today: dt.date) -> None:

@@ -22,6 +22,10 @@ class ProfessionalDemoTests(TestCase):
         self.assertGreater(self.result.plan_items, 0)
         self.assertGreater(self.result.nominations, 0)
 
+    def test_the_reception_desk_has_its_turns_and_cases(self):
+        self.assertGreater(self.result.duty_turns, 10)
+        self.assertGreater(self.result.cases, 5)
+
     def test_the_years_lectures_fall_on_the_months_last_working_days(self):
         self.assertEqual(self.result.lectures, 12)
         dates = set(ScheduledLecture.objects.values_list("date", flat=True))

@@ -125,9 +125,11 @@ class Command(BaseCommand):
                 _(
                     "Professional classroom loaded: a plan of %(items)d items, %(lectures)d monthly lectures "
                     "scheduled, %(nominations)d nominations, %(rotations)d rotations of new cadres (%(evaluated)d "
-                    "evaluated)."
+                    "evaluated), %(turns)d reception turns and %(cases)d petition cases."
                 )
                 % {
+                    "turns": professional.duty_turns,
+                    "cases": professional.cases,
                     "items": professional.plan_items,
                     "nominations": professional.nominations,
                     "lectures": professional.lectures,
