@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.core.forms import BootstrapFormMixin, DateInput
 from ganxun.roster.models import Cadre, Section
@@ -86,4 +87,6 @@ class CaseForm(BootstrapFormMixin, forms.ModelForm):
 
 class CaseFilterForm(BootstrapFormMixin, forms.Form):
     year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
-    category = forms.ChoiceField(label=_("category"), required=False, choices=[("", _("All")), *Category.choices])
+    category = forms.ChoiceField(
+        label=pgettext_lazy("petition", "category"), required=False, choices=[("", _("All")), *Category.choices]
+    )

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ganxun.roster.models import Cadre, Section, Unit, admin_unit_ids
 
@@ -134,7 +135,7 @@ class PetitionCase(models.Model):
     )
     visitor_phone = models.CharField(_("visitor's phone"), max_length=20, blank=True)
     matter = models.CharField(_("matter in brief"), max_length=200)
-    category = models.CharField(_("category"), max_length=20, choices=Category.choices)
+    category = models.CharField(pgettext_lazy("petition", "category"), max_length=20, choices=Category.choices)
     handled_by = models.ForeignKey(Cadre, verbose_name=_("handled by"), on_delete=models.PROTECT, related_name="+")
     section = models.ForeignKey(Section, verbose_name=_("section"), on_delete=models.PROTECT, related_name="+")
     slot = models.ForeignKey(
