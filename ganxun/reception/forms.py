@@ -42,7 +42,7 @@ class GenerateForm(BootstrapFormMixin, forms.Form):
 
 class StaffForm(BootstrapFormMixin, forms.Form):
     cadres = forms.ModelMultipleChoiceField(label=_("duty cadres"), queryset=Cadre.objects.none())
-    reason = forms.CharField(label=_("reason for the change"), max_length=200)
+    reason = forms.CharField(label=_("Why the duty cadres change"), max_length=200)
 
     def __init__(self, *args: Any, unit_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -141,7 +141,7 @@ class PetitionCase(models.Model):
     slot = models.ForeignKey(
         DutySlot, verbose_name=_("duty turn"), on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
-    result = models.CharField(_("result"), max_length=20, choices=Result.choices)
+    result = models.CharField(pgettext_lazy("petition", "result"), max_length=20, choices=Result.choices)
     closed_on = models.DateField(_("closed on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
