@@ -149,7 +149,9 @@ def rotation_complete(*, actor, rotation: Rotation, completed_on: dt.date, summa
     """Record that the rotation was completed (by an administrator), with the cadre's summary."""
     _require_admin_of(actor, rotation.cadre)
     rotation = (
-        Rotation.objects.select_for_update().select_related("cadre", "host_section", "mentor").get(pk=rotation.pk)
+        Rotation.objects.select_for_update(of=("self",))
+        .select_related("cadre", "host_section", "mentor")
+        .get(pk=rotation.pk)
     )
     before = snapshot(rotation)
     if completed_on < rotation.start_date:
@@ -181,7 +183,9 @@ def rotation_evaluate(*, actor, rotation: Rotation, rating: str, evaluation: str
     if not Rotation.objects.hosted_by(actor).filter(pk=rotation.pk).exists():
         raise PermissionDenied(_("Only the head of the host section or an administrator evaluates a rotation."))
     rotation = (
-        Rotation.objects.select_for_update().select_related("cadre", "host_section", "mentor").get(pk=rotation.pk)
+        Rotation.objects.select_for_update(of=("self",))
+        .select_related("cadre", "host_section", "mentor")
+        .get(pk=rotation.pk)
     )
     if rotation.completed_on is None:
         raise ValidationError(_("The rotation is not completed yet: it is evaluated once completed."))
