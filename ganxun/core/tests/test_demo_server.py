@@ -51,7 +51,7 @@ def demo_server(tmp_path_factory):
             try:
                 urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except (urllib.error.URLError, ConnectionError, TimeoutError):  # not up yet, or still booting
                 assert server.poll() is None, server.stderr.read().decode() if server.stderr else ""
                 time.sleep(0.2)
         yield base
