@@ -120,6 +120,7 @@ def rota_generate(*, actor, unit: Unit, first: dt.date, last: dt.date) -> Genera
     after = {s.pk: n + 1 for n, s in enumerate(sections)}  # a 科室's position: the next turn is the one after it
     served = Counter(DutySlot.cadres.through.objects.filter(dutyslot__unit=unit).values_list("cadre_id", flat=True))
     done = Generated()
+    staff: dict[int, list[Cadre]] = {}  # each 科室's in-post cadres, read once
     for start, end in wanted:
         if start in existing:
             done.kept += 1
@@ -128,7 +129,9 @@ def rota_generate(*, actor, unit: Unit, first: dt.date, last: dt.date) -> Genera
         section = sections[position % len(sections)]
         position += 1
         slot = DutySlot.objects.create(unit=unit, first_day=start, last_day=end, section=section)
-        people = list(Cadre.objects.filter(section=section).active().order_by("pk"))
+        if section.pk not in staff:
+            staff[section.pk] = list(Cadre.objects.filter(section=section).active().order_by("pk"))
+        people = staff[section.pk]
         chosen = sorted(people, key=lambda c: (served[c.pk], c.pk))[: rule.per_turn]
         slot.cadres.set(chosen)
         for cadre in chosen:
