@@ -56,17 +56,16 @@ def _check(rotation: Rotation) -> None:
         errors["host_section"] = _("The host section must be a section of %(unit)s, the cadre's unit.") % {
             "unit": cadre.unit.name
         }
-    elif "start_date" not in errors:
-        period = CadrePeriod.objects.on(rotation.start_date).filter(cadre=cadre).first()
-        own = period.section_id if period is not None else cadre.section_id
-        if own == host.pk:
-            errors["host_section"] = _(
-                "%(name)s is in %(section)s on %(date)s: a rotation goes to another section."
-            ) % {"name": cadre.name, "section": host.name, "date": rotation.start_date.isoformat()}
+    elif "start_date" not in errors and _section_on(cadre, rotation.start_date) == host.pk:
+        errors["host_section"] = _("%(name)s is in %(section)s on %(date)s: a rotation goes to another section.") % {
+            "name": cadre.name,
+            "section": host.name,
+            "date": rotation.start_date.isoformat(),
+        }
     if rotation.mentor_id:
         if rotation.mentor_id == cadre.pk:
             errors["mentor"] = _("The cadre cannot be their own mentor.")
-        elif rotation.mentor.section_id != host.pk:
+        elif _section_on(rotation.mentor, rotation.start_date) != host.pk:
             errors["mentor"] = _("The mentor should be a cadre of the host section %(section)s.") % {
                 "section": host.name
             }
@@ -89,6 +88,13 @@ def _check(rotation: Rotation) -> None:
             }
     if errors:
         raise ValidationError(errors)
+
+
+def _section_on(cadre: Cadre, day: dt.date) -> int:
+    """The 科室 the cadre was in on ``day`` (their periods of service), so that a rotation planned or corrected
+    later is judged as of its own first day."""
+    period = CadrePeriod.objects.on(day).filter(cadre=cadre).first()
+    return period.section_id if period is not None else cadre.section_id
 
 
 def _assign(rotation: Rotation, fields: dict[str, Any]) -> None:

@@ -156,3 +156,18 @@ def test_status_labels_at_their_days(bureau):
     assert rotation.status_label(D(2026, 5, 31)) == "进行中"
     assert rotation.status_label(D(2026, 6, 1)) == "已到期，未登记完成"
     assert timezone.localdate()  # the pages use today's
+
+
+def test_the_plan_is_judged_as_of_its_first_day_not_today(bureau):
+    """A mentor who moved out of the host 科室 after the rotation began still mentored it; one who had not yet
+    joined it on that day did not."""
+    from ganxun.roster.services import cadre_update
+
+    mentor = bureau["mentor"]  # in 住房保障科 since joining
+    cadre_update(actor=None, cadre=mentor, section=bureau["office"], effective=D(2026, 4, 1), note="调动")
+    plan(bureau, mentor=mentor)  # 3-01: still in 住房保障科 that day
+    newcomer = CadreFactory(name="后调入", section=bureau["office"], hire_date=D(2010, 1, 1))
+    cadre_update(actor=None, cadre=newcomer, section=bureau["housing"], effective=D(2026, 7, 1), note="调入")
+    with pytest.raises(ValidationError) as early:
+        plan(bureau, mentor=newcomer, start_date=D(2026, 6, 1), end_date=D(2026, 6, 30))
+    assert "mentor" in early.value.message_dict
