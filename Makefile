@@ -10,6 +10,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The suite runs on every core (pytest-xdist; "auto" is one worker per core); PYTEST_WORKERS=0 runs it in one process.
+PYTEST_WORKERS ?= auto
 
 $(PY):
 	@test -n "$(PYTHON)" || { echo "需要 Python 3.12 或更新版本 (Django 6.1)。"; exit 1; }
@@ -46,7 +48,7 @@ test: install-dev assets messages
 	$(VENV)/bin/ruff format --check .
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
-	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 # Regenerate the lock files after changing a pin in pyproject.toml.
 lock:

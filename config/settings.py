@@ -63,6 +63,11 @@ INSTALLED_APPS = [
     "ganxun.menu",
     "ganxun.rotation",
     "ganxun.reception",
+    "ganxun.sites",
+    "ganxun.reminders",
+    "ganxun.orgstats",
+    "ganxun.dashboard",
+    "ganxun.yearend",
     "ganxun.demo",  # load_demo and bench_data: above every domain app, imported by none
 ]
 

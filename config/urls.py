@@ -19,5 +19,10 @@ urlpatterns = [
     path("menu/", include("ganxun.menu.urls")),
     path("rotation/", include("ganxun.rotation.urls")),
     path("reception/", include("ganxun.reception.urls")),
+    path("sites/", include("ganxun.sites.urls")),
+    path("reminders/", include("ganxun.reminders.urls")),
+    path("orgstats/", include("ganxun.orgstats.urls")),
+    path("dashboard/", include("ganxun.dashboard.urls")),
+    path("yearend/", include("ganxun.yearend.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -62,18 +62,23 @@ from ganxun.core.tests.test_permissions import (
     Route,
     all_routes,
 )
+from ganxun.dashboard.tests.policy_dashboard import add_targets as dashboard_targets
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.lectures.tests.policy_lectures import add_targets as lectures_targets
 from ganxun.menu.tests.policy_menu import add_targets as menu_targets
 from ganxun.microclass.tests.policy_microclass import add_targets as microclass_targets
 from ganxun.nominations.tests.policy_nominations import add_targets as nominations_targets
 from ganxun.online.tests.policy_online import add_targets as online_targets
+from ganxun.orgstats.tests.policy_orgstats import add_targets as orgstats_targets
 from ganxun.plans.tests.policy_plans import add_targets as plans_targets
 from ganxun.practice.tests.policy_practice import add_targets as practice_targets
 from ganxun.reception.tests.policy_reception import add_targets as reception_targets
+from ganxun.reminders.tests.policy_reminders import add_targets as reminders_targets
 from ganxun.rotation.tests.policy_rotation import add_targets as rotation_targets
+from ganxun.sites.tests.policy_sites import add_targets as sites_targets
 from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
+from ganxun.yearend.tests.policy_yearend import add_targets as yearend_targets
 
 ROLES = ("training_admin", "section_head", "cadre")
 ACTING = {OK, INVALID, REDIRECT}  # a POST the role may make (refused ones stop before any field is read)
@@ -108,6 +113,11 @@ class FuzzWorld(HoursWorld, AttendanceWorld):
         plans_targets(self)
         nominations_targets(self)
         menu_targets(self)
+        sites_targets(self)
+        reminders_targets(self)
+        orgstats_targets(self)
+        dashboard_targets(self)
+        yearend_targets(self)
 
     def url_of(self, route: Route, target: str) -> str:
         kwargs: dict[str, Any] = {}

@@ -32,6 +32,11 @@ LAYERS = (
     "menu",
     "rotation",
     "reception",
+    "sites",
+    "reminders",
+    "orgstats",
+    "dashboard",
+    "yearend",
     "demo",
 )
 

@@ -207,6 +207,11 @@ AREA_POLICIES = {
     "lectures": ("ganxun.lectures.tests.policy_lectures", "ganxun/lectures/tests/test_permissions_lectures.py"),
     "reception": ("ganxun.reception.tests.policy_reception", "ganxun/reception/tests/test_permissions_reception.py"),
     "rotation": ("ganxun.rotation.tests.policy_rotation", "ganxun/rotation/tests/test_permissions_rotation.py"),
+    "sites": ("ganxun.sites.tests.policy_sites", "ganxun/sites/tests/test_permissions_sites.py"),
+    "reminders": ("ganxun.reminders.tests.policy_reminders", "ganxun/reminders/tests/test_permissions_reminders.py"),
+    "orgstats": ("ganxun.orgstats.tests.policy_orgstats", "ganxun/orgstats/tests/test_permissions_orgstats.py"),
+    "dashboard": ("ganxun.dashboard.tests.policy_dashboard", "ganxun/dashboard/tests/test_permissions_dashboard.py"),
+    "yearend": ("ganxun.yearend.tests.policy_yearend", "ganxun/yearend/tests/test_permissions_yearend.py"),
 }
 
 

@@ -24,6 +24,8 @@ from ganxun.attendance.tests import policy_attendance
 from ganxun.attendance.tests.test_attendance_permissions import AttendanceWorld
 from ganxun.core.tests import test_permissions as matrix
 from ganxun.core.tests.test_permissions import AREA_POLICIES, ROLES, World, all_routes, rules_for
+from ganxun.dashboard.tests import policy_dashboard
+from ganxun.dashboard.tests.test_permissions_dashboard import DashboardWorld
 from ganxun.hours.tests import policy_hours
 from ganxun.hours.tests.test_permissions_hours import HoursWorld
 from ganxun.lectures.tests import policy_lectures
@@ -36,17 +38,25 @@ from ganxun.nominations.tests import policy_nominations
 from ganxun.nominations.tests.test_permissions_nominations import NominationsWorld
 from ganxun.online.tests import policy_online
 from ganxun.online.tests.test_permissions_online import OnlineWorld
+from ganxun.orgstats.tests import policy_orgstats
+from ganxun.orgstats.tests.test_permissions_orgstats import OrgstatsWorld
 from ganxun.plans.tests import policy_plans
 from ganxun.plans.tests.test_permissions_plans import PlansWorld
 from ganxun.practice.tests import policy_practice
 from ganxun.practice.tests.test_pages_permissions import PracticeWorld
 from ganxun.reception.tests import policy_reception
 from ganxun.reception.tests.test_permissions_reception import ReceptionWorld
+from ganxun.reminders.tests import policy_reminders
+from ganxun.reminders.tests.test_permissions_reminders import RemindersWorld
 from ganxun.rotation.tests import policy_rotation
 from ganxun.rotation.tests.test_permissions_rotation import RotationWorld
+from ganxun.sites.tests import policy_sites
+from ganxun.sites.tests.test_permissions_sites import SitesWorld
 from ganxun.study.tests import policy_study
 from ganxun.study.tests.test_permissions_study import StudyWorld
 from ganxun.training.tests import policy_activities
+from ganxun.yearend.tests import policy_yearend
+from ganxun.yearend.tests.test_permissions_yearend import YearendWorld
 
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
 AUDIT_INSERT = re.compile(r'^\s*INSERT INTO "audit_auditevent"', re.IGNORECASE)
@@ -146,6 +156,11 @@ AREAS: dict[str, tuple[Callable[[], World], Callable]] = {
     "nominations": (NominationsWorld, policy_urls(policy_nominations)),
     "rotation": (RotationWorld, policy_urls(policy_rotation)),
     "reception": (ReceptionWorld, policy_urls(policy_reception)),
+    "sites": (SitesWorld, policy_urls(policy_sites)),
+    "reminders": (RemindersWorld, policy_urls(policy_reminders)),
+    "orgstats": (OrgstatsWorld, policy_urls(policy_orgstats)),
+    "dashboard": (DashboardWorld, policy_urls(policy_dashboard)),
+    "yearend": (YearendWorld, policy_urls(policy_yearend)),
 }
 
 
