@@ -437,6 +437,7 @@ class KindForm(BootstrapFormMixin, forms.ModelForm):
             "is_study_session",
             "is_class",
             "opens_evaluation",
+            "training_type",
             "sort_order",
             "is_active",
         ]

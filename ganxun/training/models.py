@@ -44,6 +44,16 @@ class Classroom(models.TextChoices):
     PRACTICE = "practice", _("Practice classroom")
 
 
+class TrainingType(models.TextChoices):
+    """The four kinds of cadre training the 干部教育培训工作条例 counts (the organisation department's tables, the
+    deadlines of 初任 and 任职 training)."""
+
+    INDUCTION = "induction", _("Induction training")  # 初任培训
+    APPOINTMENT = "appointment", _("Appointment training")  # 任职培训
+    SPECIALISED = "specialised", _("Specialised training")  # 专门业务培训
+    IN_SERVICE = "in_service", _("In-service training")  # 在职培训
+
+
 class ActivityKind(models.Model):
     """党委会学习, 中心组学习, 党课, 培训班 …: an admin may add kinds."""
 
@@ -71,6 +81,15 @@ class ActivityKind(models.Model):
         help_text=_(
             "Classes and lectures: a new session opens its evaluation until a few days after it ends "
             "(the administrator may change or clear it)."
+        ),
+    )
+    training_type = models.CharField(
+        _("training type"),
+        max_length=20,
+        choices=TrainingType.choices,
+        default=TrainingType.IN_SERVICE,
+        help_text=_(
+            "Induction, appointment, specialised or in-service training, as the organisation department counts them."
         ),
     )
     sort_order = models.PositiveIntegerField(_("sort order"), default=100)
