@@ -65,6 +65,7 @@ KIND_FIELDS = (
     "is_study_session",
     "is_class",
     "opens_evaluation",
+    "training_type",
     "sort_order",
     "is_active",
 )
