@@ -186,7 +186,17 @@ class EvaluationByDefaultTests(TestCase):
         evaluated = set(ActivityKind.objects.filter(opens_evaluation=True).values_list("name", flat=True))
         self.assertEqual(
             evaluated,
-            {"全员培训班", "初任培训班", "党务干部培训班", "专题培训班", "外出调训", "党课", "月末讲坛", "现场教学"},
+            {
+                "全员培训班",
+                "初任培训班",
+                "任职培训班",
+                "党务干部培训班",
+                "专题培训班",
+                "外出调训",
+                "党课",
+                "月末讲坛",
+                "现场教学",
+            },
         )
 
     def test_a_lecture_session_opens_its_evaluation_until_three_days_after_it(self):
@@ -260,6 +270,7 @@ class EvaluationByDefaultTests(TestCase):
                 "bucket": "centralised",
                 "unit": "hour",
                 "opens_evaluation": "on",
+                "training_type": "in_service",
                 "sort_order": 100,
                 "is_active": "on",
             },

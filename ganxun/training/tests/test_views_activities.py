@@ -397,6 +397,7 @@ class KindAndTopicTests(TrainingData):
                 "classroom": "theory",
                 "bucket": "centralised",
                 "unit": "day",
+                "training_type": "in_service",
                 "sort_order": 5,
                 "is_active": "on",
             },
@@ -404,7 +405,14 @@ class KindAndTopicTests(TrainingData):
         self.assertRedirects(response, reverse("training:kind_list"))
         reading = ActivityKind.objects.get(name="读书班")
         url = reverse("training:kind_update", args=[reading.pk])
-        data = {"name": "读书班", "classroom": "theory", "bucket": "centralised", "unit": "day", "sort_order": 5}
+        data = {
+            "name": "读书班",
+            "classroom": "theory",
+            "bucket": "centralised",
+            "unit": "day",
+            "training_type": "in_service",
+            "sort_order": 5,
+        }
         self.client.post(url, as_opened(self.client, url, data), follow=True)
         reading.refresh_from_db()
         self.assertFalse(reading.is_active)
