@@ -8,3 +8,10 @@ class RemindersConfig(AppConfig):
     name = "ganxun.reminders"
     label = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self) -> None:
+        from ganxun.core.home import home_parts
+
+        from .home import reminders_part
+
+        home_parts.add("5-reminders", reminders_part)
