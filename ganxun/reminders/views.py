@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadReque
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -203,7 +204,14 @@ def call_list(request: HttpRequest) -> HttpResponse:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _("Call list")[:31]
-    headers = [_("Name"), _("Section"), _("Mobile phone"), _("What is due"), _("Due date"), _("Status")]
+    headers = [
+        _("Name"),
+        _("Section"),
+        _("Mobile phone"),
+        _("What is due"),
+        _("Due date"),
+        pgettext("deadline", "Status"),
+    ]
     sheet.append(headers)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
@@ -228,7 +236,8 @@ def call_list(request: HttpRequest) -> HttpResponse:
             lines += 1
     for column, width in zip("ABCDEF", (12, 16, 16, 60, 12, 10), strict=True):
         sheet.column_dimensions[column].width = width
-    filename = f"{_('Reminder call list')}_{timezone.localdate():%Y%m%d}.xlsx"
+    title = _("Reminder call list")
+    filename = f"{title}_{timezone.localdate():%Y%m%d}.xlsx"
     if reveal:
         audit_record(
             actor=user,

@@ -181,7 +181,9 @@ class MineTests(World):
 
     def test_mark_all_and_a_key_that_is_no_notice(self):
         self.client.force_login(self.cadre_user)
-        self.assertEqual(self.client.post(reverse("reminders:mark_read"), {"key": "cycle:1:2027-12-31:"}).status_code, 400)
+        self.assertEqual(
+            self.client.post(reverse("reminders:mark_read"), {"key": "cycle:1:2027-12-31:"}).status_code, 400
+        )
         self.assertFalse(NoticeRead.objects.exists())
         self.client.post(reverse("reminders:mark_read"), {"all": "1"})
         self.assertEqual(self.client.get(reverse("reminders:mine")).context["unread"], 0)
@@ -205,7 +207,9 @@ class BehindTests(World):
         self.assertIn(self.recruit.name, names)
         self.assertNotIn(self.chief.name, names)
         self.assertNotIn(self.far.name, names)
-        self.assertNotIn(self.recruit_done.name, {r.name for r, n in page.context["listed"] if n[0].kind == "induction"})
+        self.assertNotIn(
+            self.recruit_done.name, {r.name for r, n in page.context["listed"] if n[0].kind == "induction"}
+        )
 
     def test_an_admin_sees_their_units_and_filters(self):
         self.client.force_login(self.admin)
