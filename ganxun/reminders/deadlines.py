@@ -271,4 +271,4 @@ def _number(value: Decimal) -> str:
 
 
 def sort_key(deadline: Deadline) -> tuple:
-    return (STATUS_ORDER[DeadlineStatus(deadline.status)], not deadline.behind, deadline.due, deadline.kind)
+    return (STATUS_ORDER[DeadlineStatus(deadline.status)], deadline.due, not deadline.behind, deadline.kind)

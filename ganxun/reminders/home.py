@@ -11,20 +11,14 @@ from ganxun.core.home import SHOWN
 from ganxun.roster.models import Cadre
 
 from .models import NoticeRead
-from .queries import cadre_deadlines, days_ahead
+from .queries import cadre_deadlines, days_ahead, notice_counts
 
 
 def reminders_part(user, today: dt.date) -> dict[str, Any]:
     rows = cadre_deadlines(Cadre.objects.visible_to(user), today)
-    counts = {"overdue": 0, "upcoming": 0, "behind": 0}
-    listed = []
+    listed = [(row, row.notices[0], len(row.notices)) for row in rows if row.notices]
+    counts = notice_counts(row.notices for row in rows)
     mine = 0
-    for row in rows:
-        notices = row.notices
-        if notices:
-            listed.append((row, notices[0], len(notices)))
-            for deadline in notices:
-                counts[deadline.stage] += 1
     if user.cadre_id is not None:
         own = next((row for row in rows if row.cadre_id == user.cadre_id), None)
         if own is None:  # an administrator whose own record lies outside the units they oversee

@@ -54,6 +54,19 @@ class CadreDeadlines:
         return [d for d in self.deadlines if d.stage]
 
 
+def notice_counts(notice_lists) -> dict[str, int]:
+    """How many notices are overdue, due soon, and behind schedule on hours (one may be both due soon and
+    behind)."""
+    counts = {"overdue": 0, "upcoming": 0, "behind": 0}
+    for notices in notice_lists:
+        for deadline in notices:
+            if deadline.status in ("overdue", "upcoming"):
+                counts[deadline.status] += 1
+            if deadline.behind:
+                counts["behind"] += 1
+    return counts
+
+
 def training_dates(cadres: QuerySet[Cadre]) -> dict[tuple[int, str], list[dt.date]]:
     """{(cadre id, training type): dates of confirmed sessions} of the 初任 and 任职 classes: one query."""
     kind = Session.objects.filter(pk=OuterRef("source_id")).values("activity__kind__training_type")[:1]

@@ -27,7 +27,7 @@ from ganxun.roster.models import Cadre, Section
 from . import services
 from .deadlines import DeadlineStatus, Kind
 from .models import NoticeRead
-from .queries import CadreDeadlines, cadre_deadlines, days_ahead
+from .queries import CadreDeadlines, cadre_deadlines, days_ahead, notice_counts
 
 
 def _require_overseer(user) -> None:
@@ -120,10 +120,7 @@ def behind(request: HttpRequest) -> HttpResponse:
     _require_overseer(request.user)
     rows, filters = _scoped(request)
     listed = _behind_rows(rows, filters["kind"])
-    counts = {status: 0 for status in ("overdue", "upcoming", "behind")}
-    for _row, notices in listed:
-        for deadline in notices:
-            counts[deadline.stage] += 1
+    counts = notice_counts(notices for _row, notices in listed)
     return render(
         request,
         "reminders/behind.html",

@@ -297,3 +297,16 @@ class HomePartTests(World):
         html = render_to_string("reminders/_home.html", {"reminders": part, "user": self.head})
         self.assertIn('data-waiting="reminders"', html)
         self.assertIn(reverse("reminders:behind"), html)
+
+    def test_the_learning_part_counts_the_cadres_unread(self):
+        from ganxun.reminders.learning import learning_part
+
+        part = learning_part(self.recruit, self.today, timezone.now())["reminders_mine"]
+        kinds = {d.kind for d in part["unread"]}
+        self.assertIn(Kind.INDUCTION, kinds)
+        key = self.deadline(self.recruit, Kind.INDUCTION).notice_key
+        notices_mark_read(actor=self.cadre_user, cadre=self.recruit, keys=[key])
+        part = learning_part(self.recruit, self.today, timezone.now())["reminders_mine"]
+        self.assertNotIn(Kind.INDUCTION, {d.kind for d in part["unread"]})
+        html = render_to_string("reminders/_learning.html", {"reminders_mine": part})
+        self.assertIn(reverse("reminders:mine"), html)
