@@ -21,6 +21,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.core.excel import safe_cell, workbook_response
 from ganxun.core.params import query_id, query_text
+from ganxun.hours.models import FIRST_RULE_YEAR, LAST_RULE_YEAR
 from ganxun.roster.idcard import mask_phone
 from ganxun.roster.models import Cadre, Section
 
@@ -141,6 +142,8 @@ def _week(request: HttpRequest) -> dt.date:
     try:
         day = dt.date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
+        day = timezone.localdate()
+    if not FIRST_RULE_YEAR < day.year < LAST_RULE_YEAR:  # the years the hours' rules may be set for
         day = timezone.localdate()
     return day - dt.timedelta(days=day.weekday())
 

@@ -284,8 +284,10 @@ class DigestTests(World):
 
     def test_a_bad_week_is_this_week(self):
         self.client.force_login(self.head)
-        page = self.client.get(reverse("reminders:digest"), {"week": "no"})
-        self.assertEqual(page.context["monday"], self.today - dt.timedelta(days=self.today.weekday()))
+        this_week = self.today - dt.timedelta(days=self.today.weekday())
+        for week in ("no", "0001-01-01", "9999-12-31"):
+            page = self.client.get(reverse("reminders:digest"), {"week": week})
+            self.assertEqual(page.context["monday"], this_week)
 
 
 class HomePartTests(World):
