@@ -8,3 +8,13 @@ class RemindersConfig(AppConfig):
     name = "ganxun.reminders"
     label = "reminders"
     verbose_name = _("Reminders")
+
+    def ready(self) -> None:
+        from ganxun.core.home import home_parts
+        from ganxun.hours import hooks as hours_hooks
+
+        from .home import reminders_part
+        from .learning import learning_part
+
+        home_parts.add("5-reminders", reminders_part)
+        hours_hooks.learning_parts.add("reminders", learning_part)

@@ -61,9 +61,10 @@ from ganxun.yearend.tests.test_permissions_yearend import YearendWorld
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT|BEGIN)\b", re.IGNORECASE)
 AUDIT_INSERT = re.compile(r'^\s*INSERT INTO "audit_auditevent"', re.IGNORECASE)
 # Reads that are themselves the thing to audit write one audit row, and nothing else: an export with full ID
-# numbers and phones (who took which file), and a refused check-in (abuse is looked for there, rate-limited to
-# one row a minute per person, reason and session).  One short INSERT, never a session save.
-AUDITED_READS = {"roster:cadre_export", "attendance:checkin"}
+# numbers or phones (who took which file: the roster, the reminders' call list), and a refused check-in (abuse is
+# looked for there, rate-limited to one row a minute per person, reason and session).  One short INSERT, never a
+# session save.
+AUDITED_READS = {"roster:cadre_export", "attendance:checkin", "reminders:call_list"}
 SIGNED_IN = [role for role in ROLES if role != "anonymous"]
 
 
