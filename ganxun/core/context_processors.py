@@ -4,6 +4,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from .hooks import Hook
 
@@ -49,6 +50,15 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
     professional.append((_("Rotation of new cadres"), reverse("rotation:list"), "arrow-left-right"))
     professional.append((_("Reception desk"), reverse("reception:rota"), "person-workspace"))
     main.append((_("Professional classroom"), professional, "briefcase"))
+    # 工作成效: deadlines and reminders, the tables reported upward, the year-end report.
+    results = []
+    if user.cadre_id:
+        results.append((_("My reminders"), reverse("reminders:mine"), "alarm"))
+    if user.is_admin or user.is_section_head:
+        results.append((pgettext("navigation", "Behind schedule"), reverse("reminders:behind"), "exclamation-triangle"))
+        results.append((_("Weekly digest"), reverse("reminders:digest"), "calendar-week"))
+    if results:
+        main.append((_("Results"), results, "graph-up"))
     if user.is_admin or user.is_section_head:
         main.append((_("Roster"), reverse("roster:cadre_list"), "people"))
         main.append((_("Hour compliance"), reverse("hours:compliance"), "bar-chart"))
