@@ -33,7 +33,8 @@ import dataclasses
 import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Case, CharField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -446,11 +447,12 @@ def assessment(data: YearFacts) -> Assessment:
         )
     }
     seconded: dict[int, list[str]] = {}
+    # Over the actual dates once known, the planned ones until then (as the secondment's 学时 are counted).
     secondments = (
-        Secondment.objects.filter(cadre_id__in=ids, planned_start__lte=end)
-        .filter(Q(actual_end__isnull=True, planned_end__gte=start) | Q(actual_end__gte=start))
-        .exclude(actual_start__gt=end)
-        .order_by("planned_start")
+        Secondment.objects.filter(cadre_id__in=ids)
+        .annotate(first=Coalesce("actual_start", "planned_start"), last=Coalesce("actual_end", "planned_end"))
+        .filter(first__lte=end, last__gte=start)
+        .order_by("first", "pk")
         .values_list("cadre_id", "kind", "region")
     )
     for cadre_id, kind, region in secondments:

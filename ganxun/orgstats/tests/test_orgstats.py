@@ -160,7 +160,17 @@ class AssessmentTests(TestCase):
         self.assertIn("2025-11-01", notes)  # joined
         self.assertIn("2", notes)
         self.assertIn("2025-06-15", "；".join(rows["己"].notes))
-        self.assertIn("90", rows["乙"].required_text)
+        self.assertIn("援藏（西藏日喀则市）", "；".join(rows["丁"].notes))
+        self.assertFalse(any("援派" in note for note in rows["戊"].notes))  # ended on 31 December 2024
+
+    def test_met_at_the_threshold(self):
+        w = self.w
+        LedgerEntryFactory(cadre=w.wu, date=dt.date(2025, 6, 1), hours=D(50), bucket=Bucket.ONLINE)
+        LedgerEntryFactory(cadre=w.wu, date=dt.date(2025, 6, 2), hours=D("35.99"), bucket=Bucket.CENTRALISED)
+        self.assertEqual(self.rows()["戊"].result, queries.FAILED)  # 89.99 of 90
+        LedgerEntryFactory(cadre=w.wu, date=dt.date(2025, 6, 3), hours=D("0.01"), bucket=Bucket.CENTRALISED)
+        self.assertEqual(self.rows()["戊"].result, queries.PASSED)  # 90 of 90
+        self.assertEqual(queries.unit_table(facts(w.a)).total.met, 4)
 
     def test_filters(self):
         whole = queries.assessment(facts(self.w.a))

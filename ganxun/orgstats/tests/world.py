@@ -18,6 +18,7 @@ from ganxun.hours.models import Bucket, EntryStatus, Source
 from ganxun.hours.tests.factories import LedgerEntryFactory
 from ganxun.hours.tests.history import history
 from ganxun.nominations.models import ClassKind, Nomination, NominationStatus, Programme, Quota
+from ganxun.practice.models import Secondment, SecondmentKind
 from ganxun.roster.models import LeadershipLevel, Status, Unit, UnitKind, home_unit_id
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UnitFactory, UserFactory
 from ganxun.training.models import TrainingType
@@ -142,6 +143,28 @@ class StatsWorld:
         called(self.wu, ClassKind.YOUNG, dt.date(2025, 10, 1))
         called(self.yi, ClassKind.PARTY_SCHOOL, dt.date(2025, 10, 1), NominationStatus.NOMINATED)
         called(self.jia, ClassKind.PARTY_SCHOOL, dt.date(2026, 3, 1))
+
+        # 援派: 丁 in Tibet over the year (planned dates); 戊's secondment ended, as it turned out, in 2024.
+        Secondment.objects.create(
+            cadre=self.ding,
+            unit=self.a,
+            section=self.business,
+            kind=SecondmentKind.TIBET,
+            region="西藏日喀则市",
+            planned_start=dt.date(2024, 7, 1),
+            planned_end=dt.date(2027, 6, 30),
+        )
+        Secondment.objects.create(
+            cadre=self.wu,
+            unit=self.a,
+            section=self.business,
+            kind=SecondmentKind.ATTACHMENT,
+            region="云南",
+            planned_start=dt.date(2024, 1, 1),
+            planned_end=dt.date(2025, 6, 30),
+            actual_start=dt.date(2024, 1, 1),
+            actual_end=dt.date(2024, 12, 31),
+        )
 
         self.admin = UserFactory(username="os_admin", role=Role.TRAINING_ADMIN, cadre=None, unit=self.a)
         self.org_admin = UserFactory(username="os_org", role=Role.TRAINING_ADMIN, cadre=None, unit=self.org)
