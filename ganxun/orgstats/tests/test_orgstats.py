@@ -195,6 +195,16 @@ class PageTests(TestCase):
             self.assertEqual(self.get(self.w.leader, name, year=YEAR).status_code, 200)
         self.assertEqual(self.get(self.w.cadre_user, "assessment").status_code, 403)
         self.assertEqual(self.get(self.w.cadre_user, "assessment_export").status_code, 403)
+        response = self.get(self.w.leader, "assessment", year=YEAR)
+        self.assertEqual(len(response.context["shown"].rows), 9)  # the leader's unit and the one below it
+        self.assertContains(response, "统计报表")  # the tab to the tables
+
+    def test_the_section_heads_export_holds_their_section_only(self):
+        response = self.get(self.w.head, "assessment_export", year=YEAR, section=self.w.office.pk)
+        sheet = load_workbook(io.BytesIO(response.content)).active
+        self.assertEqual({row[3] for row in sheet.iter_rows(min_row=6, values_only=True)}, {"业务科"})
+        page = self.get(self.w.head, "assessment", year=YEAR)
+        self.assertNotContains(page, f'href="{reverse("orgstats:tables")}?')  # no tab to the tables they may not read
 
     def test_the_section_head_reads_their_sections_part_only(self):
         response = self.get(self.w.head, "assessment", year=YEAR, unit=self.w.org.pk, section=self.w.office.pk)
