@@ -57,6 +57,10 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
     if user.is_admin or user.is_section_head:
         results.append((pgettext("navigation", "Behind schedule"), reverse("reminders:behind"), "exclamation-triangle"))
         results.append((_("Weekly digest"), reverse("reminders:digest"), "calendar-week"))
+    if study_archive_reader(user):  # administrators and 领导干部
+        results.append((_("Statistics tables"), reverse("orgstats:tables"), "table"))
+    if study_archive_reader(user) or user.is_section_head:
+        results.append((_("Annual assessment"), reverse("orgstats:assessment"), "clipboard-data"))
     if results:
         main.append((_("Results"), results, "graph-up"))
     if user.is_admin or user.is_section_head:
