@@ -127,7 +127,32 @@ def draft_word(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-class ParagraphUpdateView(EditConflictMixin, UpdateView):
+class _ParagraphSave:
+    """The save behind the version check: the audited service, then the paragraph (htmx) or the draft's page."""
+
+    request: HttpRequest
+    object: Paragraph
+
+    def form_valid(self, form) -> HttpResponse:
+        try:
+            paragraph = services.paragraph_update(
+                actor=self.request.user, paragraph=self.object, text=form.cleaned_data["text"]
+            )
+        except ValidationError as error:
+            form.add_error("text", error)
+            return self.form_invalid(form)  # type: ignore[attr-defined]
+        if self.request.htmx:
+            paragraph.html = fill_html(paragraph.text, paragraph.draft.figures)
+            return render(
+                self.request,
+                "yearend/_paragraph.html",
+                {"paragraph": paragraph, "draft": paragraph.draft, "may_edit": True},
+            )
+        messages.success(self.request, _("The paragraph was saved."))
+        return HttpResponseRedirect(f"{reverse('yearend:draft_detail', args=[paragraph.draft_id])}#p-{paragraph.pk}")
+
+
+class ParagraphUpdateView(EditConflictMixin, _ParagraphSave, UpdateView):
     """A paragraph's prose: inline (htmx swaps the paragraph for the form and back) or as a page of its own."""
 
     model = Paragraph
@@ -164,21 +189,3 @@ class ParagraphUpdateView(EditConflictMixin, UpdateView):
 
     def form_invalid(self, form) -> HttpResponse:
         return self.render_to_response(self.get_context_data(form=form), status=400)
-
-    def form_valid(self, form) -> HttpResponse:
-        try:
-            paragraph = services.paragraph_update(
-                actor=self.request.user, paragraph=self.object, text=form.cleaned_data["text"]
-            )
-        except ValidationError as error:
-            form.add_error("text", error)
-            return self.form_invalid(form)
-        if self.request.htmx:
-            paragraph.html = fill_html(paragraph.text, paragraph.draft.figures)
-            return render(
-                self.request,
-                "yearend/_paragraph.html",
-                {"paragraph": paragraph, "draft": paragraph.draft, "may_edit": True},
-            )
-        messages.success(self.request, _("The paragraph was saved."))
-        return HttpResponseRedirect(f"{reverse('yearend:draft_detail', args=[paragraph.draft_id])}#p-{paragraph.pk}")

@@ -67,6 +67,24 @@ def declare_fallbacks(writer: Writer) -> None:
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
+# The type area (156 × 225 mm) as a grid of 22 lines of 28 characters: the line pitch in twips (225 mm / 22) and the
+# character pitch as the difference from the 三号 body size in 1/4096 pt ((156 mm / 28) − 16 pt).
+LINE_PITCH_TWIPS = round(225 / 25.4 * 72 * 20 / 22)
+CHAR_SPACE = round((156 / 25.4 * 72 / 28 - BODY_SIZE.pt) * 4096)
+
+
+def set_grid(writer: Writer) -> None:
+    """The section's document grid: 22 lines of 28 characters."""
+    sect = writer.document.sections[0]._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        sect.append(grid)
+    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+
+
 def _date(moment: dt.datetime | None) -> str:
     if moment is None:
         return "—"
@@ -100,6 +118,7 @@ def report_docx(
     """The report's .docx bytes: the prose (kind, text) with the figures filled in, then the appendix."""
     writer = Writer()
     declare_fallbacks(writer)
+    set_grid(writer)
     writer.title(unit_name)
     writer.title(f"{year}年度干部教育培训工作总结")
     writer.blank()
