@@ -273,8 +273,8 @@ class ReportTests(TestCase):
         )
         grid = section._sectPr.find(f"{W}docGrid")
         self.assertEqual(grid.get(f"{W}type"), "linesAndChars")
-        self.assertEqual(int(grid.get(f"{W}linePitch")), 579)  # 225 mm / 22 lines
-        self.assertEqual(int(grid.get(f"{W}charSpace")), -860)  # 156 mm / 28 characters of 16 pt
+        self.assertEqual(int(grid.get(f"{W}linePitch")), 580)  # 225 mm / 22 lines
+        self.assertEqual(int(grid.get(f"{W}charSpace")), -848)  # 156 mm / 28 characters of 16 pt
         self.assertTrue(document.settings.odd_and_even_pages_header_footer)
         for footer in (section.footer, section.even_page_footer):
             xml = footer._element.xml
