@@ -67,22 +67,45 @@ def declare_fallbacks(writer: Writer) -> None:
     part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-# The type area (156 × 225 mm) as a grid of 22 lines of 28 characters: the line pitch in twips (225 mm / 22) and the
-# character pitch as the difference from the 三号 body size in 1/4096 pt ((156 mm / 28) − 16 pt).
+# The type area (156 × 225 mm) holds 22 lines of 28 characters: the line pitch of the section's grid in twips
+# (225 mm / 22), and the characters 0.25 pt closer than their 三号 size (28 × 15.75 pt fit the 442 pt of 156 mm).  The
+# grid is of lines only: a character grid makes LibreOffice give each 16 pt character two 15.8 pt cells.
 LINE_PITCH_TWIPS = round(225 / 25.4 * 72 * 20 / 22)
-CHAR_SPACE = round((156 / 25.4 * 72 / 28 - BODY_SIZE.pt) * 4096)
+CHARACTER_SPACING = -5  # twentieths of a point
 
 
 def set_grid(writer: Writer) -> None:
-    """The section's document grid: 22 lines of 28 characters."""
+    """The section's line grid (22 lines) and the Normal style's character spacing (28 characters a line)."""
     sect = writer.document.sections[0]._sectPr
     grid = sect.find(qn("w:docGrid"))
     if grid is None:
         grid = OxmlElement("w:docGrid")
         sect.append(grid)
-    grid.set(qn("w:type"), "linesAndChars")
+    grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
-    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
+    rpr = writer.document.styles["Normal"].element.get_or_add_rPr()
+    spacing = OxmlElement("w:spacing")
+    spacing.set(qn("w:val"), str(CHARACTER_SPACING))
+    size = rpr.find(qn("w:sz"))
+    if size is not None:
+        size.addprevious(spacing)
+    else:
+        rpr.append(spacing)
+
+
+def _off_the_grid(table) -> None:
+    """The table's lines at their own pitch, not snapped to the body's 29 pt line grid."""
+    for row in table.rows:
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                ppr = paragraph._p.get_or_add_pPr()
+                snap = OxmlElement("w:snapToGrid")
+                snap.set(qn("w:val"), "0")
+                anchor = next((c for c in ppr if c.tag in (qn("w:spacing"), qn("w:ind"), qn("w:jc"))), None)
+                if anchor is not None:
+                    anchor.addprevious(snap)
+                else:
+                    ppr.append(snap)
 
 
 def _date(moment: dt.datetime | None) -> str:
@@ -145,7 +168,11 @@ def report_docx(
         f"本总结所列数字均由干部教育培训管理系统根据业务记录自动计算，计算日期为{_date(computed_at)}。"
         "下表列出每项数字的数值及统计口径。"
     )
-    computed = _date(computed_at)
+    computed = (
+        f"{timezone.localtime(computed_at) if computed_at and timezone.is_aware(computed_at) else computed_at:%Y-%m-%d}"
+        if computed_at
+        else "—"
+    )
     writer.table(
         ["序号", "数字", "数值", "统计口径", "计算日期"],
         [
@@ -158,6 +185,7 @@ def report_docx(
             ]
             for n, row in enumerate(rows(figures), start=1)
         ],
-        [12, 30, 26, 62, 26],
+        [13, 30, 26, 57, 30],
     )
+    _off_the_grid(writer.document.tables[-1])
     return writer.save()

@@ -272,9 +272,9 @@ class ReportTests(TestCase):
             [37, 35, 28, 26],
         )
         grid = section._sectPr.find(f"{W}docGrid")
-        self.assertEqual(grid.get(f"{W}type"), "linesAndChars")
         self.assertEqual(int(grid.get(f"{W}linePitch")), 580)  # 225 mm / 22 lines
-        self.assertEqual(int(grid.get(f"{W}charSpace")), -848)  # 156 mm / 28 characters of 16 pt
+        spacing = document.styles["Normal"].element.rPr.find(f"{W}spacing")
+        self.assertLessEqual(28 * (16 + int(spacing.get(f"{W}val")) / 20), 156 / 25.4 * 72)  # 28 characters a line
         self.assertTrue(document.settings.odd_and_even_pages_header_footer)
         for footer in (section.footer, section.even_page_footer):
             xml = footer._element.xml
@@ -320,7 +320,7 @@ class ReportTests(TestCase):
         for spec in CATALOGUE:
             cells = [c.text for c in by_label[spec.label].cells]
             self.assertEqual(cells[3], spec.definition)
-            self.assertEqual(cells[4], f"{day.year}年{day.month}月{day.day}日")
+            self.assertEqual(cells[4], day.isoformat())
         self.assertEqual(by_label["应急支援队队员"].cells[2].text, "合计25人：应急支援队20人、青年突击队5人")
         self.assertEqual(by_label["人均学时"].cells[2].text, "104.5学时")
 
@@ -371,3 +371,16 @@ class ReportTests(TestCase):
             call_command("yearend_report", year=YEAR, unit="NOPE", output="/tmp/x.docx", stdout=io.StringIO())
         with self.assertRaisesMessage(CommandError, "1999"):
             call_command("yearend_report", year=1999, output="/tmp/x.docx", stdout=io.StringIO())
+
+
+class DemoTests(TestCase):
+    def test_the_demo_writes_the_bureau_draft_of_the_demo_year(self):
+        from ganxun.demo.practice import practice_year_of
+        from ganxun.demo.yearend import load_yearend
+
+        admin = UserFactory(username="ye_demo_admin", role=Role.TRAINING_ADMIN, cadre=None)
+        today = dt.date(2026, 12, 1)
+        result = load_yearend(today=today)
+        self.assertEqual((result.draft.unit, result.draft.year), (admin.unit, practice_year_of(today)))
+        self.assertIn("加速度", result.draft.paragraphs.order_by("-position").first().text)
+        self.assertLessEqual(set(SPECS), set(result.draft.figures))
