@@ -231,14 +231,16 @@ def fill_html(text: str, stored: dict[str, dict]) -> SafeString:
         key = match.group(1)
         figure = stored.get(key)
         if figure is None:
-            parts.append(format_html('<mark class="figure figure-missing" title="{}">{}</mark>', key, MISSING))
+            parts.append(
+                format_html('<mark class="report-figure report-figure-missing" title="{}">{}</mark>', key, MISSING)
+            )
         else:
             title = f"{figure.get('label', key)}（{{{key}}}）"
             value = shown(figure.get("value"))
             if figure.get("url"):
                 parts.append(
                     format_html(
-                        '<a class="figure fw-semibold" data-figure="{}" href="{}" title="{}">{}</a>',
+                        '<a class="report-figure fw-semibold" data-figure="{}" href="{}" title="{}">{}</a>',
                         key,
                         figure["url"],
                         title,
@@ -248,7 +250,10 @@ def fill_html(text: str, stored: dict[str, dict]) -> SafeString:
             else:
                 parts.append(
                     format_html(
-                        '<span class="figure fw-semibold" data-figure="{}" title="{}">{}</span>', key, title, value
+                        '<span class="report-figure fw-semibold" data-figure="{}" title="{}">{}</span>',
+                        key,
+                        title,
+                        value,
                     )
                 )
         last = match.end()

@@ -31,9 +31,12 @@ FOLDER = ARTIFACTS / "yearend"
 
 
 def shot(page: Page, name: str) -> None:
+    """The whole page, and its first screen (what one sees on opening it), on a desktop and on a phone."""
     page.screenshot(path=str(FOLDER / f"{name}.png"), full_page=True)
+    page.screenshot(path=str(FOLDER / f"{name}-top.png"))
     page.set_viewport_size(PHONE)
     page.screenshot(path=str(FOLDER / f"{name}-phone.png"), full_page=True)
+    page.screenshot(path=str(FOLDER / f"{name}-top-phone.png"))
     page.set_viewport_size(DESKTOP)
 
 
@@ -109,7 +112,7 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     expect(page.locator("[data-appendix] tbody tr").first).to_be_visible()
 
     # A figure leads to the records it counts.
-    figure = page.locator("a.figure").first
+    figure = page.locator("a.report-figure").first
     expect(figure).to_be_visible()
     target = figure.get_attribute("href")
     figure.click()
@@ -129,6 +132,11 @@ def journey(live_server, browser: Browser) -> None:  # noqa: F811
     page.reload()
     expect(page.locator("[data-paragraph]").nth(3)).to_contain_text("学风更浓")
     shot(page, "draft")
+    page.locator("[data-paragraph]").nth(5).get_by_role("link", name="编辑").click()
+    expect(page.locator("textarea[name=text]")).to_be_visible()
+    page.locator("textarea[name=text]").scroll_into_view_if_needed()
+    page.screenshot(path=str(FOLDER / "draft-editing.png"))
+    page.reload()
 
     # Download the Word document.
     with page.expect_download() as caught:

@@ -170,7 +170,7 @@ class ReportTests(TestCase):
         self.assertLessEqual(len(queries), 12)
         html = response.content.decode()
         self.assertIn('data-figure="central_group_sessions" href="/hours/compliance/"', html)
-        self.assertIn('<span class="figure fw-semibold" data-figure="awards"', html)
+        self.assertIn('<span class="report-figure fw-semibold" data-figure="awards"', html)
         self.assertIn("合计25人：应急支援队20人、青年突击队5人", html)  # the appendix on screen
         self.assertEqual(html.count("data-figure-row="), len(CATALOGUE))
         self.assertIn(reverse("yearend:paragraph_update", args=[self.draft.paragraphs.first().pk]), html)
