@@ -203,17 +203,20 @@ def snapshot(figures: dict[str, Figure]) -> dict[str, dict]:
 
 
 def rows(stored: dict[str, dict]) -> list[Row]:
+    """The stored figures in the catalogue's order, any others after (PostgreSQL's jsonb keeps no key order)."""
+    order = {key: n for n, key in enumerate(SPECS)}
+    keys = sorted(stored, key=lambda key: (order.get(key, len(order)), key))
     return [
         Row(
             key,
-            d.get("label", key),
-            d.get("definition", ""),
-            d.get("unit", ""),
-            d.get("section", ""),
-            d.get("value"),
-            d.get("url"),
+            stored[key].get("label", key),
+            stored[key].get("definition", ""),
+            stored[key].get("unit", ""),
+            stored[key].get("section", ""),
+            stored[key].get("value"),
+            stored[key].get("url"),
         )
-        for key, d in stored.items()
+        for key in keys
     ]
 
 

@@ -231,6 +231,17 @@ class ReportTests(TestCase):
         paragraph.refresh_from_db()
         self.assertEqual(paragraph.text, "全年{central_group_sessions}次，扎实有效。")
 
+    def test_regenerating_from_the_page(self):
+        self.login(self.admin)
+        before = list(self.draft.paragraphs.values_list("text", flat=True))
+        with mock.patch.object(figures_module, "compute", known_figures):
+            response = self.client.post(reverse("yearend:draft_regenerate", args=[self.draft.pk]))
+        self.assertRedirects(response, reverse("yearend:draft_detail", args=[self.draft.pk]))
+        self.draft.refresh_from_db()
+        self.assertEqual(list(self.draft.paragraphs.values_list("text", flat=True)), before)
+        self.assertEqual(self.draft.figures["awards"]["value"], known_figures(YEAR, self.home)["awards"].value)
+        self.assertEqual(self.draft.figures["team_members"]["value"], {"应急支援队": 20, "青年突击队": 5})
+
     def test_an_edit_over_a_newer_one_is_a_conflict(self):
         self.login(self.admin)
         paragraph = self.draft.paragraphs.get(position=6)
@@ -239,6 +250,12 @@ class ReportTests(TestCase):
         services.paragraph_update(actor=self.leader_user, paragraph=paragraph, text="别人改过{online_hours}学时。")
         response = self.client.post(url, {"text": "我改的{online_hours}学时。", VERSION_FIELD: token})
         self.assertEqual(response.status_code, 409)
+        self.assertContains(response, "edit-conflict", status_code=409)
+        # Inline, the form comes back in place (htmx swaps only a 2xx) with the notice.
+        response = self.client.post(
+            url, {"text": "我改的{online_hours}学时。", VERSION_FIELD: token}, headers={"HX-Request": "true"}
+        )
+        self.assertContains(response, "edit-conflict")
         paragraph.refresh_from_db()
         self.assertEqual(paragraph.text, "别人改过{online_hours}学时。")
 
@@ -316,6 +333,7 @@ class ReportTests(TestCase):
         self.assertEqual(len(table.rows), len(CATALOGUE) + 1)
         self.assertEqual([c.text for c in table.rows[0].cells], ["序号", "数字", "数值", "统计口径", "计算日期"])
         day = self.draft.computed_at.astimezone().date()
+        self.assertEqual([row.cells[1].text for row in table.rows[1:]], [spec.label for spec in CATALOGUE])
         by_label = {row.cells[1].text: row for row in table.rows[1:]}
         for spec in CATALOGUE:
             cells = [c.text for c in by_label[spec.label].cells]
