@@ -61,6 +61,8 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
         results.append((_("Statistics tables"), reverse("orgstats:tables"), "table"))
     if study_archive_reader(user) or user.is_section_head:
         results.append((_("Annual assessment"), reverse("orgstats:assessment"), "clipboard-data"))
+    if study_archive_reader(user):  # administrators and 领导干部
+        results.append((_("Year-end report"), reverse("yearend:draft_list"), "journal-richtext"))
     if results:
         main.append((_("Results"), results, "graph-up"))
     if user.is_admin or user.is_section_head:
