@@ -138,7 +138,7 @@ class HandCountTests(World):
         # 90 × 182/365 = 44.88 and 50 × 182/365 = 24.93: 69.81 of 140 = 49.86 %.
         self.assertEqual(column(chart, "按时间应完成（%）")[0], 49.8)
         self.assertEqual(column(chart, "按时间应完成（%）")[2], 49.8)
-        self.assertIn("section=%d" % self.a.pk, chart.links[0])
+        self.assertIn(f"section={self.a.pk}", chart.links[0])
 
     def test_compliance_by_tier(self):
         chart = self.board(self.admin).compliance_by_tier()

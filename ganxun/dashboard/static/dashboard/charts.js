@@ -7,15 +7,17 @@
   var FONT = '"PingFang SC", "Hiragino Sans GB", "Microsoft YaHei", "Noto Sans CJK SC", "WenQuanYi Micro Hei", system-ui, sans-serif';
   var narrow = window.matchMedia("(max-width: 575.98px)");
 
-  function option(spec) {
+  function option(spec, width) {
     var percent = spec.unit === "%";
     var drawn = spec.series.filter(function (s) { return !s.table_only; });
+    var count = Math.max(spec.categories.length, 1);
+    // Names wrap within their share of the width (a 科室 or a plan item's long title), never cut to "…".
+    var labelWidth = spec.horizontal ? Math.min(140, Math.max(72, width * 0.3)) : Math.max(40, width / count - 10);
     var categoryAxis = {
       type: "category",
       data: spec.categories,
       axisTick: { alignWithLabel: true },
-      axisLabel: { interval: 0, hideOverlap: !spec.horizontal, width: spec.horizontal ? 96 : 72, overflow: "truncate",
-        rotate: !spec.horizontal && spec.categories.length > 6 && narrow.matches ? 45 : 0 }
+      axisLabel: { interval: narrow.matches && !spec.horizontal && count > 8 ? "auto" : 0, width: labelWidth, overflow: "break", lineHeight: 14, fontSize: narrow.matches ? 11 : 12 }
     };
     var valueAxis = {
       type: "value",
@@ -52,12 +54,18 @@
       animation: false,
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, confine: true,
         valueFormatter: function (v) { return percent ? v + "%" : v; } },
-      legend: { type: "scroll", top: 0, left: "center", itemWidth: 14, itemHeight: 10, textStyle: { fontSize: 12 } },
-      grid: { left: 8, right: 20, top: 44, bottom: 8 },
+      legend: { top: 0, left: "center", itemWidth: 14, itemHeight: 10, itemGap: 8, textStyle: { fontSize: 12 } },
+      grid: { left: 8, right: 24, top: legendRows(drawn, width) * 22 + 26, bottom: 8 },
       xAxis: spec.horizontal ? valueAxis : categoryAxis,
       yAxis: spec.horizontal ? Object.assign({ inverse: true }, categoryAxis) : valueAxis,
       series: series
     };
+  }
+
+  function legendRows(drawn, width) {
+    // About 13 px a character and 30 for the mark: how many lines the legend takes at this width.
+    var total = drawn.reduce(function (sum, s) { return sum + s.name.length * 13 + 30; }, 0);
+    return Math.max(1, Math.ceil(total / Math.max(width - 16, 100)));
   }
 
   function draw(element) {
@@ -65,7 +73,7 @@
     if (!source) { return; }
     var spec = JSON.parse(source.textContent);
     var chart = window.echarts.init(element, null, { renderer: "svg" });
-    chart.setOption(option(spec));
+    chart.setOption(option(spec, element.clientWidth));
     element.dataset.drawn = "1";
     if (spec.links && spec.links.length) {
       chart.on("click", function (params) {
@@ -74,7 +82,10 @@
       });
     }
     if (window.ResizeObserver) {
-      new ResizeObserver(function () { chart.resize(); }).observe(element);
+      new ResizeObserver(function () {
+        chart.setOption(option(spec, element.clientWidth));
+        chart.resize();
+      }).observe(element);
     }
   }
 
