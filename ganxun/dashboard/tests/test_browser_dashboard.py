@@ -70,7 +70,7 @@ def year_of_records() -> None:
             keen = (s + c) % 3 == 0  # a third of them well ahead
             for month in range(1, 12):
                 for b, (bucket, hours) in enumerate(month_plan):
-                    if (month + b + c) % (2 if keen else 3) == 0 or bucket == Bucket.ONLINE and (month + c) % 2:
+                    if (month + b + c) % (2 if keen else 3) == 0 or (bucket == Bucket.ONLINE and (month + c) % 2):
                         LedgerEntryFactory(
                             cadre=cadre,
                             date=dt.date(year, month, 1 + (s + c + b) % 27),
