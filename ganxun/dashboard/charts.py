@@ -104,6 +104,12 @@ class Board:
         self.year = year
         self.today = today
         self.as_of = min(today, dt.date(year, 12, 31))
+        # The record pages (compliance, activities, online) are an administrator's or a section head's; a
+        # 领导干部 reads the aggregates here, and their charts link only to what they may open (the plan).
+        self.records_open = scope.user.is_admin or scope.kind == "section"
+
+    def _url(self, name: str, **query: Any) -> str:
+        return _url(name, **query) if self.records_open else ""
 
     # --- shared reads ---------------------------------------------------------------------------------------
     @cached_property
@@ -166,7 +172,7 @@ class Board:
                 mark = {"name": own.requirement.name, "value": number(own.required)}
             link = reverse("hours:my_learning")
         else:
-            link = _url("hours:compliance", year=self.year)
+            link = self._url("hours:compliance", year=self.year)
         return Chart(
             key="hours",
             title=_("Hours by month and category, %(year)s") % {"year": self.year},
@@ -218,9 +224,9 @@ class Board:
             unit=_("activities"),
             categories=[pgettext("month number", "%d月") % m for m in MONTHS],
             series=series,
-            link=_url("training:activity_list"),
+            link=self._url("training:activity_list"),
             link_text=pgettext("dashboard link", "Activities"),
-            links=[_url("training:activity_list", month=f"{self.year}-{m:02d}") for m in MONTHS],
+            links=[self._url("training:activity_list", month=f"{self.year}-{m:02d}") for m in MONTHS],
             category_label=_("Month"),
         )
 
@@ -256,7 +262,7 @@ class Board:
                 Series(_("Hours done of required (%)"), progress),
                 Series(_("Expected by now (%)"), expected, type="line"),
             ],
-            link=_url("hours:compliance", year=self.year),
+            link=self._url("hours:compliance", year=self.year),
             link_text=_("Hour compliance"),
             links=[link for _n, link, _r in groups],
             horizontal=len(groups) > 6,
@@ -272,7 +278,10 @@ class Board:
         return self._compliance_chart(
             "sections",
             _("Compliance by section, %(year)s") % {"year": self.year},
-            [(name, _url("hours:compliance", year=self.year, section=pk), rows) for pk, (name, rows) in groups.items()],
+            [
+                (name, self._url("hours:compliance", year=self.year, section=pk), rows)
+                for pk, (name, rows) in groups.items()
+            ],
             _("Section"),
         )
 
@@ -284,7 +293,7 @@ class Board:
             "tiers",
             _("Compliance by tier, %(year)s") % {"year": self.year},
             [
-                (str(Tier(t).label), _url("hours:compliance", year=self.year, tier=t), rows)
+                (str(Tier(t).label), self._url("hours:compliance", year=self.year, tier=t), rows)
                 for t, rows in by_tier.items()
             ],
             _("Tier"),
@@ -317,7 +326,7 @@ class Board:
                 Series(_("Share learning online (%)"), rate),
                 Series(_("Online hours"), hours, table_only=True),
             ],
-            link=_url("online:index", year=self.year),
+            link=self._url("online:index", year=self.year),
             link_text=_("Online learning"),
             horizontal=len(groups) > 6,
             category_label=_("Section"),
@@ -396,7 +405,7 @@ class Board:
                 Series(_("Hours"), hours, table_only=True),
                 Series(_("Hours per cadre"), per_cadre),
             ],
-            link=_url("hours:compliance", year=self.year),
+            link=self._url("hours:compliance", year=self.year),
             link_text=_("Hour compliance"),
             horizontal=len(categories) > 6,
             category_label=pgettext("organisation", "Unit"),

@@ -195,6 +195,17 @@ class ScopeTests(World):
         self.assertEqual(self.data(self.leader, "units").status_code, 200)
         self.assertEqual(len(self.data(self.leader, "sections").json()["chart"]["categories"]), 3)
 
+    def test_a_leader_is_linked_only_to_pages_they_may_open(self):
+        board = self.board(self.leader)
+        sections = board.compliance_by_section()
+        self.assertEqual((sections.link, set(sections.links)), ("", {""}))
+        self.assertEqual(board.plan().link, reverse("plans:plan_detail", args=[self.plan.pk]))
+        self.client.force_login(self.leader)
+        self.assertEqual(self.client.get(board.plan().link).status_code, 200)
+        head = self.board(self.head).compliance_by_section()
+        self.client.force_login(self.head)
+        self.assertEqual(self.client.get(head.links[0]).status_code, 200)
+
     def test_the_system_admin_reaches_every_unit(self):
         chart = self.data(self.system, "units").json()["chart"]
         self.assertIn("外局", chart["categories"])
