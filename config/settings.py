@@ -224,6 +224,8 @@ STATICFILES_DIRS = [
     # encoding such as UniGB-UCS2-H, common in documents from older office software) is drawn only with them.
     ("vendor/pdfjs-cmaps", NODE_MODULES / "pdfjs-dist" / "cmaps"),
     ("vendor/pdfjs-fonts", NODE_MODULES / "pdfjs-dist" / "standard_fonts"),
+    # ECharts draws the home page's charts (dist/echarts.min.js, the whole library as one script).
+    ("vendor/echarts", NODE_MODULES / "echarts" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

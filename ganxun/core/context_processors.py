@@ -54,6 +54,7 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
     results = []
     if user.cadre_id:
         results.append((_("My reminders"), reverse("reminders:mine"), "alarm"))
+        results.append((_("My hours in charts"), reverse("dashboard:mine"), "bar-chart-line"))
     if user.is_admin or user.is_section_head:
         results.append((pgettext("navigation", "Behind schedule"), reverse("reminders:behind"), "exclamation-triangle"))
         results.append((_("Weekly digest"), reverse("reminders:digest"), "calendar-week"))

@@ -9,3 +9,7 @@ from ganxun.core.hooks import Parts
 SHOWN = 5
 
 home_parts = Parts("home_parts")
+
+# A cadre who is neither an administrator nor a section head goes to 我的学习, unless a part has something for
+# their home (``cadre_home_parts.add`` in an app's ready: the dashboard's charts for a 领导干部).
+cadre_home_parts = Parts("cadre_home_parts")

@@ -11,18 +11,21 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from .home import home_parts
+from .home import cadre_home_parts, home_parts
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """What waits for this user: an administrator's or section head's work, with links; a cadre goes to 我的学习."""
     user = request.user
+    today = timezone.localdate()
     if not (user.is_admin or user.is_section_head):
         if user.cadre_id:
-            return redirect("hours:my_learning")
+            parts = cadre_home_parts.collect(user, today)  # a 领导干部's charts (dashboard)
+            if not parts:
+                return redirect("hours:my_learning")
+            return render(request, "core/home.html", {"today": today, "year": today.year, **parts})
         return render(request, "core/home.html", {})
-    today = timezone.localdate()
     context: dict[str, Any] = {"today": today, "year": today.year}
     context.update(home_parts.collect(user, today))  # each app's part: see core/home.py
     return render(request, "core/home.html", context)

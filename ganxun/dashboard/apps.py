@@ -8,3 +8,11 @@ class DashboardConfig(AppConfig):
     name = "ganxun.dashboard"
     label = "dashboard"
     verbose_name = _("Dashboard")
+
+    def ready(self) -> None:
+        from ganxun.core.home import cadre_home_parts, home_parts
+
+        from .home import dashboard_part
+
+        home_parts.add("5-dashboard", dashboard_part)
+        cadre_home_parts.add("5-dashboard", dashboard_part)

@@ -40,5 +40,5 @@ def test_the_installed_apps_fill_the_hooks():
         training_hooks.evaluation_averages,
     ):
         assert hook._function is not None, hook.name
-    assert len(list(home_parts)) == 3
-    assert len(list(hours_hooks.learning_parts)) == 2
+    assert len(list(home_parts)) == 5
+    assert len(list(hours_hooks.learning_parts)) == 3
