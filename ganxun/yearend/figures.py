@@ -27,7 +27,15 @@ from ganxun.nominations.models import ClassKind, Nomination, NominationStatus
 from ganxun.plans.models import PlanItem, PlanLink, PlanStatus
 from ganxun.practice import figures as practice_figures
 from ganxun.reception.models import DutySlot, PetitionCase
-from ganxun.roster.models import Cadre, CadrePeriod, Status, Tier, Unit
+from ganxun.roster.models import (
+    COUNTY_DIVISION_LEADERSHIP,
+    COUNTY_DIVISION_RANKS,
+    Cadre,
+    CadrePeriod,
+    Status,
+    Tier,
+    Unit,
+)
 from ganxun.rotation.models import Rotation
 from ganxun.study.models import SelfStudy
 from ganxun.training.models import (
@@ -198,14 +206,14 @@ CATALOGUE: tuple[Spec, ...] = (
         "hours_county_division",
         "overview",
         "县处级学时",
-        "学时总数中县处级及以上干部（按年末或离开时的层级）的学时。",
+        "学时总数中县处级及以上干部的学时（层级按12月31日、当年为今日的任职时段）。",
         "学时",
     ),
     Spec(
         "hours_township_section",
         "overview",
         "乡科级学时",
-        "学时总数中乡科级及以下干部（按年末或离开时的层级）的学时。",
+        "学时总数中乡科级及以下干部的学时（层级按12月31日、当年为今日的任职时段）。",
         "学时",
     ),
     Spec("cadres_compliant_county_division", "results", "县处级达标干部", "学时达标干部中县处级及以上干部人数。"),
@@ -442,10 +450,27 @@ def _compliant(ctx: Context, tier: str = "") -> QuerySet[Cadre]:
     )
 
 
+def with_tier(queryset: QuerySet, day: dt.date) -> QuerySet:
+    """Rows with a ``cadre`` annotated with the cadre's ``tier`` on ``day`` (the period of service in force then;
+    without one, township/section)."""
+    period = CadrePeriod.objects.on(day).filter(cadre_id=OuterRef("cadre_id"))
+    return queryset.annotate(
+        period_rank=Subquery(period.values("rank")[:1]),
+        period_leadership=Subquery(period.values("leadership_level")[:1]),
+    ).annotate(
+        tier=Case(
+            When(
+                Q(period_rank__in=COUNTY_DIVISION_RANKS) | Q(period_leadership__in=COUNTY_DIVISION_LEADERSHIP),
+                then=Value(Tier.COUNTY_DIVISION),
+            ),
+            default=Value(Tier.TOWNSHIP_SECTION),
+            output_field=CharField(),
+        )
+    )
+
+
 def _tier_entries(ctx: Context, tier: str) -> QuerySet[LedgerEntry]:
-    report = judged(ctx)
-    ids = [row.cadre_id for row in report.rows + report.apart if row.tier == tier]
-    return entries(ctx).filter(cadre_id__in=ids)
+    return with_tier(entries(ctx), ctx.day).filter(tier=tier)
 
 
 def _practice(key: str):
@@ -583,19 +608,15 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
         tier_met = sum(1 for row in met if row.tier == tier)
         found[f"cadres_compliant_{tier}"] = tier_met
         found[f"compliance_rate_{tier}"] = rate(tier_met, sum(1 for row in judged_rows if row.tier == tier))
-    tier_of_cadre = {row.cadre_id: row.tier for row in report.rows + report.apart}
-    per_tier = dict.fromkeys(TIERS, 0)
-    per_cadre = (
-        HourTotal.objects.filter(year=year, unit__in=ctx.units)
-        .values("cadre_id")
+    per_tier = dict(
+        with_tier(HourTotal.objects.filter(year=year, unit__in=ctx.units), ctx.day)
+        .values("tier")
         .annotate(cents=Sum(sum((F(b) for b in BUCKETS[1:]), F(BUCKETS[0]))))
-        .values_list("cadre_id", "cents")
+        .values_list("tier", "cents")
         .order_by()
     )
-    for cadre_id, cents in per_cadre:
-        per_tier[tier_of_cadre.get(cadre_id, Tier.TOWNSHIP_SECTION)] += cents or 0
     for tier in TIERS:
-        found[f"hours_{tier}"] = _hours(per_tier[tier])
+        found[f"hours_{tier}"] = _hours(per_tier.get(tier))
     return {spec.key: found[spec.key] for spec in CATALOGUE}
 
 
