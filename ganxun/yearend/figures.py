@@ -14,7 +14,18 @@ from collections.abc import Callable
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from urllib.parse import urlencode
 
-from django.db.models import Case, CharField, Count, F, Min, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    FilteredRelation,
+    Min,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Coalesce, Concat, NullIf
 from django.urls import reverse
 from django.utils import timezone
@@ -373,9 +384,6 @@ LECTURER_PERSON = Case(
     output_field=CharField(),
 )
 ONSITE_PLACE = Coalesce(NullIf("place", Value("")), "activity__place", output_field=CharField())
-TRAINING_TYPE_OF_ENTRY = Subquery(
-    Session.objects.filter(pk=OuterRef("source_id")).values("activity__kind__training_type")[:1]
-)
 
 
 def typed_entries(ctx: Context, training_type: str) -> QuerySet[LedgerEntry]:
@@ -451,16 +459,16 @@ def _compliant(ctx: Context, tier: str = "") -> QuerySet[Cadre]:
 
 
 def with_tier(queryset: QuerySet, day: dt.date) -> QuerySet:
-    """Rows with a ``cadre`` annotated with the cadre's ``tier`` on ``day`` (the period of service in force then;
-    without one, township/section)."""
-    period = CadrePeriod.objects.on(day).filter(cadre_id=OuterRef("cadre_id"))
-    return queryset.annotate(
-        period_rank=Subquery(period.values("rank")[:1]),
-        period_leadership=Subquery(period.values("leadership_level")[:1]),
-    ).annotate(
+    """Rows with a ``cadre`` annotated with the cadre's ``tier`` on ``day`` (the period of service in force then,
+    joined; without one, township/section)."""
+    in_force = Q(cadre__periods__valid_from__lte=day) & (
+        Q(cadre__periods__valid_to__isnull=True) | Q(cadre__periods__valid_to__gt=day)
+    )
+    return queryset.annotate(period_then=FilteredRelation("cadre__periods", condition=in_force)).annotate(
         tier=Case(
             When(
-                Q(period_rank__in=COUNTY_DIVISION_RANKS) | Q(period_leadership__in=COUNTY_DIVISION_LEADERSHIP),
+                Q(period_then__rank__in=COUNTY_DIVISION_RANKS)
+                | Q(period_then__leadership_level__in=COUNTY_DIVISION_LEADERSHIP),
                 then=Value(Tier.COUNTY_DIVISION),
             ),
             default=Value(Tier.TOWNSHIP_SECTION),
@@ -532,11 +540,18 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
     ctx = Context(year, unit, as_of(year, today))
     found: dict = {}
     found["cadres_total"] = serving(ctx).values("cadre_id").distinct().count()
-    # 学时 by category from the maintained totals (one row per cadre, year, unit and 科室), in cents.
-    sums = HourTotal.objects.filter(year=year, unit__in=ctx.units).aggregate(
-        **{bucket: Coalesce(Sum(bucket), 0) for bucket in BUCKETS}
-    )
+    # 学时 by tier and category from the maintained totals (one row per cadre, year, unit and 科室), in cents.
+    by_tier = {
+        row["tier"]: row
+        for row in with_tier(HourTotal.objects.filter(year=year, unit__in=ctx.units), ctx.day)
+        .values("tier")
+        .annotate(**{bucket: Coalesce(Sum(bucket), 0) for bucket in BUCKETS})
+        .order_by()
+    }
+    sums = {bucket: sum(row[bucket] for row in by_tier.values()) for bucket in BUCKETS}
     total = sum(sums.values())
+    for tier in TIERS:
+        found[f"hours_{tier}"] = _hours(sum(by_tier[tier][b] for b in BUCKETS) if tier in by_tier else 0)
     found["hours_total"] = _hours(total)
     for key, bucket in BUCKET_KEYS.items():
         found[key] = _hours(sums[bucket])
@@ -545,21 +560,25 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
         if found["cadres_total"]
         else Decimal("0.0")
     )
+    # People: trained, online, and per training type (entries counted from sessions of that type's activities).
     people = entries(ctx).aggregate(
-        trained=Count("cadre", distinct=True), online=Count("cadre", distinct=True, filter=Q(bucket=Bucket.ONLINE))
+        trained=Count("cadre", distinct=True),
+        online=Count("cadre", distinct=True, filter=Q(bucket=Bucket.ONLINE)),
+        **{
+            t: Count(
+                "cadre",
+                distinct=True,
+                filter=Q(
+                    source__in=SESSION_SOURCES,
+                    source_id__in=Session.objects.filter(activity__kind__training_type=t).values("pk"),
+                ),
+            )
+            for t in TYPES
+        },
     )
     found["cadres_trained"], found["online_learners"] = people["trained"], people["online"]
-    by_type = dict(
-        entries(ctx)
-        .filter(source__in=SESSION_SOURCES)
-        .annotate(training_type=TRAINING_TYPE_OF_ENTRY)
-        .values("training_type")
-        .annotate(n=Count("cadre", distinct=True))
-        .values_list("training_type", "n")
-        .order_by()
-    )
     for t in TYPES:
-        found[f"trained_{t}"] = by_type.get(t, 0)
+        found[f"trained_{t}"] = people[t]
     # Sessions of the theory classroom's kinds, the lectures and the on-site teaching: one aggregate.
     sessions = held_sessions(ctx).aggregate(
         **{key: Count("pk", filter=Q(activity__kind__name__in=names)) for key, names in SESSION_KINDS.items()},
@@ -608,15 +627,6 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
         tier_met = sum(1 for row in met if row.tier == tier)
         found[f"cadres_compliant_{tier}"] = tier_met
         found[f"compliance_rate_{tier}"] = rate(tier_met, sum(1 for row in judged_rows if row.tier == tier))
-    per_tier = dict(
-        with_tier(HourTotal.objects.filter(year=year, unit__in=ctx.units), ctx.day)
-        .values("tier")
-        .annotate(cents=Sum(sum((F(b) for b in BUCKETS[1:]), F(BUCKETS[0]))))
-        .values_list("tier", "cents")
-        .order_by()
-    )
-    for tier in TIERS:
-        found[f"hours_{tier}"] = _hours(per_tier.get(tier))
     return {spec.key: found[spec.key] for spec in CATALOGUE}
 
 
