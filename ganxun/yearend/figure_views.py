@@ -103,11 +103,20 @@ def figure_records(request: HttpRequest) -> HttpResponse:
         raise Http404
     figure = figures.compute(year=year, unit=unit)[key]
     rows = figures.records(key, year=year, unit=unit).order_by("pk")
-    if any(field.name == "cadre" for field in rows.model._meta.get_fields()):
+    fields = {field.name for field in rows.model._meta.get_fields()}
+    if "cadre" in fields:
         rows = rows.select_related("cadre")
+    if "section" in fields:
+        rows = rows.select_related("section")
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     listed = [
-        {"label": _label(row), "url": _url(row), "day": _day(row), "hours": getattr(row, "hours", None)}
+        {
+            "label": _label(row),
+            "url": _url(row),
+            "day": _day(row),
+            "hours": getattr(row, "hours", None),
+            "section": getattr(getattr(row, "section", None), "name", ""),
+        }
         for row in page.object_list
     ]
     value = figure.value
@@ -120,6 +129,8 @@ def figure_records(request: HttpRequest) -> HttpResponse:
         "unit": unit,
         "page": page,
         "rows": listed,
+        "has_day": any(row["day"] for row in listed),
+        "has_section": any(row["section"] for row in listed),
         "querystring": urlencode({"year": year, "key": key, "unit": unit.pk}),
     }
     return render(request, "yearend/figures/records.html", context)
