@@ -209,10 +209,30 @@ CATALOGUE: tuple[Spec, ...] = (
         "compliance_rate", "results", "学时达标率", "学时达标干部占有学时要求干部的百分比，保留一位小数（舍去）。", "%"
     ),
     # Added with the figures: people trained per kind of training, 学时 and compliance per tier, lectures per module.
-    Spec("trained_induction", "professional", "初任培训", "年内参加初任培训类活动并获确认学时的干部人数。"),
-    Spec("trained_appointment", "professional", "任职培训", "年内参加任职培训类活动并获确认学时的干部人数。"),
-    Spec("trained_specialised", "professional", "专门业务培训", "年内参加专门业务培训类活动并获确认学时的干部人数。"),
-    Spec("trained_in_service", "professional", "在职培训", "年内参加在职培训类活动并获确认学时的干部人数。"),
+    Spec(
+        "trained_induction",
+        "professional",
+        "初任培训",
+        "年内出勤初任培训类活动（按活动类别的培训类型）课次并获确认学时、记入本单位及下级单位的干部人数。",
+    ),
+    Spec(
+        "trained_appointment",
+        "professional",
+        "任职培训",
+        "年内出勤任职培训类活动（按活动类别的培训类型）课次并获确认学时、记入本单位及下级单位的干部人数。",
+    ),
+    Spec(
+        "trained_specialised",
+        "professional",
+        "专门业务培训",
+        "年内出勤专门业务培训类活动（按活动类别的培训类型）课次并获确认学时、记入本单位及下级单位的干部人数。",
+    ),
+    Spec(
+        "trained_in_service",
+        "professional",
+        "在职培训",
+        "年内出勤在职培训类活动（按活动类别的培训类型）课次并获确认学时、记入本单位及下级单位的干部人数。",
+    ),
     Spec(
         "hours_county_division",
         "overview",
@@ -392,7 +412,7 @@ def typed_entries(ctx: Context, training_type: str) -> QuerySet[LedgerEntry]:
     return entries(ctx).filter(source__in=SESSION_SOURCES, source_id__in=sessions)
 
 
-SESSION_SOURCES = (Source.SESSION, Source.LECTURE)
+SESSION_SOURCES = (Source.SESSION,)  # attended; a lecture given (Source.LECTURE) is teaching, not training
 
 
 def lecturers(ctx: Context) -> QuerySet[Lecturer]:
