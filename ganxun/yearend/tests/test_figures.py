@@ -416,3 +416,16 @@ class RecordsPageTest(TestCase):
     def test_post_is_not_allowed(self):
         self.client.force_login(self.admin_a)
         self.assertEqual(self.client.post(self.url("cadres_total")).status_code, 405)
+
+    def test_page_queries_do_not_grow_with_the_rows(self):
+        self.client.force_login(self.admin_a)
+
+        def count(key: str) -> int:
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(self.url(key)).status_code, 200)
+            return len(captured)
+
+        before = {key: count(key) for key in ("cadres_trained", "hours_total")}
+        for _ in range(8):
+            LedgerEntryFactory(cadre=CadreFactory(section=self.sb), date=dt.date(Y, 8, 1))
+        self.assertEqual({key: count(key) for key in before}, before)
