@@ -27,7 +27,8 @@ DEFAULT_PROSE: tuple[tuple[str, str], ...] = (
         "工作导向，以理论课、专业课、实践课为抓手，持续加大干部教育培训力度，全力打造信念坚、本领强、作风硬的干部队伍。"
         "年末在册干部{cadres_total}人，全年参训干部{cadres_trained}人，累计完成学时{hours_total}学时，人均"
         "{hours_per_cadre}学时，其中集中培训{hours_centralised}学时、网络培训{hours_online}学时、中心组学习"
-        "{hours_study_group}学时、自学{hours_self_study}学时、实践锻炼{hours_practice_bucket}学时。",
+        "{hours_study_group}学时、自学{hours_self_study}学时、实践锻炼{hours_practice_bucket}学时；县处级干部完成"
+        "{hours_county_division}学时，乡科级及以下干部完成{hours_township_section}学时。",
     ),
     ("heading", "一、抓好理论课堂“铸魂补钙”，把“旗帜鲜明讲政治”的弦紧起来"),
     (
@@ -62,12 +63,15 @@ DEFAULT_PROSE: tuple[tuple[str, str], ...] = (
         "body",
         "一是练好基础的。精心制定干教工作年度计划，全年计划项目{plan_items}项，已执行{plan_items_done}项；注重分层"
         "分类，举办各类培训班{classes_held}个，参训{class_trainees}人次。注重培优选优，推荐{nominations}名优秀干部参加"
-        "上级调训，其中中青班{nominations_zhongqing}人、青干班{nominations_qinggan}人。",
+        "上级调训，其中中青班{nominations_zhongqing}人、青干班{nominations_qinggan}人。按培训类型，参加初任培训"
+        "{trained_induction}人、任职培训{trained_appointment}人、专门业务培训{trained_specialised}人、在职培训"
+        "{trained_in_service}人。",
     ),
     (
         "body",
         "二是练好必备的。深化月末讲坛品牌，打造领导干部、科室负责人、业务骨干上讲台培训模式，全年举办月末讲坛"
-        "{lectures_held}场，{lecturers}名讲师授课，形成{topic_modules}个专题版块，让教育培训更接地气、管用实用。",
+        "{lectures_held}场，{lecturers}名讲师授课，形成{topic_modules}个专题版块（各版块授课合计{lectures_by_topic}场，"
+        "分版块场次见附件），让教育培训更接地气、管用实用。",
     ),
     (
         "body",
@@ -97,7 +101,9 @@ DEFAULT_PROSE: tuple[tuple[str, str], ...] = (
     (
         "body",
         "通过持之以恒的干部教育培训，干部队伍综合素质得到提高，工作作风得到改进，一大批年轻干部迅速成长。全年"
-        "{cadres_compliant}名干部学时达到年度要求，达标率{compliance_rate}%。",
+        "{cadres_compliant}名干部学时达到年度要求，达标率{compliance_rate}%；其中县处级干部达标"
+        "{cadres_compliant_county_division}人、达标率{compliance_rate_county_division}%，乡科级及以下干部达标"
+        "{cadres_compliant_township_section}人、达标率{compliance_rate_township_section}%。",
     ),
     ("subheading", "（二）下一步打算"),
     (

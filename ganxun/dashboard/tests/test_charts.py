@@ -263,4 +263,4 @@ class QueryBudgetTests(World):
         self.grow()
         after = self.measure()
         self.assertEqual(before, after)
-        self.assertLessEqual(max(before.values()), 40, before)
+        self.assertLessEqual(max(before.values()), 45, before)  # the admin's home page with every app's part
