@@ -138,6 +138,7 @@ DEMO_ACCOUNTS = (
     DemoAccount("orgadmin", Role.TRAINING_ADMIN, "", "培训管理员（区委组织部，管全区各单位）", ORG_DEPARTMENT),
     DemoAccount("sectionhead", Role.SECTION_HEAD, "section_head", "科室负责人（旧区改造科科长）"),
     DemoAccount("cadre", Role.CADRE, "young_cadre", "干部（旧区改造科新录用的青年干部）"),
+    DemoAccount("leader", Role.CADRE, "director", "领导干部（区房管局局长：首页是全局和下级单位的图表）"),
 )
 
 

@@ -105,7 +105,7 @@ class LoadedBureauTests(TestCase):
             # As for a new account: the current-password rule would refuse it for this one, by design.
             validate_password(DEMO_PASSWORD, User(username=user.username, cadre=user.cadre))
         head = User.objects.get(role=Role.SECTION_HEAD)
-        cadre = User.objects.get(role=Role.CADRE)
+        cadre = User.objects.get(username="cadre")
         assert head.cadre.section.name == "旧区改造科"
         assert cadre.cadre in Cadre.objects.visible_to(head)
         assert DerivedGroup.YOUNG in cadre.cadre.groups_on(TODAY)

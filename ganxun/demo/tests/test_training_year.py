@@ -279,7 +279,7 @@ class LoadedYearTests(TestCase):
         assert max(s.rate for s in sections) > min(s.rate for s in sections)
 
     def test_the_demo_accounts_have_something_to_show(self):
-        cadre = User.objects.get(role=Role.CADRE).cadre
+        cadre = User.objects.get(username="cadre").cadre
         upcoming = Session.objects.filter(
             activity__enrolments__cadre=cadre, date__gte=TODAY, date__lte=TODAY + dt.timedelta(days=7)
         )
