@@ -13,8 +13,8 @@ from ganxun.demo.loader import load_training_year
 from ganxun.demo.microclass import load_microclass
 from ganxun.demo.practice import load_practice_year
 from ganxun.demo.professional import load_professional
-from ganxun.demo.yearend import load_yearend
 from ganxun.demo.theory import load_theory_year
+from ganxun.demo.yearend import load_yearend
 from ganxun.roster.models import Cadre
 
 
