@@ -55,7 +55,6 @@ from ganxun.training.models import (
     Classroom,
     Lecturer,
     Session,
-    SessionLecturer,
     TopicModule,
     TrainingType,
     attendance_rows,
@@ -393,14 +392,20 @@ def class_trainees(ctx: Context) -> QuerySet:
     return attendance_rows().filter(pk__in=first)
 
 
-def lecturer_links(ctx: Context) -> QuerySet[SessionLecturer]:
-    return SessionLecturer.objects.filter(session__in=kind_sessions(ctx, (LECTURE_KIND,)))
+def lecturer_rows(ctx: Context) -> QuerySet[Lecturer]:
+    """The lecturers of the year's lectures: those recorded for a sitting, and those of a lecture without sittings
+    recorded, who teach every sitting of it (as ``training`` credits them)."""
+    sessions = kind_sessions(ctx, (LECTURE_KIND,))
+    return Lecturer.objects.filter(
+        Q(session_links__session__in=sessions.values("pk"))
+        | Q(session_links__isnull=True, activity__in=sessions.values("activity_id"))
+    )
 
 
 # A lecturer as a person: a cadre by their id, an outside lecturer by name (one Lecturer row per activity).
 LECTURER_PERSON = Case(
-    When(lecturer__cadre__isnull=False, then=Concat(Value("c"), Cast("lecturer__cadre_id", CharField()))),
-    default=Concat(Value("o"), "lecturer__outside_name"),
+    When(cadre__isnull=False, then=Concat(Value("c"), Cast("cadre_id", CharField()))),
+    default=Concat(Value("o"), "outside_name"),
     output_field=CharField(),
 )
 ONSITE_PLACE = Coalesce(NullIf("place", Value("")), "activity__place", output_field=CharField())
@@ -417,7 +422,7 @@ SESSION_SOURCES = (Source.SESSION,)  # attended; a lecture given (Source.LECTURE
 
 def lecturers(ctx: Context) -> QuerySet[Lecturer]:
     """One lecturer row per person (the first) of the year's lectures."""
-    first = lecturer_links(ctx).order_by().values(person=LECTURER_PERSON).annotate(first=Min("lecturer_id"))
+    first = lecturer_rows(ctx).order_by().values(person=LECTURER_PERSON).annotate(first=Min("pk"))
     return Lecturer.objects.filter(pk__in=first.values("first"))
 
 
@@ -613,7 +618,7 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
         .order_by("activity__topic__sort_order", "activity__topic__name")
     )
     found["lectures_by_topic"] = {row["activity__topic__name"] or NO_TOPIC: row["n"] for row in by_topic}
-    found["lecturers"] = lecturer_links(ctx).aggregate(n=Count(LECTURER_PERSON, distinct=True))["n"]
+    found["lecturers"] = lecturer_rows(ctx).aggregate(n=Count(LECTURER_PERSON, distinct=True))["n"]
     found["classes_held"] = class_sessions(ctx).values("activity_id").distinct().count()
     found["class_trainees"] = (
         class_attendances(ctx).values_list("session__activity_id", "cadre_id").distinct().order_by().count()

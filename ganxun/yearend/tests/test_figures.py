@@ -125,6 +125,8 @@ class World:
         SessionLecturer.objects.create(
             session=held_b, lecturer=LecturerFactory(activity=lecture_b, outside_name="张教授")
         )
+        # A lecturer with no sitting recorded teaches every sitting of the lecture (as training credits them).
+        LecturerFactory(activity=lecture_b, outside_name="李研究员")
         lecture_c = ActivityFactory(kind=kind("月末讲坛"), unit=cls.c, topic=TopicModuleFactory(name="物业管理"))
         sessions(lecture_c, dt.date(Y, 3, 28))
         # 现场教学: three sessions at two places (a session's own place, else its activity's).
@@ -214,7 +216,7 @@ EXPECTED = {
     "plan_items": 2,
     "plan_items_done": 1,
     "lectures_held": 3,
-    "lecturers": 2,  # 张教授 (twice a row) and a2
+    "lecturers": 3,  # 张教授 (twice a row), a2 and 李研究员 (no sitting recorded)
     "topic_modules": 1,
     "nominations": 2,
     "nominations_zhongqing": 1,
