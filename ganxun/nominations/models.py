@@ -28,6 +28,7 @@ class NominationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved by the unit")
     REJECTED = "rejected", _("Rejected")
     CONFIRMED = "confirmed", _("Confirmed by the higher unit")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Result(models.TextChoices):
@@ -232,6 +233,11 @@ class Nomination(models.Model):
     score = models.CharField(_("score"), max_length=30, blank=True)
     certificate = models.FileField(_("certificate"), upload_to="nominations/certificates/%Y/", blank=True)
     result_note = models.CharField(_("note on the result"), max_length=200, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
 
     objects = NominationQuerySet.as_manager()
 
@@ -242,7 +248,7 @@ class Nomination(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "cadre"],
-                condition=~Q(status="rejected"),
+                condition=~Q(status__in=("rejected", "withdrawn")),
                 name="nomination_one_live_per_cadre",
                 violation_error_message=_("This cadre is already nominated for this class."),
             ),

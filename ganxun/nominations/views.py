@@ -30,10 +30,12 @@ from .forms import (
     CERTIFICATE_MAX_BYTES,
     ConfirmForm,
     NominationForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     QuotaForm,
     ResultForm,
     ReviewForm,
+    WithdrawForm,
 )
 from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
@@ -131,6 +133,34 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "nominations/programme_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an announced class and its places (the administrators of the unit that announced it)."""
+    _require_admin(request.user)
+    programme = get_object_or_404(Programme.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+    if not services.may_edit_programme(request.user, programme):
+        raise PermissionDenied
+    form = ProgrammeEditForm(request.POST or None, instance=programme, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.programme_edit(
+                    actor=request.user,
+                    programme=programme,
+                    units=form.units,
+                    quotas=form.quotas(),
+                    **form.programme_fields(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The class is saved."))
+                return redirect(programme)
+    return render(request, "nominations/programme_form.html", {"form": form, "programme": programme}, status=status)
+
+
 @require_GET
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request.user)
@@ -156,6 +186,7 @@ def _programme_page(request: HttpRequest, programme: Programme, quota_form=None,
             "rows": rows,
             "may_nominate": programme.deadline is None or programme.deadline >= timezone.localdate(),
             "quota_form": quota_form or (QuotaForm(user=request.user) if request.user.is_admin else None),
+            "may_edit": services.may_edit_programme(request.user, programme),
         },
         status=status,
     )
@@ -248,6 +279,8 @@ def _detail(request: HttpRequest, nomination: Nomination, status: int = 200, **f
             else None
         ),
         "is_admin": is_admin,
+        "withdraw_form": forms.get("withdraw_form")
+        or (WithdrawForm() if services.may_withdraw(request.user, nomination) else None),
         "Status": NominationStatus,
     }
     return render(request, "nominations/nomination_detail.html", context, status=status)
@@ -300,6 +333,23 @@ def nomination_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The higher unit's decision is recorded."))
             return redirect(nomination)
     return _detail(request, nomination, 400, confirm_form=form)
+
+
+@require_POST
+def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a nomination: the nominator or an administrator before the confirmation, an administrator with a
+    reason after it; the place frees up."""
+    nomination = _nomination(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nomination_withdraw(actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The nomination is withdrawn; its place is free."))
+            return redirect(nomination)
+    return _detail(request, nomination, 400, withdraw_form=form)
 
 
 @upload_limit(CERTIFICATE_MAX_BYTES)
