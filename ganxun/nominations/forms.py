@@ -113,6 +113,17 @@ class WithdrawForm(BootstrapFormMixin, forms.Form):
     )
 
 
+class PlanItemForm(BootstrapFormMixin, forms.Form):
+    """Which item of type 调训 of the administrator's unit's plan the class carries out (empty: none)."""
+
+    item = forms.ModelChoiceField(label=_("Plan item carried out"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, items, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items.order_by("number")
+        self.fields["item"].label_from_instance = lambda i: f"{i.number}. {i.title}（{i.kind.name}）"
+
+
 class QuotaForm(BootstrapFormMixin, forms.Form):
     """Give a unit in reach its places in a class, or change them (the higher unit's notice may change)."""
 

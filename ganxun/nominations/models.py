@@ -269,3 +269,34 @@ class Nomination(models.Model):
     @property
     def certificate_name(self) -> str:
         return self.certificate.name.rsplit("/", 1)[-1] if self.certificate else ""
+
+
+class PlanItemLink(models.Model):
+    """A class carrying out an item (of type 调训) of a unit's annual plan: one item per class and unit.  The plan
+    page counts the unit's confirmed and completed nominations in it (``plans.hooks.nomination_execution``)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("class"), on_delete=models.CASCADE, related_name="plan_links"
+    )
+    item = models.ForeignKey(
+        "plans.PlanItem", verbose_name=_("plan item"), on_delete=models.CASCADE, related_name="nomination_links"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class carrying out a plan item")
+        verbose_name_plural = _("classes carrying out plan items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "unit"],
+                name="programme_one_plan_item_per_unit",
+                violation_error_message=_("The class already carries out an item of this unit's plan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} → {self.item}"

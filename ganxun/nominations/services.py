@@ -26,10 +26,11 @@ from ganxun.hours.services.outside_classes import (
     outside_class_create,
     outside_class_remove_participant,
 )
+from ganxun.plans.models import PlanItem
 from ganxun.roster.models import Cadre, Status, Unit, admin_unit_ids
 
 from . import criteria
-from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota, Result
+from .models import HOLDS_PLACE, Nomination, NominationStatus, PlanItemLink, Programme, Quota, Result
 
 PROGRAMME_FIELDS = (
     "title",
@@ -530,3 +531,53 @@ def nomination_withdraw(*, actor, nomination: Nomination, reason: str = "") -> N
     nomination.save()
     _status_event(actor, nomination, before, reason=reason[:300])
     return nomination
+
+
+TRANSFER_KIND_WORD = (
+    "调训"  # a plan item of an activity kind named with it (the seeded 外出调训) is carried out by classes
+)
+
+
+def linkable_plan_items(actor, programme: Programme):
+    """The items a class may carry out for the actor's unit: its plan of the class's year, items of type 调训."""
+    if not (actor.is_authenticated and actor.is_admin and actor.unit_id):
+        return PlanItem.objects.none()
+    return PlanItem.objects.filter(
+        plan__unit_id=actor.unit_id,
+        plan__year=programme.start_date.year,
+        kind__name__contains=TRANSFER_KIND_WORD,
+    ).select_related("plan", "kind")
+
+
+@transaction.atomic
+def programme_plan_link(*, actor, programme: Programme, item=None) -> PlanItemLink | None:
+    """Say which item of the actor's unit's plan the class carries out (or none: ``item=None``); audited."""
+    _require_admin(actor)
+    if not actor.unit_id or not Programme.objects.visible_to(actor).filter(pk=programme.pk).exists():
+        raise PermissionDenied
+    if item is not None and not linkable_plan_items(actor, programme).filter(pk=item.pk).exists():
+        raise ValidationError(
+            {
+                "item": _("Choose an item of type 调训 of your unit's plan for %(year)s.")
+                % {"year": programme.start_date.year}
+            }
+        )
+    existing = PlanItemLink.objects.select_for_update().filter(programme=programme, unit_id=actor.unit_id).first()
+    before = str(existing.item) if existing else ""
+    if existing is not None and (item is None or existing.item_id != item.pk):
+        existing.delete()
+        existing = None
+    link = existing
+    if item is not None and link is None:
+        link = PlanItemLink.objects.create(programme=programme, item=item, unit_id=actor.unit_id, linked_by=actor)
+    after = str(item) if item is not None else ""
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=programme,
+            before={"plan_item": before},
+            after={"plan_item": after},
+            summary=_("Plan item the class carries out for %(unit)s") % {"unit": actor.unit},
+        )
+    return link

@@ -9,6 +9,7 @@ urlpatterns = [
     path("<int:pk>/", views.programme_detail, name="programme_detail"),
     path("<int:pk>/edit/", views.programme_update, name="programme_update"),
     path("<int:pk>/export/", views.programme_export, name="programme_export"),
+    path("<int:pk>/plan-item/", views.programme_plan_link, name="programme_plan_link"),
     path("<int:pk>/quota/", views.quota_update, name="quota_update"),
     path("<int:pk>/nominate/", views.nomination_create, name="nomination_create"),
     path("n/<int:pk>/", views.nomination_detail, name="nomination_detail"),

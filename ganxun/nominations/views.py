@@ -30,6 +30,7 @@ from .forms import (
     CERTIFICATE_MAX_BYTES,
     ConfirmForm,
     NominationForm,
+    PlanItemForm,
     ProgrammeEditForm,
     ProgrammeForm,
     QuotaForm,
@@ -37,7 +38,7 @@ from .forms import (
     ReviewForm,
     WithdrawForm,
 )
-from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
+from .models import HOLDS_PLACE, Nomination, NominationStatus, PlanItemLink, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
 
 # The candidates checked against the criteria on the nominating page (a 科室 is far smaller; an administrator of a
@@ -168,7 +169,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_page(request, programme)
 
 
-def _programme_page(request: HttpRequest, programme: Programme, quota_form=None, status: int = 200) -> HttpResponse:
+def _programme_page(
+    request: HttpRequest, programme: Programme, quota_form=None, status: int = 200, plan_form=None
+) -> HttpResponse:
     nominations = list(
         Nomination.objects.visible_to(request.user)
         .filter(programme=programme)
@@ -187,9 +190,42 @@ def _programme_page(request: HttpRequest, programme: Programme, quota_form=None,
             "may_nominate": programme.deadline is None or programme.deadline >= timezone.localdate(),
             "quota_form": quota_form or (QuotaForm(user=request.user) if request.user.is_admin else None),
             "may_edit": services.may_edit_programme(request.user, programme),
+            **_plan_context(request.user, programme, plan_form),
         },
         status=status,
     )
+
+
+def _plan_context(user, programme: Programme, plan_form) -> dict:
+    """The plan item the class carries out for the administrator's unit, and the form to choose it."""
+    if not (user.is_admin and user.unit_id):
+        return {"plan_link": None, "plan_form": None}
+    link = (
+        PlanItemLink.objects.filter(programme=programme, unit_id=user.unit_id)
+        .select_related("item__plan", "item__kind")
+        .first()
+    )
+    items = services.linkable_plan_items(user, programme)
+    if plan_form is None:
+        plan_form = PlanItemForm(items=items, initial={"item": link.item_id if link else None})
+    return {"plan_link": link, "plan_form": plan_form}
+
+
+@require_POST
+def programme_plan_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the item of type 调训 of the administrator's unit's plan the class carries out (or none)."""
+    _require_admin(request.user)
+    programme = get_object_or_404(Programme.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+    form = PlanItemForm(request.POST, items=services.linkable_plan_items(request.user, programme))
+    if form.is_valid():
+        try:
+            services.programme_plan_link(actor=request.user, programme=programme, item=form.cleaned_data["item"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The plan item is saved."))
+            return redirect(programme)
+    return _programme_page(request, programme, status=400, plan_form=form)
 
 
 @require_POST

@@ -94,7 +94,7 @@ def site_save(*, actor, unit: Unit, site: Site | None = None, **fields: Any) -> 
 def site_delete(*, actor, site: Site) -> None:
     """Delete a site with no activity linked; one with activities is refused with their count (deactivate it)."""
     require_admin_of(actor, site.unit_id)
-    site = Site.objects.select_for_update().select_related("section").get(pk=site.pk)
+    site = Site.objects.select_for_update(of=("self",)).select_related("section").get(pk=site.pk)
     linked = SiteActivity.objects.filter(site=site).count()
     if linked:
         raise ValidationError(

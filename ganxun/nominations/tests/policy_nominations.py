@@ -19,6 +19,7 @@ from ganxun.core.tests.test_permissions import (
     NOT_ALLOWED,
     NOT_FOUND,
     OK,
+    REDIRECT,
     Rule,
     roles,
 )
@@ -40,6 +41,11 @@ POLICY: dict[str, list[Rule]] = {
     ],
     "nominations:programme_detail": [Rule(get=NOMINATORS, post=GET_ONLY, target="nom_programme")],
     "nominations:quota_update": [_admin_post("nom_programme")],
+    # Choosing the plan item the class carries out for the administrator's own unit (an empty choice: none);
+    # the system administrator has no unit, so no plan.
+    "nominations:programme_plan_link": [
+        Rule(get=POST_ONLY, post=roles(FORBIDDEN, training_admin=REDIRECT), target="nom_programme")
+    ],
     # The class corrected by the administrators of the unit that announced it (the home unit here).
     "nominations:programme_update": [
         Rule(get=ADMINS, post=roles(FORBIDDEN, training_admin=INVALID, system_admin=INVALID), target="nom_programme")
