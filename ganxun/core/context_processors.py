@@ -49,6 +49,7 @@ def _items(user) -> tuple[list[tuple[str, Any, str]], list[tuple[str, str, str]]
         professional.append((_("Lecturer pool"), reverse("lectures:lecturer_list"), "person-video3"))
     professional.append((_("Rotation of new cadres"), reverse("rotation:list"), "arrow-left-right"))
     professional.append((_("Reception desk"), reverse("reception:rota"), "person-workspace"))
+    professional.append((_("Field teaching sites"), reverse("sites:site_list"), "geo-alt"))
     main.append((_("Professional classroom"), professional, "briefcase"))
     # 工作成效: deadlines and reminders, the tables reported upward, the year-end report.
     results = []

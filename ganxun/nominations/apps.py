@@ -6,3 +6,10 @@ class NominationsConfig(AppConfig):
 
     name = "ganxun.nominations"
     label = "nominations"
+
+    def ready(self) -> None:
+        from ganxun.plans.hooks import nomination_execution as hook
+
+        from .plan_execution import nomination_execution
+
+        hook.provide(nomination_execution)

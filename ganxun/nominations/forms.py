@@ -87,6 +87,43 @@ class ProgrammeForm(BootstrapFormMixin, forms.ModelForm):
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
+class ProgrammeEditForm(ProgrammeForm):
+    """The announced class corrected: its fields and the places of the units in reach, filled from its quotas."""
+
+    def __init__(self, *args: Any, user, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        if not self.is_bound and self.instance.pk:
+            for quota in self.instance.quotas.all():
+                self.initial[f"quota_{quota.unit_id}"] = quota.places
+
+    def clean(self) -> dict[str, Any]:
+        return forms.ModelForm.clean(self)  # the service decides whether a unit keeps places (those out of reach)
+
+    def _post_clean(self) -> None:
+        pass  # the service checks the class as a whole and leaves the instance untouched until then
+
+
+class WithdrawForm(BootstrapFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the nomination is withdrawn"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required once the higher unit has confirmed the nomination."),
+    )
+
+
+class PlanItemForm(BootstrapFormMixin, forms.Form):
+    """Which item of type 调训 of the administrator's unit's plan the class carries out (empty: none)."""
+
+    item = forms.ModelChoiceField(label=_("Plan item carried out"), queryset=None, required=False)
+
+    def __init__(self, *args: Any, items, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["item"].queryset = items.order_by("number")
+        self.fields["item"].label_from_instance = lambda i: f"{i.number}. {i.title}（{i.kind.name}）"
+
+
 class QuotaForm(BootstrapFormMixin, forms.Form):
     """Give a unit in reach its places in a class, or change them (the higher unit's notice may change)."""
 

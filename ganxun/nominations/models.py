@@ -28,6 +28,7 @@ class NominationStatus(models.TextChoices):
     APPROVED = "approved", _("Approved by the unit")
     REJECTED = "rejected", _("Rejected")
     CONFIRMED = "confirmed", _("Confirmed by the higher unit")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Result(models.TextChoices):
@@ -232,6 +233,11 @@ class Nomination(models.Model):
     score = models.CharField(_("score"), max_length=30, blank=True)
     certificate = models.FileField(_("certificate"), upload_to="nominations/certificates/%Y/", blank=True)
     result_note = models.CharField(_("note on the result"), max_length=200, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdraw_reason = models.CharField(_("why it was withdrawn"), max_length=300, blank=True)
 
     objects = NominationQuerySet.as_manager()
 
@@ -242,7 +248,7 @@ class Nomination(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["programme", "cadre"],
-                condition=~Q(status="rejected"),
+                condition=~Q(status__in=("rejected", "withdrawn")),
                 name="nomination_one_live_per_cadre",
                 violation_error_message=_("This cadre is already nominated for this class."),
             ),
@@ -263,3 +269,34 @@ class Nomination(models.Model):
     @property
     def certificate_name(self) -> str:
         return self.certificate.name.rsplit("/", 1)[-1] if self.certificate else ""
+
+
+class PlanItemLink(models.Model):
+    """A class carrying out an item (of type 调训) of a unit's annual plan: one item per class and unit.  The plan
+    page counts the unit's confirmed and completed nominations in it (``plans.hooks.nomination_execution``)."""
+
+    programme = models.ForeignKey(
+        Programme, verbose_name=_("class"), on_delete=models.CASCADE, related_name="plan_links"
+    )
+    item = models.ForeignKey(
+        "plans.PlanItem", verbose_name=_("plan item"), on_delete=models.CASCADE, related_name="nomination_links"
+    )
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+")
+    linked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    linked_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class carrying out a plan item")
+        verbose_name_plural = _("classes carrying out plan items")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "unit"],
+                name="programme_one_plan_item_per_unit",
+                violation_error_message=_("The class already carries out an item of this unit's plan."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} → {self.item}"

@@ -13,7 +13,7 @@ import datetime as dt
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,10 +26,11 @@ from ganxun.hours.services.outside_classes import (
     outside_class_create,
     outside_class_remove_participant,
 )
+from ganxun.plans.models import PlanItem
 from ganxun.roster.models import Cadre, Status, Unit, admin_unit_ids
 
 from . import criteria
-from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota, Result
+from .models import HOLDS_PLACE, Nomination, NominationStatus, PlanItemLink, Programme, Quota, Result
 
 PROGRAMME_FIELDS = (
     "title",
@@ -409,3 +410,174 @@ def nomination_result(
         },
     )
     return nomination
+
+
+APPROVED = (NominationStatus.APPROVED, NominationStatus.CONFIRMED)
+
+
+def may_edit_programme(user, programme: Programme) -> bool:
+    """The administrators of the unit that announced the class (a unit given places reads it, not edits it)."""
+    return bool(user.is_authenticated and user.is_active and user.is_admin and _reaches(user, programme.organiser_id))
+
+
+@transaction.atomic
+def programme_edit(
+    *, actor, programme: Programme, units: list[Unit], quotas: list[tuple[Unit, int]], **fields: Any
+) -> Programme:
+    """Correct an announced class and the places of the units in ``units`` (those the editing form shows; the
+    others' quotas stay).  A unit's places never go below its nominations already approved (or confirmed); a
+    unit's quota with nominations in it cannot be removed.  Audited with the quotas before and after."""
+    _require_admin(actor)
+    if not may_edit_programme(actor, programme):
+        raise PermissionDenied
+    programme = Programme.objects.select_for_update().get(pk=programme.pk)
+    existing = {q.unit_id: q for q in Quota.objects.select_for_update().filter(programme=programme).order_by("pk")}
+    wanted = {unit.pk: places for unit, places in quotas}
+    names = {u.pk: str(u) for u in units}
+    before = {**_programme_snapshot(programme), "quotas": _quota_snapshot(existing.values())}
+    for name in PROGRAMME_FIELDS:
+        if name in fields:
+            setattr(programme, name, fields[name])
+    programme.full_clean()
+    _check_hours_fit(programme)
+    approved = dict(
+        Nomination.objects.filter(programme=programme, status__in=APPROVED)
+        .values("quota__unit_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("quota__unit_id", "n")
+        .order_by()
+    )
+    used = set(
+        Nomination.objects.filter(programme=programme).values_list("quota__unit_id", flat=True).distinct().order_by()
+    )
+    errors = []
+    for unit_id in names:
+        places = wanted.get(unit_id)
+        if places is None and unit_id in existing and unit_id in used:
+            errors.append(
+                _("%(unit)s has nominations in this class: its places cannot be removed.") % {"unit": names[unit_id]}
+            )
+        elif places is not None and places < approved.get(unit_id, 0):
+            errors.append(
+                _(
+                    "%(unit)s already has %(approved)s nominations approved in this class: its places cannot be "
+                    "fewer than %(approved)s."
+                )
+                % {"unit": names[unit_id], "approved": approved[unit_id]}
+            )
+    if errors:
+        raise ValidationError({"quotas": errors})
+    if not wanted and not (set(existing) - set(names)):
+        raise ValidationError({"quotas": _("Give at least one unit its places.")})
+    programme.save()
+    for unit_id in names:
+        places, quota = wanted.get(unit_id), existing.get(unit_id)
+        if places is None:
+            if quota is not None:
+                quota.delete()
+                del existing[unit_id]
+        elif quota is None:
+            existing[unit_id] = Quota(programme=programme, unit_id=unit_id, places=places)
+            existing[unit_id].full_clean()
+            existing[unit_id].save()
+        elif quota.places != places:
+            quota.places = places
+            quota.full_clean()
+            quota.save(update_fields=["places"])
+    after = {**_programme_snapshot(programme), "quotas": _quota_snapshot(existing.values())}
+    if before != after:
+        audit_record(actor=actor, action=Action.UPDATE, obj=programme, before=before, after=after)
+    return programme
+
+
+def _quota_snapshot(quotas) -> str:
+    return "；".join(f"{q.unit}: {q.places}" for q in sorted(quotas, key=lambda q: q.unit_id))
+
+
+def may_withdraw(user, nomination: Nomination) -> bool:
+    """Before the higher unit's confirmation the nominator or an administrator reaching it; after, an
+    administrator only (with a reason); never once a result is recorded or when already rejected or withdrawn."""
+    if not user.is_authenticated or not user.is_active or nomination.result:
+        return False
+    if nomination.status in (NominationStatus.NOMINATED, NominationStatus.APPROVED):
+        if nomination.nominated_by_id is not None and nomination.nominated_by_id == user.pk:
+            return True
+    elif nomination.status != NominationStatus.CONFIRMED:
+        return False
+    return user.is_admin and (_reaches(user, nomination.unit_id) or _reaches(user, nomination.programme.organiser_id))
+
+
+@transaction.atomic
+def nomination_withdraw(*, actor, nomination: Nomination, reason: str = "") -> Nomination:
+    """Withdraw a nomination: its place in the quota frees up.  Audited with the reason."""
+    Quota.objects.select_for_update().get(pk=nomination.quota_id)  # the quota first, as nominating does
+    nomination = _locked(nomination)
+    if nomination.status in (NominationStatus.REJECTED, NominationStatus.WITHDRAWN):
+        raise ValidationError(_("This nomination is no longer standing."), code="not_standing")
+    if nomination.result:
+        raise ValidationError(_("A result is recorded for this nomination: it cannot be withdrawn."), code="has_result")
+    if not may_withdraw(actor, nomination):
+        raise PermissionDenied
+    reason = reason.strip()
+    if nomination.status == NominationStatus.CONFIRMED and not reason:
+        raise ValidationError(
+            {"reason": _("The higher unit has confirmed this nomination: give the reason for withdrawing it.")}
+        )
+    before = nomination.status
+    nomination.status = NominationStatus.WITHDRAWN
+    nomination.withdrawn_by = actor
+    nomination.withdrawn_at = timezone.now()
+    nomination.withdraw_reason = reason[:300]
+    nomination.save()
+    _status_event(actor, nomination, before, reason=reason[:300])
+    return nomination
+
+
+TRANSFER_KIND_WORD = (
+    "调训"  # a plan item of an activity kind named with it (the seeded 外出调训) is carried out by classes
+)
+
+
+def linkable_plan_items(actor, programme: Programme):
+    """The items a class may carry out for the actor's unit: its plan of the class's year, items of type 调训."""
+    if not (actor.is_authenticated and actor.is_admin and actor.unit_id):
+        return PlanItem.objects.none()
+    return PlanItem.objects.filter(
+        plan__unit_id=actor.unit_id,
+        plan__year=programme.start_date.year,
+        kind__name__contains=TRANSFER_KIND_WORD,
+    ).select_related("plan", "kind")
+
+
+@transaction.atomic
+def programme_plan_link(*, actor, programme: Programme, item=None) -> PlanItemLink | None:
+    """Say which item of the actor's unit's plan the class carries out (or none: ``item=None``); audited."""
+    _require_admin(actor)
+    if not actor.unit_id or not Programme.objects.visible_to(actor).filter(pk=programme.pk).exists():
+        raise PermissionDenied
+    if item is not None and not linkable_plan_items(actor, programme).filter(pk=item.pk).exists():
+        raise ValidationError(
+            {
+                "item": _("Choose an item of type 调训 of your unit's plan for %(year)s.")
+                % {"year": programme.start_date.year}
+            }
+        )
+    existing = PlanItemLink.objects.select_for_update().filter(programme=programme, unit_id=actor.unit_id).first()
+    before = str(existing.item) if existing else ""
+    if existing is not None and (item is None or existing.item_id != item.pk):
+        existing.delete()
+        existing = None
+    link = existing
+    if item is not None and link is None:
+        link = PlanItemLink.objects.create(programme=programme, item=item, unit_id=actor.unit_id, linked_by=actor)
+    after = str(item) if item is not None else ""
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=Action.UPDATE,
+            obj=programme,
+            before={"plan_item": before},
+            after={"plan_item": after},
+            summary=_("Plan item the class carries out for %(unit)s") % {"unit": actor.unit},
+        )
+    return link

@@ -30,12 +30,15 @@ from .forms import (
     CERTIFICATE_MAX_BYTES,
     ConfirmForm,
     NominationForm,
+    PlanItemForm,
+    ProgrammeEditForm,
     ProgrammeForm,
     QuotaForm,
     ResultForm,
     ReviewForm,
+    WithdrawForm,
 )
-from .models import HOLDS_PLACE, Nomination, NominationStatus, Programme, Quota
+from .models import HOLDS_PLACE, Nomination, NominationStatus, PlanItemLink, Programme, Quota
 from .queries import nomination_counts, nomination_counts_by_year
 
 # The candidates checked against the criteria on the nominating page (a 科室 is far smaller; an administrator of a
@@ -131,6 +134,34 @@ def programme_create(request: HttpRequest) -> HttpResponse:
     return render(request, "nominations/programme_form.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def programme_update(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an announced class and its places (the administrators of the unit that announced it)."""
+    _require_admin(request.user)
+    programme = get_object_or_404(Programme.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+    if not services.may_edit_programme(request.user, programme):
+        raise PermissionDenied
+    form = ProgrammeEditForm(request.POST or None, instance=programme, user=request.user)
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.programme_edit(
+                    actor=request.user,
+                    programme=programme,
+                    units=form.units,
+                    quotas=form.quotas(),
+                    **form.programme_fields(),
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, _("The class is saved."))
+                return redirect(programme)
+    return render(request, "nominations/programme_form.html", {"form": form, "programme": programme}, status=status)
+
+
 @require_GET
 def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_nominator(request.user)
@@ -138,7 +169,9 @@ def programme_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _programme_page(request, programme)
 
 
-def _programme_page(request: HttpRequest, programme: Programme, quota_form=None, status: int = 200) -> HttpResponse:
+def _programme_page(
+    request: HttpRequest, programme: Programme, quota_form=None, status: int = 200, plan_form=None
+) -> HttpResponse:
     nominations = list(
         Nomination.objects.visible_to(request.user)
         .filter(programme=programme)
@@ -156,9 +189,43 @@ def _programme_page(request: HttpRequest, programme: Programme, quota_form=None,
             "rows": rows,
             "may_nominate": programme.deadline is None or programme.deadline >= timezone.localdate(),
             "quota_form": quota_form or (QuotaForm(user=request.user) if request.user.is_admin else None),
+            "may_edit": services.may_edit_programme(request.user, programme),
+            **_plan_context(request.user, programme, plan_form),
         },
         status=status,
     )
+
+
+def _plan_context(user, programme: Programme, plan_form) -> dict:
+    """The plan item the class carries out for the administrator's unit, and the form to choose it."""
+    if not (user.is_admin and user.unit_id):
+        return {"plan_link": None, "plan_form": None}
+    link = (
+        PlanItemLink.objects.filter(programme=programme, unit_id=user.unit_id)
+        .select_related("item__plan", "item__kind")
+        .first()
+    )
+    items = services.linkable_plan_items(user, programme)
+    if plan_form is None:
+        plan_form = PlanItemForm(items=items, initial={"item": link.item_id if link else None})
+    return {"plan_link": link, "plan_form": plan_form}
+
+
+@require_POST
+def programme_plan_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Choose the item of type 调训 of the administrator's unit's plan the class carries out (or none)."""
+    _require_admin(request.user)
+    programme = get_object_or_404(Programme.objects.visible_to(request.user).select_related("organiser"), pk=pk)
+    form = PlanItemForm(request.POST, items=services.linkable_plan_items(request.user, programme))
+    if form.is_valid():
+        try:
+            services.programme_plan_link(actor=request.user, programme=programme, item=form.cleaned_data["item"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The plan item is saved."))
+            return redirect(programme)
+    return _programme_page(request, programme, status=400, plan_form=form)
 
 
 @require_POST
@@ -248,6 +315,8 @@ def _detail(request: HttpRequest, nomination: Nomination, status: int = 200, **f
             else None
         ),
         "is_admin": is_admin,
+        "withdraw_form": forms.get("withdraw_form")
+        or (WithdrawForm() if services.may_withdraw(request.user, nomination) else None),
         "Status": NominationStatus,
     }
     return render(request, "nominations/nomination_detail.html", context, status=status)
@@ -300,6 +369,23 @@ def nomination_confirm(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("The higher unit's decision is recorded."))
             return redirect(nomination)
     return _detail(request, nomination, 400, confirm_form=form)
+
+
+@require_POST
+def nomination_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a nomination: the nominator or an administrator before the confirmation, an administrator with a
+    reason after it; the place frees up."""
+    nomination = _nomination(request, pk)
+    form = WithdrawForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nomination_withdraw(actor=request.user, nomination=nomination, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, _("The nomination is withdrawn; its place is free."))
+            return redirect(nomination)
+    return _detail(request, nomination, 400, withdraw_form=form)
 
 
 @upload_limit(CERTIFICATE_MAX_BYTES)

@@ -22,6 +22,7 @@ from ganxun.roster.models import Cadre
 from ganxun.training.models import Activity, AttendanceStatus, Classroom, Session, attendance_rows
 from ganxun.training.services.activities import audience_members
 
+from .hooks import NominationsDone, nomination_execution
 from .models import PlanItem, PlanLink, TrainingPlan
 from .services import audience_text, plan_items
 
@@ -37,6 +38,7 @@ class ItemRow:
     reached: int = 0  # distinct cadres present at least once
     reached_in_audience: int = 0
     overdue: bool = False
+    nominations: NominationsDone | None = None  # a 调训 item's classes (hooks.nomination_execution)
 
     @property
     def share(self) -> Decimal | None:
@@ -161,6 +163,7 @@ def plan_execution(plan: TrainingPlan, today: dt.date) -> Execution:
     by_item: dict[int, list[PlanLink]] = defaultdict(list)
     for link in links:
         by_item[link.item_id].append(link)
+    by_class = nomination_execution(plan, items, today) if items else {}
     rows = []
     for item in items:
         done = [(link, *per_activity.get(link.activity_id, (0, Decimal(0)))) for link in by_item[item.pk]]
@@ -171,6 +174,11 @@ def plan_execution(plan: TrainingPlan, today: dt.date) -> Execution:
         row.reached = len(reached)
         row.audience_size = len(audiences.get(item.pk, ()))
         row.reached_in_audience = len(reached & audiences.get(item.pk, set()))
+        row.nominations = by_class.get(item.pk)
+        if row.nominations is not None:
+            row.sessions_done += row.nominations.held
+            row.hours_done += row.nominations.hours
+            row.reached += row.nominations.confirmed
         row.overdue = is_overdue(item, plan.year, today, row.sessions_done)
         rows.append(row)
     outside_qs = (

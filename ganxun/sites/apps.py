@@ -8,3 +8,10 @@ class SitesConfig(AppConfig):
     name = "ganxun.sites"
     label = "sites"
     verbose_name = _("Field teaching sites")
+
+    def ready(self) -> None:
+        from ganxun.training.hooks import activity_parts
+
+        from .activity_part import activity_part
+
+        activity_parts.add("sites", activity_part)

@@ -4,7 +4,7 @@ training never imports attendance (docs/architecture.md, "Layers"); it reaches a
 reverse relations (``session.attendances``, ``cadre.attendances``) and its code through these hooks.
 """
 
-from ganxun.core.hooks import Hook
+from ganxun.core.hooks import Hook, Parts
 
 # (actor, activity, cadre) -> None: re-sync a cadre's ledger entries for an activity from their attendance.
 sync_ledger = Hook("sync_ledger")
@@ -12,3 +12,7 @@ sync_ledger = Hook("sync_ledger")
 session_default_hours = Hook("session_default_hours")
 # (sessions) -> {session id: averages} or None: the evaluations' averages, for the activity and session pages.
 evaluation_averages = Hook("evaluation_averages", default=lambda sessions: None)
+# The sections an app above adds to an activity's page, each ``fn(user, activity) -> list[dict]`` of
+# ``{"title", "text", "url", "label", "icon"}`` (a heading, a line, a link), as ``roster.hooks.cadre_parts``;
+# ``sites`` adds the 现场教学 site the activity was held at.
+activity_parts = Parts("activity_parts")

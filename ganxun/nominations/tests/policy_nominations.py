@@ -19,6 +19,7 @@ from ganxun.core.tests.test_permissions import (
     NOT_ALLOWED,
     NOT_FOUND,
     OK,
+    REDIRECT,
     Rule,
     roles,
 )
@@ -40,6 +41,15 @@ POLICY: dict[str, list[Rule]] = {
     ],
     "nominations:programme_detail": [Rule(get=NOMINATORS, post=GET_ONLY, target="nom_programme")],
     "nominations:quota_update": [_admin_post("nom_programme")],
+    # Choosing the plan item the class carries out for the administrator's own unit (an empty choice: none);
+    # the system administrator has no unit, so no plan.
+    "nominations:programme_plan_link": [
+        Rule(get=POST_ONLY, post=roles(FORBIDDEN, training_admin=REDIRECT), target="nom_programme")
+    ],
+    # The class corrected by the administrators of the unit that announced it (the home unit here).
+    "nominations:programme_update": [
+        Rule(get=ADMINS, post=roles(FORBIDDEN, training_admin=INVALID, system_admin=INVALID), target="nom_programme")
+    ],
     "nominations:programme_export": [Rule(get=ADMINS, post=GET_ONLY, target="nom_programme")],
     "nominations:nomination_create": [
         Rule(get=NOMINATORS, post=roles(INVALID, cadre=FORBIDDEN), target="nom_programme")
@@ -51,6 +61,9 @@ POLICY: dict[str, list[Rule]] = {
     "nominations:nomination_review": [_admin_post("nom_own")],
     "nominations:nomination_confirm": [_admin_post("nom_approved")],
     "nominations:nomination_result": [_admin_post("nom_confirmed")],
+    # Withdrawing a confirmed nomination: administrators only, and an empty POST lacks the reason (400); the cadre
+    # and the section head read it and are refused (403).
+    "nominations:nomination_withdraw": [_admin_post("nom_confirmed")],
     "nominations:nomination_certificate": [
         Rule(get=roles(OK), post=GET_ONLY, target="nom_confirmed"),
         Rule(get=roles(OK, cadre=NOT_FOUND, section_head=NOT_FOUND), post=GET_ONLY, target="nom_elsewhere"),

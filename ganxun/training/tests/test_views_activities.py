@@ -467,13 +467,14 @@ class QueryBudgetTests(TrainingData):
 
     def test_detail_for_an_admin(self):
         # + activity, sessions, attendance counts, enrolment by section, evaluation averages, lecturers,
-        # the sittings each lecturer teaches, materials, and the enrolment form's sections and tags
-        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 12)
+        # the sittings each lecturer teaches, materials, and the enrolment form's sections and tags, and one for
+        # the apps' parts (hooks.activity_parts: the 现场教学 site the activity was held at)
+        self.budget(self.admin, lambda: self.lecture.get_absolute_url(), 13)
 
     def test_detail_for_a_cadre(self):
         # + activity, sessions, attendance counts, own enrolment, own attendance, lecturers, the sittings each
-        # teaches, materials, nav name
-        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 10)
+        # teaches, materials, nav name, the apps' parts (the site held at)
+        self.budget(self.cadre_user, lambda: self.lecture.get_absolute_url(), 11)
 
     def test_calendar(self):
         # + the sessions of the weeks shown

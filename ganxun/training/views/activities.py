@@ -29,6 +29,7 @@ from ganxun.roster.permissions import reaches_unit
 
 from .. import queries
 from ..forms import ActivityFilterForm, ActivityForm, EnrolForm, LecturerForm, LecturerSessionsForm, MaterialForm
+from ..hooks import activity_parts
 from ..models import Activity, Classroom, Enrolment, Lecturer, Material, Session, attendance_rows
 from ..services import (
     activity_create,
@@ -154,6 +155,7 @@ def _detail_context(request: HttpRequest, activity: Activity, **forms: Any) -> d
         "own_enrolment": own_enrolment,
         "averages": queries.evaluation_averages(sessions) if (manager or user.is_section_head) else None,
         "can_manage": manager,
+        "parts": [part for function in activity_parts for part in function(user, activity)],  # apps above: hooks.py
     }
     if manager:
         enrol_form = forms.get("enrol_form") or EnrolForm(activity=activity)

@@ -13,6 +13,7 @@ from ganxun.demo.loader import load_training_year
 from ganxun.demo.microclass import load_microclass
 from ganxun.demo.practice import load_practice_year
 from ganxun.demo.professional import load_professional
+from ganxun.demo.sites import load_sites
 from ganxun.demo.theory import load_theory_year
 from ganxun.demo.yearend import load_yearend
 from ganxun.roster.models import Cadre
@@ -56,6 +57,7 @@ class Command(BaseCommand):
             theory = load_theory_year(today=today)
             micro = load_microclass(today=today)
             professional = load_professional(today=today)
+            load_sites(today=today)  # the 现场教学 sites, the year's 现场教学 activities held there
             load_yearend(today=today)  # the bureau's year-end draft, from the year just written
         self.stdout.write(
             self.style.SUCCESS(
