@@ -183,7 +183,13 @@ CATALOGUE: tuple[Spec, ...] = (
     Spec("nominations_qinggan", "professional", "青干班", "其中青干班的人次。"),
     Spec("rotations", "professional", "新进干部轮岗", "年内有一天在岗的轮岗人次（按接收科室所在单位计）。", "人次"),
     Spec("onsite_teaching", "professional", "现场教学", "年内（截至今日）本单位及下级单位举办的现场教学场次。", "次"),
-    Spec("onsite_sites", "professional", "现场教学点", "上述现场教学场次的不同地点个数。", "个"),
+    Spec(
+        "onsite_sites",
+        "professional",
+        "现场教学点",
+        "上述现场教学场次所在的现场教学点个数：活动已关联现场教学点的按教学点计，未关联的按地点名称计。",
+        "个",
+    ),
     Spec("reception_turns", "professional", "效能接待值班", "年内开始的效能接待值班班次。", "班次"),
     Spec("petition_cases", "professional", "接待信访", "年内受理的信访件数。", "件"),
     # Practice classroom: the keys of ``manage.py practice_figures`` (ganxun.practice.figures.KEYS).
@@ -409,6 +415,15 @@ LECTURER_PERSON = Case(
     output_field=CharField(),
 )
 ONSITE_PLACE = Coalesce(NullIf("place", Value("")), "activity__place", output_field=CharField())
+# Where an on-site session was held: the 现场教学点 its activity is linked to (ganxun.sites), else the place's name.
+ONSITE_SITE = Case(
+    When(
+        activity__site_link__isnull=False,
+        then=Concat(Value("site:"), Cast("activity__site_link__site_id", CharField())),
+    ),
+    default=Concat(Value("place:"), ONSITE_PLACE),
+    output_field=CharField(),
+)
 
 
 def typed_entries(ctx: Context, training_type: str) -> QuerySet[LedgerEntry]:
@@ -607,7 +622,7 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
     # Sessions of the theory classroom's kinds, the lectures and the on-site teaching: one aggregate.
     sessions = held_sessions(ctx).aggregate(
         **{key: Count("pk", filter=Q(activity__kind__name__in=names)) for key, names in SESSION_KINDS.items()},
-        onsite_sites=Count(ONSITE_PLACE, distinct=True, filter=Q(activity__kind__name=ONSITE_KIND)),
+        onsite_sites=Count(ONSITE_SITE, distinct=True, filter=Q(activity__kind__name=ONSITE_KIND)),
         topic_modules=Count("activity__topic", distinct=True, filter=Q(activity__kind__name=LECTURE_KIND)),
     )
     found.update(sessions)

@@ -25,6 +25,7 @@ from ganxun.reception.models import DutySlot, PetitionCase
 from ganxun.roster.models import LeadershipLevel, Rank
 from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UnitFactory, UserFactory
 from ganxun.rotation.models import Rotation
+from ganxun.sites.models import ProjectKind, Site, SiteActivity
 from ganxun.study.models import SelfStudy
 from ganxun.training.models import ActivityKind, AttendanceStatus, SessionLecturer, TrainingType
 from ganxun.training.tests.factories import (
@@ -130,10 +131,11 @@ class World:
         lecture_c = ActivityFactory(kind=kind("月末讲坛"), unit=cls.c, topic=TopicModuleFactory(name="物业管理"))
         sessions(lecture_c, dt.date(Y, 3, 28))
         # 现场教学: three sessions at two places (a session's own place, else its activity's).
-        site_a = ActivityFactory(kind=kind("现场教学"), unit=cls.a, place="乙基地")
+        site_a = cls.onsite_a = ActivityFactory(kind=kind("现场教学"), unit=cls.a, place="乙基地")
         sessions(site_a, dt.date(Y, 10, 1), place="甲基地")
         sessions(site_a, dt.date(Y, 10, 2))
-        sessions(ActivityFactory(kind=kind("现场教学"), unit=cls.b, place="甲基地"), dt.date(Y, 10, 3))
+        cls.onsite_b = ActivityFactory(kind=kind("现场教学"), unit=cls.b, place="甲基地")
+        sessions(cls.onsite_b, dt.date(Y, 10, 3))
         # The plan: A's approved plan has two items, one linked to the class held; B's draft and C's do not count.
         plan = TrainingPlan.objects.create(unit=cls.a, year=Y, title="甲局计划", status=PlanStatus.APPROVED)
         done = PlanItem.objects.create(plan=plan, number=1, kind=kind("全员培训班"), title="全员", sessions=2,
@@ -268,6 +270,13 @@ class FiguresTest(TestCase):
         for key in practice_figures.KEYS:
             self.assertEqual(self.found[key].value, practice[key], key)
         self.assertIsInstance(self.found["team_members"].value, dict)
+
+    def test_activities_linked_to_one_site_count_one_site(self):
+        site = Site.objects.create(unit=self.a, name="鞍山七村加装电梯", kind=ProjectKind.LIFT)
+        SiteActivity.objects.create(site=site, activity=self.onsite_a)
+        self.assertEqual(compute(year=Y, unit=self.a)["onsite_sites"].value, 2)  # site:鞍山七村, place:甲基地 (B)
+        SiteActivity.objects.create(site=site, activity=self.onsite_b)
+        self.assertEqual(compute(year=Y, unit=self.a)["onsite_sites"].value, 1)
 
     def test_the_lower_unit_alone(self):
         found = compute(year=Y, unit=self.b)
