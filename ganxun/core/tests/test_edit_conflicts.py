@@ -33,6 +33,7 @@ from ganxun.roster.services import cadre_set_status
 from ganxun.roster.tests.factories import CadreFactory, TagFactory, UserFactory
 from ganxun.study.tests.policy_study import add_targets as study_targets
 from ganxun.training.tests.policy_activities import add_targets
+from ganxun.yearend.tests.policy_yearend import add_targets as yearend_targets
 
 
 @dataclasses.dataclass(frozen=True)
@@ -83,6 +84,13 @@ EDIT_FORMS = [
     EditForm("study:self_study_update", "study_self_study", "title", "论党的自我革命（上）", "论党的自我革命（下）"),
     EditForm("study:plan_update", "study_plan", "title", "中心组学习计划", "中心组学习安排"),
     EditForm("study:topic_update", "study_topic", "lead", "王局长", "李副局长"),
+    EditForm(
+        "yearend:paragraph_update",
+        "yearend_paragraph",
+        "text",
+        "全年在册干部{cadres_total}人。",
+        "年末在册{cadres_total}人。",
+    ),
 ]
 
 
@@ -94,6 +102,7 @@ def world(settings):
     practice_targets(world)
     microclass_targets(world)
     study_targets(world)
+    yearend_targets(world)
     yield world
     shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
 
