@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from ganxun.hours.models import Bucket, EntryStatus, LedgerEntry
-from ganxun.hours.queries import BUCKETS, ZERO, ComplianceReport, Standing, compliance, from_cents
+from ganxun.hours.queries import BUCKETS, ZERO, ComplianceReport, compliance, from_cents
 from ganxun.plans.models import TrainingPlan
 from ganxun.plans.queries import plan_execution
 from ganxun.roster.models import Tier, Unit
@@ -234,7 +234,7 @@ class Board:
         """(cadres, met, done within the required, required, expected by now) over rows' requirements."""
         met, done, required, expected = 0, ZERO, ZERO, ZERO
         for row in rows:
-            met += row.standing == Standing.MET
+            met += row.meets_the_year
             for result in row.results:
                 done += min(result.done, result.required)
                 required += result.required
@@ -388,7 +388,7 @@ class Board:
             n = len(rows)
             total = from_cents(sum(sum(r.bucket_cents) for r in rows))
             cadres.append(n)
-            m = sum(1 for r in rows if r.standing == Standing.MET)
+            m = sum(1 for r in rows if r.meets_the_year)
             met.append(m)
             rate.append(share(m, n))
             hours.append(number(total))

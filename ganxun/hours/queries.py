@@ -406,6 +406,21 @@ class CadreCompliance:
     def in_good_standing(self) -> bool:
         return self.standing in GOOD_STANDINGS
 
+    @property
+    def meets_the_year(self) -> bool:
+        """达标 for the year, as the 组织部 tables, the charts and the year-end report count it: every yearly
+        requirement met, and no cycle requirement behind schedule or ended unmet (a five-year cycle on track does not
+        hold the year back).  A cadre without a requirement does not meet one."""
+        if not self.results:
+            return False
+        for result in self.results:
+            if result.requirement.is_cycle:
+                if result.standing in (Standing.BEHIND, Standing.NOT_MET):
+                    return False
+            elif result.standing != Standing.MET:
+                return False
+        return True
+
     def get_standing_display(self) -> str:
         return str(Standing(self.standing).label)
 

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, CharField, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -167,10 +167,11 @@ class Line:
 
     @property
     def rate(self) -> Decimal | None:
-        """达标率 in percent, one decimal (rounded half up); None when nobody was judged."""
+        """达标率 in percent, one decimal, rounded down as the charts and the year-end report round it (99.96 % is not
+        100 %); None when nobody was judged."""
         if not self.judged:
             return None
-        return (Decimal(self.met * 100) / self.judged).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+        return (Decimal(self.met * 100) / self.judged).quantize(Decimal("0.1"), rounding=ROUND_DOWN)
 
     def value(self, key: str):
         if key.startswith("called_"):
@@ -225,15 +226,7 @@ class CadreYear:
     @property
     def met(self) -> bool:
         """Every yearly requirement met, and no cycle requirement behind or past its end unmet."""
-        if not self.judged:
-            return False
-        for result in self.row.results:
-            if result.requirement.is_cycle:
-                if result.standing in (Standing.BEHIND, Standing.NOT_MET):
-                    return False
-            elif result.standing != Standing.MET:
-                return False
-        return True
+        return self.judged and self.row.meets_the_year
 
     @property
     def on_register(self) -> bool:

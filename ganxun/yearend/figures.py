@@ -208,10 +208,14 @@ CATALOGUE: tuple[Spec, ...] = (
         "cadres_compliant",
         "results",
         "学时达标干部",
-        "截至12月31日（当年为今日）达到全部学时要求的干部人数（年内在本单位及下级单位任职者，按年末或离开时的单位计）。",
+        "年末在册干部中学时达标的人数（截至12月31日，当年为今日）：年度学时要求均已完成，且五年周期要求未滞后、未到期未完成（与统计报表、首页图表同一口径）。",
     ),
     Spec(
-        "compliance_rate", "results", "学时达标率", "学时达标干部占有学时要求干部的百分比，保留一位小数（舍去）。", "%"
+        "compliance_rate",
+        "results",
+        "学时达标率",
+        "学时达标干部占年末在册且有学时要求干部的百分比，保留一位小数（舍去）。",
+        "%",
     ),
     # Added with the figures: people trained per kind of training, 学时 and compliance per tier, lectures per module.
     Spec(
@@ -494,8 +498,12 @@ def _cadres(ids) -> QuerySet[Cadre]:
 
 def _compliant(ctx: Context, tier: str = "") -> QuerySet[Cadre]:
     return _cadres(
-        [row.cadre_id for row in judged(ctx).rows if row.standing == Standing.MET and tier in ("", row.tier)]
-    )
+        [
+            row.cadre_id
+            for row in judged(ctx).rows
+            if row.standing != Standing.NONE and row.meets_the_year and tier in ("", row.tier)
+        ]
+    ).filter(pk__in=serving(ctx).values("cadre_id"))
 
 
 def with_tier(queryset: QuerySet, day: dt.date) -> QuerySet:
@@ -579,7 +587,8 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
     """Every figure's value, keyed and ordered as the catalogue.  A fixed number of queries (about thirty)."""
     ctx = Context(year, unit, as_of(year, today))
     found: dict = {}
-    found["cadres_total"] = serving(ctx).values("cadre_id").distinct().count()
+    on_register = set(serving(ctx).values_list("cadre_id", flat=True))
+    found["cadres_total"] = len(on_register)
     # 学时 by tier and category from the maintained totals (one row per cadre, year, unit and 科室), in cents.
     by_tier = {
         row["tier"]: row
@@ -659,8 +668,9 @@ def values(*, year: int, unit: Unit, today: dt.date | None = None) -> dict:
     found.update(practice_figures.figures(year, practice_figures.Scope(unit=unit)))
     # Compliance and the tiers: the compliance report of the subtree (four queries), and 学时 per cadre.
     report = judged(ctx)
-    judged_rows = [row for row in report.rows if row.standing != Standing.NONE]
-    met = [row for row in judged_rows if row.standing == Standing.MET]
+    # Judged: the cadres on the register (as cadres_total counts them) with a requirement.
+    judged_rows = [row for row in report.rows if row.standing != Standing.NONE and row.cadre_id in on_register]
+    met = [row for row in judged_rows if row.meets_the_year]
     found["cadres_compliant"] = len(met)
     found["compliance_rate"] = rate(len(met), len(judged_rows))
     for tier in TIERS:
