@@ -5,41 +5,20 @@ Debian's /usr/bin/chromium; when it is missing the test FAILS."""
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 import pytest
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, expect
 
 from ganxun.accounts.models import Role
-from ganxun.roster.tests.factories import PASSWORD, CadreFactory, SectionFactory, UserFactory
-from ganxun.roster.tests.test_browser import ARTIFACTS, TIMEOUT_MS, browser  # noqa: F401  (the browser fixture)
+from ganxun.core.tests.browser import login, screenshots
+from ganxun.roster.tests.factories import CadreFactory, SectionFactory, UserFactory
+from ganxun.roster.tests.test_browser import browser  # noqa: F401  (the browser fixture)
 
 pytestmark = pytest.mark.browser
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 900}
-FOLDER = ARTIFACTS / "reminders"
-
-
-def shot(page: Page, name: str) -> None:
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(FOLDER / f"{name}.png"), full_page=True)
-    page.set_viewport_size(PHONE)
-    page.screenshot(path=str(FOLDER / f"{name}-phone.png"), full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
-def login(browser: Browser, live_server, username: str) -> Page:  # noqa: F811
-    page = browser.new_page(viewport=DESKTOP, locale="zh-CN")
-    page.set_default_timeout(TIMEOUT_MS)
-    page.goto(live_server.url + reverse("accounts:login"))
-    page.fill("#id_username", username)
-    page.fill("#id_password", PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(re.compile(r".*/(?!accounts/login).*"))
-    return page
+shot = screenshots("reminders")
 
 
 @pytest.mark.django_db(transaction=True)
