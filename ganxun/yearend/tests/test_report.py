@@ -389,6 +389,16 @@ class ReportTests(TestCase):
             call_command("yearend_report", year=YEAR, unit="NOPE", output="/tmp/x.docx", stdout=io.StringIO())
         with self.assertRaisesMessage(CommandError, "1999"):
             call_command("yearend_report", year=1999, output="/tmp/x.docx", stdout=io.StringIO())
+        with tempfile.TemporaryDirectory() as folder, self.assertRaisesMessage(CommandError, "所在文件夹不存在"):
+            missing = Path(folder) / "没有的文件夹" / "总结.docx"
+            call_command("yearend_report", year=YEAR, output=str(missing), stdout=io.StringIO())
+
+    def test_the_command_takes_a_unit_code_in_any_case(self):
+        with tempfile.TemporaryDirectory() as folder:
+            out = io.StringIO()
+            code = f" {self.home.code.lower()} "
+            call_command("yearend_report", year=YEAR, unit=code, output=str(Path(folder) / "a.docx"), stdout=out)
+        self.assertIn(self.home.name, out.getvalue())
 
 
 class DemoTests(TestCase):

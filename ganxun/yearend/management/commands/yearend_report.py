@@ -37,7 +37,7 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError("；".join(error.messages)) from error
         if unit:
-            chosen = Unit.objects.filter(code=unit).first()
+            chosen = Unit.objects.filter(code__iexact=unit.strip()).first()
             if chosen is None:
                 raise CommandError(_("No unit has the code “%(code)s”.") % {"code": unit})
         else:
@@ -58,7 +58,8 @@ class Command(BaseCommand):
                 Path(figures).write_text(json.dumps(values, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         except OSError as error:
             raise CommandError(
-                _("Cannot write %(path)s: %(error)s") % {"path": error.filename, "error": error.strerror}
+                _("Cannot write %(path)s: its folder does not exist or may not be written to.")
+                % {"path": error.filename}
             ) from error
         source = _("the draft") if draft is not None else _("the default text")
         self.stdout.write(
