@@ -1,4 +1,4 @@
-"""What the import benchmarks share: a scratch database set up as the tests set one up, the timing and memory
+"""What the benchmarks share: a scratch database set up as the tests set one up, the timing and memory
 measurements, and a roster of the cadres a benchmark file names."""
 
 from __future__ import annotations
@@ -15,10 +15,10 @@ from pathlib import Path
 
 
 @contextlib.contextmanager
-def scratch_database(database_url: str | None, max_rows: int) -> Iterator[Path]:
+def scratch_database(database_url: str | None, max_rows: int = 0, name: str = "") -> Iterator[Path]:
     """Django set up on a fresh database (a temporary SQLite file, as in production, or a scratch database on the
-    server of ``database_url``), its import limits raised to ``max_rows``; yields the working directory, removed
-    with the database at the end."""
+    server of ``database_url``, called ``name`` when given), its import limits raised to ``max_rows``; yields the
+    working directory, removed with the database at the end."""
     with tempfile.TemporaryDirectory(prefix="ganxun-bench-") as tmp:
         workdir = Path(tmp)
         os.environ["GANXUN_VAR_DIR"] = str(workdir)
@@ -46,7 +46,7 @@ def scratch_database(database_url: str | None, max_rows: int) -> Iterator[Path]:
             database["TEST"]["NAME"] = str(workdir / "test.sqlite3")
         else:
             # Not test_<name>: a test run on the same server may be using that one.
-            database["TEST"]["NAME"] = f"benchmark_{database['NAME']}"
+            database["TEST"]["NAME"] = name or f"benchmark_{database['NAME']}"
         databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
         try:
             yield workdir

@@ -27,14 +27,13 @@ from __future__ import annotations
 
 import argparse
 import gc
-import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
+
+from .common import scratch_database
 
 SCRATCH_DATABASE = "bench_yearend"
 
@@ -149,28 +148,8 @@ def system_figures(computed: dict) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
-    with tempfile.TemporaryDirectory(prefix="ganxun-bench-") as tmp:
-        workdir = Path(tmp)
-        os.environ["GANXUN_VAR_DIR"] = str(workdir)
-        os.environ["DATABASE_URL"] = args.database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-        os.environ["DJANGO_DEBUG"] = "0"  # DEBUG keeps every SQL statement in memory
-        import django
-
-        django.setup()
-        from django.db import connections
-        from django.test.utils import setup_databases, teardown_databases
-
-        database = connections["default"].settings_dict
-        if database["ENGINE"].endswith("sqlite3"):
-            database["TEST"]["NAME"] = str(workdir / "yearend.sqlite3")  # a file, as in production
-        else:
-            database["TEST"]["NAME"] = SCRATCH_DATABASE
-        databases = setup_databases(verbosity=0, interactive=False, aliases={"default"})
-        try:
-            report(args)
-        finally:
-            teardown_databases(databases, verbosity=0)
+    with scratch_database(args.database_url, name=SCRATCH_DATABASE):
+        report(args)
 
 
 def report(args: argparse.Namespace) -> None:
