@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ganxun.roster.models import Cadre, Section, Unit, admin_unit_ids
+from ganxun.roster.models import Cadre, Section, Unit, UnitRowsQuerySet, admin_unit_ids
 
 
 class Granularity(models.TextChoices):
@@ -56,16 +56,8 @@ class RotaSection(models.Model):
         return f"{self.position + 1}. {self.section}"
 
 
-class DutySlotQuerySet(models.QuerySet["DutySlot"]):
-    def visible_to(self, user) -> DutySlotQuerySet:
-        """Everyone signed in reads their unit's rota; an administrator those of the units they reach."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_admin:
-            units = admin_unit_ids(user)
-            return self if units is None else self.filter(unit_id__in=units)
-        unit = user.cadre.unit_id if user.cadre_id else None
-        return self.filter(unit_id=unit) if unit else self.none()
+class DutySlotQuerySet(UnitRowsQuerySet):
+    """Everyone signed in reads their unit's rota; an administrator those of the units they reach."""
 
 
 class DutySlot(models.Model):

@@ -167,6 +167,20 @@ def admin_unit_ids(user) -> models.QuerySet | None:
     return Unit.objects.subtree(unit).values("pk")
 
 
+class UnitRowsQuerySet(models.QuerySet):
+    """Rows kept per unit (a ``unit`` foreign key) that a unit's people all read: a 现场教学点, a reception turn."""
+
+    def visible_to(self, user) -> UnitRowsQuerySet:
+        """Everyone signed in reads their own unit's rows; an administrator those of the units they reach."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_admin:
+            units = admin_unit_ids(user)
+            return self if units is None else self.filter(unit_id__in=units)
+        unit = user.cadre.unit_id if user.cadre_id else None
+        return self.filter(unit_id=unit) if unit else self.none()
+
+
 class Unit(models.Model):
     """A 单位 in the tree of units (市委组织部 → 区委组织部 → 区房管局 …); its 科室 and cadres belong to it.
 

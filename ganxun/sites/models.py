@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from ganxun.roster.models import Section, Unit, admin_unit_ids
+from ganxun.roster.models import Section, Unit, UnitRowsQuerySet
 from ganxun.training.models import Activity
 
 
@@ -22,16 +22,8 @@ class ProjectKind(models.TextChoices):
     OTHER = "other", _("Other project")
 
 
-class SiteQuerySet(models.QuerySet["Site"]):
-    def visible_to(self, user) -> SiteQuerySet:
-        """Everyone signed in reads their unit's sites; an administrator those of the units they reach."""
-        if not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_admin:
-            units = admin_unit_ids(user)
-            return self if units is None else self.filter(unit_id__in=units)
-        unit = user.cadre.unit_id if user.cadre_id else None
-        return self.filter(unit_id=unit) if unit else self.none()
+class SiteQuerySet(UnitRowsQuerySet):
+    """Everyone signed in reads their unit's sites; an administrator those of the units they reach."""
 
 
 class Site(models.Model):
