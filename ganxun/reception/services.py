@@ -17,6 +17,7 @@ from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.hours.models import date_range_error
 from ganxun.lectures.calendar import CalendarUnknown, YearCalendar
+from ganxun.roster.idcard import contact_phone
 from ganxun.roster.models import Cadre, Section, Unit
 
 from .models import DutySlot, PetitionCase, RotaRule, RotaSection
@@ -213,10 +214,9 @@ def _case_check(case: PetitionCase) -> None:
         errors["received_on"] = message
     if case.closed_on and case.received_on and case.closed_on < case.received_on:
         errors["closed_on"] = _("A case cannot close before it was received.")
-    phone = "".join(case.visitor_phone.split())
-    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        errors["visitor_phone"] = _("A phone number is 7 to 12 digits.")
-    case.visitor_phone = phone
+    case.visitor_phone, phone_error = contact_phone(case.visitor_phone)
+    if phone_error:
+        errors["visitor_phone"] = phone_error
     if case.handled_by_id and case.handled_by.unit_id != case.unit_id:
         errors["handled_by"] = _("The cadre who handled it is not of this unit.")
     if errors:

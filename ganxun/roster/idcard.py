@@ -55,6 +55,15 @@ def mask_id_number(value: str) -> str:
     return value[:6] + "*" * (len(value) - 10) + value[-4:]
 
 
+def contact_phone(value: str) -> tuple[str, str | None]:
+    """A contact's phone as kept (spaces taken out) and the error to show when it is not 7 to 12 digits (a landline
+    with or without its area code, a mobile); an empty one is allowed."""
+    phone = "".join(value.split())
+    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
+        return phone, _("A phone number is 7 to 12 digits.")
+    return phone, None
+
+
 def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from ganxun.audit.models import Action
 from ganxun.audit.services import audit_record
 from ganxun.practice.services.places import normalise, tidy
+from ganxun.roster.idcard import contact_phone
 from ganxun.roster.models import Unit
 from ganxun.training.models import Activity
 
@@ -54,10 +55,9 @@ def _check(site: Site) -> None:
         errors["name"] = _("Give the site a name.")
     elif Site.objects.filter(unit_id=site.unit_id, normalised_name=site.normalised_name).exclude(pk=site.pk).exists():
         errors["name"] = _("This unit already has a site of that name.")
-    phone = "".join(site.contact_phone.split())
-    if phone and not (phone.isdigit() and 7 <= len(phone) <= 12):
-        errors["contact_phone"] = _("A phone number is 7 to 12 digits.")
-    site.contact_phone = phone
+    site.contact_phone, phone_error = contact_phone(site.contact_phone)
+    if phone_error:
+        errors["contact_phone"] = phone_error
     if site.section_id and site.section.unit_id != site.unit_id:
         errors["section"] = _("The section is not of this unit.")
     if errors:

@@ -110,3 +110,16 @@ def test_each_rule_has_its_own_message(number, code):
     with pytest.raises(ValidationError) as caught:
         validate_id_number(number)
     assert caught.value.code == code
+
+
+def test_a_contact_phone_is_7_to_12_digits_at_the_thresholds():
+    from ganxun.roster.idcard import contact_phone
+
+    assert contact_phone("") == ("", None)
+    assert contact_phone("6543 210") == ("6543210", None)  # 7 digits, a space taken out
+    assert contact_phone("021 6543 2109") == ("02165432109", None)
+    assert contact_phone("0086 1391 234") == ("00861391234", None)
+    assert contact_phone("008613912345") == ("008613912345", None)  # 12
+    assert contact_phone("654321")[1]  # 6
+    assert contact_phone("0086139123456")[1]  # 13
+    assert contact_phone("021-6543210")[1]  # not only digits
